@@ -1,0 +1,109 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// linear is y = x W^T + b with W of shape [out, in]. With spectral
+// normalisation the layer uses W/σ(W) instead of W, σ estimated by power
+// iteration with persistent vectors u, v (Miyato et al. 2018).
+type linear struct {
+	in, out int
+	w, b    *Param
+	sn      *spectral // nil without spectral normalisation
+}
+
+func newLinear(idx int, s LayerSpec) *linear {
+	l := &linear{in: s.In, out: s.Out,
+		w: newParam(paramName(idx, "weight"), s.Out, s.In),
+		b: newParam(paramName(idx, "bias"), s.Out)}
+	if s.SpectralNorm {
+		l.sn = newSpectral(idx, s.Out, s.In)
+	}
+	return l
+}
+
+// init draws W and b from U(-1/sqrt(in), 1/sqrt(in)) (PyTorch's default for
+// linear layers). Only uniform draws are used, so the same seed gives the
+// same bits on every platform.
+func (l *linear) init(rng *rand.Rand) {
+	bound := 1 / math.Sqrt(float64(l.in))
+	for i := range l.w.Value {
+		l.w.Value[i] = float32((2*rng.Float64() - 1) * bound)
+	}
+	for i := range l.b.Value {
+		l.b.Value[i] = float32((2*rng.Float64() - 1) * bound)
+	}
+	if l.sn != nil {
+		l.sn.init(rng)
+	}
+}
+
+// weight is the matrix the layer multiplies by: W, or W/σ.
+func (l *linear) weight() []float32 {
+	if l.sn != nil {
+		return l.sn.weff
+	}
+	return l.w.Value
+}
+
+// weightGrad is where gradients of the used weight accumulate: W's Grad, or
+// a buffer that finishGrad maps back through the normalisation.
+func (l *linear) weightGrad() []float32 {
+	if l.sn != nil {
+		return l.sn.geff
+	}
+	return l.w.Grad
+}
+
+func (l *linear) forward(g Gemm, x, y []float32, n int) {
+	g.Sgemm(false, true, n, l.out, l.in, 1, x, l.in, l.weight(), l.in, 0, y, l.out)
+	b := l.b.Value
+	for i := 0; i < n; i++ {
+		row := y[i*l.out : (i+1)*l.out]
+		for j := range row {
+			row[j] += b[j]
+		}
+	}
+}
+
+func (l *linear) backward(g Gemm, x, _, dy, dx []float32, n int, params bool) {
+	if dx != nil {
+		g.Sgemm(false, false, n, l.in, l.out, 1, dy, l.out, l.weight(), l.in, 0, dx, l.in)
+	}
+	if params {
+		g.Sgemm(true, false, l.out, l.in, n, 1, dy, l.out, x, l.in, 1, l.weightGrad(), l.in)
+		addColumnSums(l.b.Grad, dy, n, l.out)
+	}
+}
+
+func (l *linear) tangent(g Gemm, _, _, rx, ry []float32, n int) {
+	g.Sgemm(false, true, n, l.out, l.in, 1, rx, l.in, l.weight(), l.in, 0, ry, l.out)
+}
+
+// backwardTangent: dx = dy W is linear in dy and does not depend on x, so
+// rdx = rdy W; the weight gradient dy^T x has tangent rdy^T x + dy^T rx.
+func (l *linear) backwardTangent(g Gemm, x, _, rx, dy, rdy, rdx []float32, n int) {
+	if rdx != nil {
+		g.Sgemm(false, false, n, l.in, l.out, 1, rdy, l.out, l.weight(), l.in, 0, rdx, l.in)
+	}
+	gw := l.weightGrad()
+	g.Sgemm(true, false, l.out, l.in, n, 1, rdy, l.out, x, l.in, 1, gw, l.in)
+	g.Sgemm(true, false, l.out, l.in, n, 1, dy, l.out, rx, l.in, 1, gw, l.in)
+	addColumnSums(l.b.Grad, rdy, n, l.out)
+}
+
+func (l *linear) params() []*Param { return []*Param{l.w, l.b} }
+
+func (l *linear) outDim(int) int { return l.out }
+
+// addColumnSums adds the column sums of the n×cols matrix m into dst.
+func addColumnSums(dst, m []float32, n, cols int) {
+	for i := 0; i < n; i++ {
+		row := m[i*cols : (i+1)*cols]
+		for j, v := range row {
+			dst[j] += v
+		}
+	}
+}

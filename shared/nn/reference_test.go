@@ -1,0 +1,154 @@
+package nn
+
+import "math"
+
+// ref64 is an independent float64 implementation of a Network's forward
+// pass and input gradient, written as plainly as possible. The tests
+// differentiate it by finite differences in float64 and compare with the
+// float32 analytic passes.
+type ref64 struct {
+	spec Spec
+	w    [][]float64 // per layer: effective weight (out×in) or nil
+	b    [][]float64
+	// spectral normalisation: raw weights plus fixed u, v
+	raw  [][]float64
+	u, v [][]float64
+}
+
+func newRef64(net *Network) *ref64 {
+	r := &ref64{spec: net.spec}
+	for _, l := range net.layers {
+		lin, ok := l.(*linear)
+		if !ok {
+			r.w, r.b, r.raw, r.u, r.v = append(r.w, nil), append(r.b, nil), append(r.raw, nil), append(r.u, nil), append(r.v, nil)
+			continue
+		}
+		r.raw = append(r.raw, to64(lin.w.Value))
+		r.b = append(r.b, to64(lin.b.Value))
+		r.w = append(r.w, nil)
+		if lin.sn != nil {
+			r.u, r.v = append(r.u, to64(lin.sn.u.Value)), append(r.v, to64(lin.sn.v.Value))
+		} else {
+			r.u, r.v = append(r.u, nil), append(r.v, nil)
+		}
+	}
+	return r
+}
+
+func to64(x []float32) []float64 {
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = float64(v)
+	}
+	return y
+}
+
+// effective recomputes W/σ with σ = u^T W v for normalised layers.
+func (r *ref64) effective() {
+	for i, ls := range r.spec.Layers {
+		if ls.Kind != KindLinear {
+			continue
+		}
+		w := append([]float64(nil), r.raw[i]...)
+		if ls.SpectralNorm {
+			var sigma float64
+			for a := 0; a < ls.Out; a++ {
+				for c := 0; c < ls.In; c++ {
+					sigma += r.u[i][a] * w[a*ls.In+c] * r.v[i][c]
+				}
+			}
+			for k := range w {
+				w[k] /= sigma
+			}
+		}
+		r.w[i] = w
+	}
+}
+
+func act64(kind string, slope, x float64) (y, d float64) {
+	switch kind {
+	case KindLeakyReLU, KindReLU:
+		if kind == KindReLU {
+			slope = 0
+		}
+		if x > 0 {
+			return x, 1
+		}
+		return slope * x, slope
+	case KindTanh:
+		t := math.Tanh(x)
+		return t, 1 - t*t
+	case KindSigmoid:
+		s := 1 / (1 + math.Exp(-x))
+		return s, s * (1 - s)
+	}
+	panic(kind)
+}
+
+// forward returns the outputs for one input row and keeps the activations
+// for inputGrad.
+func (r *ref64) forward(x []float64) (out []float64, hs [][]float64) {
+	r.effective()
+	h := x
+	hs = append(hs, h)
+	for i, ls := range r.spec.Layers {
+		var next []float64
+		if ls.Kind == KindLinear {
+			next = make([]float64, ls.Out)
+			for a := 0; a < ls.Out; a++ {
+				s := r.b[i][a]
+				for c := 0; c < ls.In; c++ {
+					s += r.w[i][a*ls.In+c] * h[c]
+				}
+				next[a] = s
+			}
+		} else {
+			next = make([]float64, len(h))
+			for k, v := range h {
+				next[k], _ = act64(ls.Kind, ls.Slope, v)
+			}
+		}
+		h = next
+		hs = append(hs, h)
+	}
+	return h, hs
+}
+
+// inputGrad returns ∇_x f for a one-output network at x.
+func (r *ref64) inputGrad(x []float64) []float64 {
+	_, hs := r.forward(x)
+	g := []float64{1}
+	for i := len(r.spec.Layers) - 1; i >= 0; i-- {
+		ls := r.spec.Layers[i]
+		in := hs[i]
+		if ls.Kind == KindLinear {
+			ng := make([]float64, ls.In)
+			for a := 0; a < ls.Out; a++ {
+				for c := 0; c < ls.In; c++ {
+					ng[c] += g[a] * r.w[i][a*ls.In+c]
+				}
+			}
+			g = ng
+		} else {
+			ng := make([]float64, len(in))
+			for k, v := range in {
+				_, d := act64(ls.Kind, ls.Slope, v)
+				ng[k] = g[k] * d
+			}
+			g = ng
+		}
+	}
+	return g
+}
+
+// params returns pointers to every float64 parameter in the order of
+// Network.Params (weight, bias per linear layer).
+func (r *ref64) params() [][]float64 {
+	var ps [][]float64
+	for i, ls := range r.spec.Layers {
+		if ls.Kind == KindLinear {
+			ps = append(ps, r.raw[i], r.b[i])
+		}
+	}
+	return ps
+}

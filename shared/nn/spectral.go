@@ -1,0 +1,108 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// spectral holds the spectral normalisation of one weight W (out×in): unit
+// vectors u (out) and v (in) with σ = u^T W v ≈ the largest singular value,
+// the normalised weight weff = W/σ, and geff, the gradient with respect to
+// weff that backward passes accumulate.
+type spectral struct {
+	u, v       *Param // persistent power-iteration vectors (not trained)
+	sigma      float64
+	weff, geff []float32
+}
+
+func newSpectral(idx, out, in int) *spectral {
+	return &spectral{
+		u:    newParam(paramName(idx, "sn_u"), out),
+		v:    newParam(paramName(idx, "sn_v"), in),
+		weff: make([]float32, out*in),
+		geff: make([]float32, out*in),
+	}
+}
+
+func (s *spectral) init(rng *rand.Rand) {
+	for i := range s.u.Value {
+		s.u.Value[i] = float32(2*rng.Float64() - 1)
+	}
+	normalize(s.u.Value)
+}
+
+// powerIteration performs one step: v = normalize(W^T u), u = normalize(W v).
+func (s *spectral) powerIteration(w []float32) {
+	out, in := len(s.u.Value), len(s.v.Value)
+	u, v := s.u.Value, s.v.Value
+	clear(v)
+	for i := 0; i < out; i++ {
+		ui := u[i]
+		row := w[i*in : (i+1)*in]
+		for j, x := range row {
+			v[j] += ui * x
+		}
+	}
+	normalize(v)
+	for i := 0; i < out; i++ {
+		u[i] = dot(w[i*in:(i+1)*in], v)
+	}
+	normalize(u)
+}
+
+// refresh sets σ = u^T W v and weff = W/σ for the current u, v.
+func (s *spectral) refresh(w []float32) {
+	out, in := len(s.u.Value), len(s.v.Value)
+	var sigma float64
+	for i := 0; i < out; i++ {
+		sigma += float64(s.u.Value[i]) * float64(dot(w[i*in:(i+1)*in], s.v.Value))
+	}
+	if !(math.Abs(sigma) > 1e-12) {
+		sigma = 1e-12
+	}
+	s.sigma = sigma
+	inv := float32(1 / sigma)
+	for i, x := range w {
+		s.weff[i] = x * inv
+	}
+}
+
+// finishGrad adds into gw the gradient with respect to W of a loss whose
+// gradient with respect to weff = W/σ(W) is geff, treating u and v as
+// constants (as PyTorch does): with σ = u^T W v,
+//
+//	dL/dW = geff/σ - (Σ_ij geff_ij weff_ij)/σ · u v^T.
+//
+// It then clears geff.
+func (s *spectral) finishGrad(gw []float32) {
+	out, in := len(s.u.Value), len(s.v.Value)
+	var inner float64
+	for i, gv := range s.geff {
+		inner += float64(gv) * float64(s.weff[i])
+	}
+	inv := 1 / s.sigma
+	c := inner * inv
+	for i := 0; i < out; i++ {
+		cu := c * float64(s.u.Value[i])
+		for j := 0; j < in; j++ {
+			k := i*in + j
+			gw[k] += float32(float64(s.geff[k])*inv - cu*float64(s.v.Value[j]))
+		}
+	}
+	clear(s.geff)
+}
+
+// normalize scales x to unit Euclidean norm (leaves a zero vector alone).
+func normalize(x []float32) {
+	var s float64
+	for _, v := range x {
+		s += float64(v) * float64(v)
+	}
+	if s == 0 {
+		return
+	}
+	inv := float32(1 / math.Sqrt(s))
+	for i := range x {
+		x[i] *= inv
+	}
+}
