@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -78,34 +77,3 @@ func checkGemm(t *testing.T, g Gemm) {
 
 func TestTiledGemm(t *testing.T) { checkGemm(t, TiledGemm{}) }
 func TestGonumGemm(t *testing.T) { checkGemm(t, GonumGemm{}) }
-
-// BenchmarkGemm compares the Go kernels at the MNIST model's shapes
-// (batch 128: the base's 512→784 layer and the energy's 784→512 layer).
-// Run with -bench Gemm; compare GFLOP/s within one run.
-func BenchmarkGemm(b *testing.B) {
-	BenchGemms(b, map[string]Gemm{"tiled": TiledGemm{}, "gonum": GonumGemm{}})
-}
-
-// BenchGemms benchmarks each implementation on the training shapes,
-// reporting GFLOP/s. native/blas reuses it to add OpenBLAS to the table.
-func BenchGemms(b *testing.B, impls map[string]Gemm) {
-	shapes := [][3]int{{128, 784, 512}, {128, 512, 784}, {128, 256, 512}, {64, 512, 256}}
-	for _, name := range []string{"tiled", "gonum", "openblas"} {
-		g, ok := impls[name]
-		if !ok {
-			continue
-		}
-		for _, s := range shapes {
-			m, n, k := s[0], s[1], s[2]
-			b.Run(fmt.Sprintf("%s/%dx%dx%d", name, m, n, k), func(b *testing.B) {
-				rng := rand.New(rand.NewPCG(1, 1))
-				a, w, c := randomBatch(rng, m, k), randomBatch(rng, n, k), make([]float32, m*n)
-				b.ResetTimer()
-				for range b.N {
-					g.Sgemm(false, true, m, n, k, 1, a, k, w, k, 0, c, n)
-				}
-				b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
-		}
-	}
-}

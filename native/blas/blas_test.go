@@ -1,0 +1,56 @@
+package blas_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gebm/gebm/native/blas"
+	"github.com/gebm/gebm/shared/nn"
+	"github.com/gebm/gebm/shared/nn/gemmbench"
+)
+
+// TestMatchesTiled checks that the selected native Gemm agrees with the
+// pure-Go kernel on random shapes and all transposes (relative 1e-5·k).
+func TestMatchesTiled(t *testing.T) {
+	if !blas.Available() {
+		t.Skip("built without OpenBLAS")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	g := nn.DefaultGemm()
+	for trial := range 200 {
+		m, n, k := 1+rng.IntN(40), 1+rng.IntN(40), 1+rng.IntN(70)
+		tA, tB := trial%2 == 0, trial%3 == 0
+		a, b := rnd(rng, m*k), rnd(rng, n*k)
+		lda, ldb := k, n
+		if tA {
+			lda = m
+		}
+		if tB {
+			ldb = k
+		}
+		c1, c2 := rnd(rng, m*n), make([]float32, m*n)
+		copy(c2, c1)
+		g.Sgemm(tA, tB, m, n, k, 0.7, a, lda, b, ldb, 0.3, c1, n)
+		nn.TiledGemm{}.Sgemm(tA, tB, m, n, k, 0.7, a, lda, b, ldb, 0.3, c2, n)
+		for i := range c1 {
+			if math.Abs(float64(c1[i]-c2[i])) > 1e-5*float64(k)*math.Max(1, math.Abs(float64(c2[i]))) {
+				t.Fatalf("trial %d: %v vs %v", trial, c1[i], c2[i])
+			}
+		}
+	}
+}
+
+func rnd(rng *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	return x
+}
+
+// BenchmarkGemm puts OpenBLAS beside the pure-Go kernels at the training
+// shapes, so the ratio comes from one run.
+func BenchmarkGemm(b *testing.B) {
+	gemmbench.Run(b, map[string]nn.Gemm{"tiled": nn.TiledGemm{}, "gonum": nn.GonumGemm{}, "openblas": nn.DefaultGemm()})
+}

@@ -1,0 +1,15 @@
+package nn_test
+
+import (
+	"testing"
+
+	"github.com/gebm/gebm/shared/nn"
+	"github.com/gebm/gebm/shared/nn/gemmbench"
+)
+
+// BenchmarkGemm compares the Go kernels at the MNIST model's shapes
+// (batch 128: the base's 512→784 layer and the energy's 784→512 layer).
+// Run with -bench Gemm; compare GFLOP/s within one run.
+func BenchmarkGemm(b *testing.B) {
+	gemmbench.Run(b, map[string]nn.Gemm{"tiled": nn.TiledGemm{}, "gonum": nn.GonumGemm{}})
+}
