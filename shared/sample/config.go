@@ -1,0 +1,146 @@
+package sample
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Method names a Markov kernel. Its values are the lower-case names that ParseMethod
+// accepts.
+type Method string
+
+// The kernels; see the package documentation for the mathematics of each.
+const (
+	ULA  Method = "ula"  // unadjusted Langevin algorithm
+	MALA Method = "mala" // Metropolis-adjusted Langevin algorithm
+	HMC  Method = "hmc"  // Hamiltonian Monte Carlo
+	KLA  Method = "kla"  // kinetic (underdamped) Langevin algorithm
+	MH   Method = "mh"   // random-walk Metropolis-Hastings
+	IMH  Method = "imh"  // independent Metropolis-Hastings with N(0, I) proposals
+)
+
+// Methods returns every Method, in a fixed order, in a new slice.
+func Methods() []Method { return []Method{ULA, MALA, HMC, KLA, MH, IMH} }
+
+// ParseMethod returns the Method named s (case and surrounding space ignored).
+func ParseMethod(s string) (Method, error) {
+	m := Method(strings.ToLower(strings.TrimSpace(s)))
+	if m.valid() {
+		return m, nil
+	}
+	return "", fmt.Errorf("sample: unknown method %q (want one of ula, mala, hmc, kla, mh, imh)", s)
+}
+
+func (m Method) valid() bool {
+	switch m {
+	case ULA, MALA, HMC, KLA, MH, IMH:
+		return true
+	}
+	return false
+}
+
+// String returns the method's name.
+func (m Method) String() string { return string(m) }
+
+// UsesGradient reports whether the kernel needs ∇U (ULA, MALA, HMC, KLA).
+func (m Method) UsesGradient() bool { return m == ULA || m == MALA || m == HMC || m == KLA }
+
+// Exact reports whether the kernel leaves exp(−U) exactly invariant (it has a
+// Metropolis-Hastings correction); ULA and KLA are biased by their step size.
+func (m Method) Exact() bool { return m == MALA || m == HMC || m == MH || m == IMH }
+
+// Adapts reports whether Run adapts the step size during warm-up (MALA and HMC).
+func (m Method) Adapts() bool { return m == MALA || m == HMC }
+
+// DefaultTargetAccept returns the acceptance rate that warm-up adapts to: 0.574 for MALA
+// (Roberts & Rosenthal 1998), 0.65 for HMC (Beskos et al. 2013), 0 otherwise.
+func (m Method) DefaultTargetAccept() float64 {
+	switch m {
+	case MALA:
+		return 0.574
+	case HMC:
+		return 0.65
+	}
+	return 0
+}
+
+// Config selects a kernel and its parameters, and how Run drives it.
+type Config struct {
+	Method Method
+
+	// StepSize is h > 0 (ignored by IMH). For MALA and HMC with Warmup > 0 it is the
+	// initial value of the adaptation.
+	StepSize float64
+	// Leapfrog is the number L ≥ 1 of leapfrog steps per HMC transition.
+	Leapfrog int
+	// Friction is κ ≥ 0 for KLA (0: Hamiltonian dynamics without momentum refresh).
+	Friction float64
+
+	// Steps is the number of sampling steps Run performs after warm-up.
+	Steps int
+	// Thin records every Thin-th sampling step (0 means 1).
+	Thin int
+	// Warmup is the number of steps Run performs before sampling, recording nothing:
+	// for MALA and HMC they adapt the step size by dual averaging; for the other
+	// methods they are plain burn-in.
+	Warmup int
+	// TargetAccept is the acceptance rate warm-up adapts to, in (0, 1); 0 means the
+	// method's DefaultTargetAccept.
+	TargetAccept float64
+	// Keep asks Run to collect the recorded latents in Result.Samples.
+	Keep bool
+}
+
+// ErrConfig is wrapped by every error that Validate returns.
+var ErrConfig = errors.New("sample: invalid configuration")
+
+// Validate reports the first parameter of c that is absurd for its method.
+func (c Config) Validate() error {
+	if err := c.validateKernel(); err != nil {
+		return err
+	}
+	switch {
+	case c.Steps < 0:
+		return fmt.Errorf("%w: steps %d < 0", ErrConfig, c.Steps)
+	case c.Thin < 0:
+		return fmt.Errorf("%w: thin %d < 0", ErrConfig, c.Thin)
+	case c.Warmup < 0:
+		return fmt.Errorf("%w: warm-up %d < 0", ErrConfig, c.Warmup)
+	case math.IsNaN(c.TargetAccept) || c.TargetAccept < 0 || c.TargetAccept >= 1:
+		return fmt.Errorf("%w: target acceptance %v not in (0, 1) (0 for the default)", ErrConfig, c.TargetAccept)
+	}
+	return nil
+}
+
+// validateKernel checks the fields that Step uses. It allocates only on failure.
+func (c Config) validateKernel() error {
+	if !c.Method.valid() {
+		return fmt.Errorf("%w: unknown method %q", ErrConfig, string(c.Method))
+	}
+	if c.Method != IMH && !(c.StepSize > 0 && !math.IsInf(c.StepSize, 1)) {
+		return fmt.Errorf("%w: step size %v for %s: must be finite and > 0", ErrConfig, c.StepSize, c.Method)
+	}
+	if c.Leapfrog < 0 || (c.Method == HMC && c.Leapfrog < 1) {
+		return fmt.Errorf("%w: leapfrog steps %d: must be ≥ 1", ErrConfig, c.Leapfrog)
+	}
+	if !(c.Friction >= 0 && !math.IsInf(c.Friction, 1)) {
+		return fmt.Errorf("%w: friction %v: must be finite and ≥ 0", ErrConfig, c.Friction)
+	}
+	return nil
+}
+
+func (c Config) thin() int {
+	if c.Thin == 0 {
+		return 1
+	}
+	return c.Thin
+}
+
+func (c Config) target() float64 {
+	if c.TargetAccept == 0 {
+		return c.Method.DefaultTargetAccept()
+	}
+	return c.TargetAccept
+}
