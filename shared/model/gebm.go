@@ -1,0 +1,137 @@
+// Package model holds the generalized energy-based model: a generator
+// ("base") B: R^d → R^D, z ~ N(0, I_d), an energy E: R^D → R, and the
+// learned log-normaliser A. The model's law is the base's law reweighted by
+// exp(-E(x))/Z.
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/gebm/gebm/shared/ckpt"
+	"github.com/gebm/gebm/shared/nn"
+)
+
+// GEBM is a base, an energy and the scalar A, with what the model file
+// records about the data space and the training run.
+type GEBM struct {
+	Base     *nn.Network
+	Energy   *nn.Network
+	A        float64
+	Data     ckpt.DataInfo
+	Training ckpt.Training
+}
+
+// Config sizes a new model.
+type Config struct {
+	Latent       int
+	Data         ckpt.DataInfo
+	BaseHidden   []int
+	EnergyHidden []int
+	// BaseOutput is an activation after the base's last layer: "tanh" for
+	// images scaled to [-1, 1], "" (linear) for unbounded data.
+	BaseOutput string
+	// EnergySlope is the LeakyReLU slope of the energy's hidden layers.
+	EnergySlope float64
+	// SpectralNorm normalises the energy's linear layers.
+	SpectralNorm bool
+}
+
+// Spec returns the base's and the energy's architectures. The base's hidden
+// layers use ReLU; the energy's LeakyReLU(EnergySlope).
+func (c Config) Spec() (base, energy nn.Spec) {
+	base = nn.MLP(c.Latent, c.BaseHidden, c.Data.Dim, nn.Activation(nn.KindReLU, 0), c.BaseOutput, false)
+	energy = nn.MLP(c.Data.Dim, c.EnergyHidden, 1, nn.Activation(nn.KindLeakyReLU, c.EnergySlope), "", c.SpectralNorm)
+	return base, energy
+}
+
+// New builds a freshly initialised model; A starts at 0 (the trainer sets it
+// to a Monte-Carlo estimate of log Z before training).
+func New(c Config, rng *rand.Rand) (*GEBM, error) {
+	if c.Latent < 1 || c.Latent > nn.MaxDim {
+		return nil, fmt.Errorf("model: latent size %d must be in 1..%d", c.Latent, nn.MaxDim)
+	}
+	if c.Data.Dim < 1 || c.Data.Dim > nn.MaxDim {
+		return nil, fmt.Errorf("model: data dimension %d must be in 1..%d", c.Data.Dim, nn.MaxDim)
+	}
+	bs, es := c.Spec()
+	base, err := nn.New(bs, rng)
+	if err != nil {
+		return nil, fmt.Errorf("model: base: %w", err)
+	}
+	energy, err := nn.New(es, rng)
+	if err != nil {
+		return nil, fmt.Errorf("model: energy: %w", err)
+	}
+	if c.Data.Scale == 0 {
+		c.Data.Scale = 1
+	}
+	return &GEBM{Base: base, Energy: energy, Data: c.Data}, nil
+}
+
+// Latent is the size d of the latent space.
+func (g *GEBM) Latent() int { return g.Base.In() }
+
+// Dim is the size D of the data space.
+func (g *GEBM) Dim() int { return g.Base.Out() }
+
+// Load decodes a model file (see package ckpt) into a model.
+func Load(b []byte) (*GEBM, error) {
+	f, err := ckpt.Decode(b)
+	if err != nil {
+		return nil, err
+	}
+	return FromFile(f)
+}
+
+// FromFile builds the model a decoded file describes.
+func FromFile(f *ckpt.File) (*GEBM, error) {
+	base, err := nn.NewUninitialized(f.Base)
+	if err != nil {
+		return nil, err
+	}
+	energy, err := nn.NewUninitialized(f.Energy)
+	if err != nil {
+		return nil, err
+	}
+	for _, part := range []struct {
+		prefix string
+		net    *nn.Network
+	}{{ckpt.PrefixBase, base}, {ckpt.PrefixEnergy, energy}} {
+		for _, p := range append(part.net.Params(), part.net.State()...) {
+			copy(p.Value, f.Tensor(part.prefix+p.Name))
+		}
+		part.net.Refresh(0)
+	}
+	return &GEBM{Base: base, Energy: energy, A: f.A, Data: f.Data, Training: f.Training}, nil
+}
+
+// Header returns the model file header of this model (without resume
+// state).
+func (g *GEBM) Header() ckpt.Header {
+	return ckpt.Header{Base: g.Base.Spec(), Energy: g.Energy.Spec(), Latent: g.Latent(),
+		Data: g.Data, A: g.A, Training: g.Training}
+}
+
+// Tensors returns the base's and the energy's parameters and state as
+// named tensors for a model file. They share memory with the model.
+func (g *GEBM) Tensors() []ckpt.Tensor {
+	var ts []ckpt.Tensor
+	for _, part := range []struct {
+		prefix string
+		net    *nn.Network
+	}{{ckpt.PrefixBase, g.Base}, {ckpt.PrefixEnergy, g.Energy}} {
+		for _, p := range append(part.net.Params(), part.net.State()...) {
+			ts = append(ts, ckpt.Tensor{Name: part.prefix + p.Name, Shape: p.Shape, Data: p.Value})
+		}
+	}
+	return ts
+}
+
+// Encode writes the model as a model file for sampling, stamping the time.
+func (g *GEBM) Encode() ([]byte, error) {
+	h := g.Header()
+	h.Training.Time = time.Now().UTC().Format(time.RFC3339)
+	return ckpt.Encode(h, g.Tensors())
+}
