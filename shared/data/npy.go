@@ -24,7 +24,7 @@ const maxNpyHeader = 1 << 20
 // Every problem is an error naming the file and the place: a missing or
 // wrong magic, a malformed header, a dtype other than float32/float64, a
 // shape that is not 2-D or is empty, data shorter or longer than the shape
-// declares, and NaN, ±Inf or float64 values outside the float32 range
+// declares, and NaN, ±Inf or float64 values that overflow float32
 // (located by element index in the file, and row and column). Memory use is
 // bounded by the size of the input, whatever the header declares.
 func ReadNPY(r io.Reader, name string, wantCols int) (*Dataset, error) {
@@ -143,7 +143,7 @@ func ReadNPY(r io.Reader, name string, wantCols int) (*Dataset, error) {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, errAt(name, fmt.Sprintf("element %d (row %d, column %d)", k, i, j), "non-finite value %g", v)
 		}
-		if math.Abs(v) > math.MaxFloat32 {
+		if math.IsInf(float64(float32(v)), 0) {
 			return nil, errAt(name, fmt.Sprintf("element %d (row %d, column %d)", k, i, j), "%g is outside the float32 range", v)
 		}
 		x[i*nc+j] = float32(v)
