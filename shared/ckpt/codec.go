@@ -39,6 +39,10 @@ const (
 	PrefixOpt    = "opt/"
 )
 
+// NameA names the scalar A in optimiser-state tensor names
+// ("opt/A.adam_m"); A itself is stored in the header.
+const NameA = "A"
+
 // Encode writes a model file. The header's Tensors list is filled from
 // tensors; the file is validated as Decode would, so that a file written is
 // a file that reads.
@@ -241,6 +245,8 @@ func (f *File) checkArchitecture() error {
 		}
 	}
 	if f.Resume != nil {
+		trainable = append(trainable, NameA)
+		want[NameA] = []int{1}
 		for _, name := range trainable {
 			want[PrefixOpt+name+".adam_m"] = want[name]
 			want[PrefixOpt+name+".adam_v"] = want[name]
@@ -255,6 +261,7 @@ func (f *File) checkArchitecture() error {
 			return fmt.Errorf("model file: tensor %s has shape %v, the architecture needs %v", t.Name, t.Shape, shape)
 		}
 	}
+	delete(want, NameA) // A lives in the header; only its optimiser state is a tensor
 	for name := range want {
 		if _, ok := f.tensors[name]; !ok {
 			return fmt.Errorf("model file: tensor %s missing", name)

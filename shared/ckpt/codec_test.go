@@ -47,6 +47,7 @@ func sampleFile(t testing.TB, resume bool) (Header, []Tensor) {
 	}
 	if resume {
 		h.Resume = &ResumeState{EnergyAdamStep: 3, BaseAdamStep: 1, RNG: []byte{1, 2, 3}, Schedule: map[string]int64{"iter": 4}}
+		trainable = append(trainable, Tensor{Name: NameA, Shape: []int{1}, Data: []float32{0}})
 		for _, tt := range trainable {
 			ts = append(ts, Tensor{Name: PrefixOpt + tt.Name + ".adam_m", Shape: tt.Shape, Data: make([]float32, len(tt.Data))},
 				Tensor{Name: PrefixOpt + tt.Name + ".adam_v", Shape: tt.Shape, Data: make([]float32, len(tt.Data))})

@@ -117,13 +117,16 @@ func (c Config) Validate() error {
 // validateKernel checks the fields that Step uses. It allocates only on failure.
 func (c Config) validateKernel() error {
 	if !c.Method.valid() {
-		return fmt.Errorf("%w: unknown method %q", ErrConfig, string(c.Method))
+		return fmt.Errorf("%w: method %q: want one of ula, mala, hmc, kla, mh, imh", ErrConfig, string(c.Method))
 	}
 	if c.Method != IMH && !(c.StepSize > 0 && !math.IsInf(c.StepSize, 1)) {
 		return fmt.Errorf("%w: step size %v for %s: must be finite and > 0", ErrConfig, c.StepSize, c.Method)
 	}
-	if c.Leapfrog < 0 || (c.Method == HMC && c.Leapfrog < 1) {
-		return fmt.Errorf("%w: leapfrog steps %d: must be ≥ 1", ErrConfig, c.Leapfrog)
+	if c.Method == HMC && c.Leapfrog < 1 {
+		return fmt.Errorf("%w: leapfrog steps %d for hmc: must be ≥ 1", ErrConfig, c.Leapfrog)
+	}
+	if c.Leapfrog < 0 {
+		return fmt.Errorf("%w: leapfrog steps %d < 0", ErrConfig, c.Leapfrog)
 	}
 	if !(c.Friction >= 0 && !math.IsInf(c.Friction, 1)) {
 		return fmt.Errorf("%w: friction %v: must be finite and ≥ 0", ErrConfig, c.Friction)

@@ -23,7 +23,7 @@ func (g gaussian) Dim() int { return len(g.mu) }
 
 func (g gaussian) Eval(z []float32, u []float64, grad []float32) {
 	d := len(g.mu)
-	var r [8]float64
+	var r [16]float64
 	for i := range u {
 		for a := 0; a < d; a++ {
 			r[a] = float64(z[i*d+a]) - g.mu[a]
