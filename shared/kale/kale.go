@@ -73,7 +73,7 @@ import (
 // primal in α would cost O((n+m)³), 8× more). Memory is one m×m matrix (K_YY
 // in the strict lower triangle, the Newton matrix in the upper one) plus
 // the witness's copy of the n+m points: O(m² + (n+m)d). Typical runs take
-// 5–30 Newton steps.
+// 2–8 Newton steps.
 //
 // The returned Witness is a *KernelWitness over the pooled points X then Y.
 // Inputs are checked with Options.Validate; a returned error wraps one of the

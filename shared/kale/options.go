@@ -19,16 +19,21 @@ var (
 // Defaults used for zero-valued Options fields.
 const (
 	// DefaultLambda is the RKHS penalty λ in −(λ/2)‖f‖²_H. λ trades bias
-	// for variance: KALE_λ ≤ MMD²_b/(2λ) (take f = −(μ_P−μ_Q)/λ's dual point
-	// s = 1), so a large λ reduces KALE to a rescaled MMD², while λ → 0 lets
-	// f interpolate the two empirical measures and the estimate grows with
-	// the number of points (the unpenalised empirical KALE is KL between two
-	// empirical measures: infinite). λ = 1e-2 keeps the P = Q estimate of two
-	// 512-point samples small (see TestKALESameDistribution) while still
-	// recovering roughly two thirds of KL(N(0,1)‖N(1,1)) = 0.5 in 1-D.
+	// for variance. A large λ reduces KALE to a rescaled MMD²: the dual
+	// point s = 1 gives KALE_λ ≤ MMD²_b/(2λ). A small λ lets f fit the two
+	// empirical measures: the estimate gains a positive bias ≈ d_eff(λ)/n,
+	// with d_eff(λ) = tr(Σ(Σ+λ)⁻¹) for the kernel covariance Σ growing as
+	// λ → 0, and its noise grows (the unpenalised empirical KALE is KL
+	// between two empirical measures: infinite). Measured on N(0,I) vs N(e₁,I) (KL = 0.5), d = 1, 2, 5,
+	// n = m = 256, 512, 1024, 6 seeds each (54 runs per λ): λ = 0.1 never
+	// exceeded KL (means 0.16–0.34, seed s.d. ≤ 0.07); λ = 0.03 exceeded it
+	// in 4 runs, all at n = 256; λ = 1e-2 in 14 runs, up to n = 1024. 0.1 is the
+	// largest-signal choice that keeps the estimate a lower bound on KL at
+	// these sample sizes, so it is the default; pass a smaller λ with more
+	// points.
 	DefaultLambda = 1e-1
 	// DefaultMaxIter bounds the Newton iterations; Newton converges
-	// quadratically, these problems take 5–30 iterations.
+	// quadratically, the tests' problems take 2–8 iterations.
 	DefaultMaxIter = 100
 	// DefaultTol is the stopping tolerance on Result.GradNorm, the RKHS norm
 	// of the gradient of the penalised objective.
