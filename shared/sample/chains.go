@@ -37,6 +37,7 @@ type Chains struct {
 	up  []float64 // U at zp
 	mp  []float32 // momentum being integrated (HMC), new momentum (KLA)
 	w   []float64 // per-chain scalar (HMC: initial kinetic energy)
+	hs  []float64 // per-chain step size (HMC)
 	bad []bool    // per-chain: the proposal is not finite
 }
 
@@ -61,7 +62,7 @@ func NewChains(p Potential, z0 []float32, n int) (*Chains, error) {
 		v:        make([]float32, nd),
 		accepted: make([]int, n), proposed: make([]int, n),
 		zp: make([]float32, nd), gp: make([]float32, nd), up: make([]float64, n),
-		mp: make([]float32, nd), w: make([]float64, n), bad: make([]bool, n),
+		mp: make([]float32, nd), w: make([]float64, n), hs: make([]float64, n), bad: make([]bool, n),
 	}
 	if err := c.SetZ(z0); err != nil {
 		return nil, err
@@ -186,7 +187,7 @@ func (c *Chains) Step(cfg Config, rng *rand.Rand) (float64, error) {
 	case MALA:
 		sum = c.stepMALA(h, rng)
 	case HMC:
-		sum = c.stepHMC(h, cfg.Leapfrog, rng)
+		sum = c.stepHMC(h, cfg.Leapfrog, cfg.Jitter, rng)
 	case KLA:
 		sum = c.stepKLA(h, cfg.Friction, rng)
 	case MH:

@@ -75,6 +75,12 @@ type Config struct {
 	StepSize float64
 	// Leapfrog is the number L ≥ 1 of leapfrog steps per HMC transition.
 	Leapfrog int
+	// Jitter, in [0, 1), makes each HMC transition draw each chain's step size uniformly
+	// from [h(1 − Jitter), h(1 + Jitter)] (Neal 2011, "MCMC using Hamiltonian dynamics",
+	// §5.4.2.2): a mixture of exact kernels, hence exact, which breaks the periodicities of
+	// trajectories of fixed length and smooths the acceptance rate as a function of h,
+	// which helps adaptation. 0: no jitter.
+	Jitter float64
 	// Friction is κ ≥ 0 for KLA (0: Hamiltonian dynamics without momentum refresh).
 	Friction float64
 
@@ -127,6 +133,9 @@ func (c Config) validateKernel() error {
 	}
 	if c.Leapfrog < 0 {
 		return fmt.Errorf("%w: leapfrog steps %d < 0", ErrConfig, c.Leapfrog)
+	}
+	if !(c.Jitter >= 0 && c.Jitter < 1) {
+		return fmt.Errorf("%w: jitter %v: must be in [0, 1)", ErrConfig, c.Jitter)
 	}
 	if !(c.Friction >= 0 && !math.IsInf(c.Friction, 1)) {
 		return fmt.Errorf("%w: friction %v: must be finite and ≥ 0", ErrConfig, c.Friction)

@@ -14,17 +14,21 @@ import "math/rand/v2"
 // gradient. A chain whose trajectory leaves the finite numbers is frozen for the rest of
 // the trajectory (the potential is never evaluated at a non-finite point) and rejected.
 // L potential evaluations. Returns the sum over chains of the acceptance probabilities.
-func (c *Chains) stepHMC(h float64, L int, rng *rand.Rand) float64 {
+func (c *Chains) stepHMC(h0 float64, L int, jitter float64, rng *rand.Rand) float64 {
 	c.refresh()
 	clear(c.bad)
 	d := c.d
-	half := h / 2
 	for k := range c.mp {
 		c.mp[k] = float32(rng.NormFloat64())
 	}
 	for i := 0; i < c.n; i++ {
+		c.hs[i] = h0
+		if jitter > 0 {
+			c.hs[i] = h0 * (1 + float64(jitter*(2*rng.Float64()-1)))
+		}
 		lo, hi := i*d, (i+1)*d
 		c.w[i] = sqNorm(c.mp[lo:hi]) / 2
+		half := c.hs[i] / 2
 		for k := lo; k < hi; k++ {
 			c.mp[k] = float32(float64(c.mp[k]) - float64(half*float64(c.g[k])))
 		}
@@ -35,17 +39,18 @@ func (c *Chains) stepHMC(h float64, L int, rng *rand.Rand) float64 {
 			if c.bad[i] {
 				continue
 			}
+			h := c.hs[i]
 			for k := i * d; k < (i+1)*d; k++ {
 				c.zp[k] = float32(float64(c.zp[k]) + float64(h*float64(c.mp[k])))
 			}
 			c.guard(i)
 		}
 		c.pot.Eval(c.zp, c.up, c.gp)
-		kick := h
-		if l == L {
-			kick = half
-		}
 		for i := 0; i < c.n; i++ {
+			kick := c.hs[i]
+			if l == L {
+				kick /= 2
+			}
 			if !c.proposalOK(i) {
 				c.bad[i] = true
 				copy(c.zp[i*d:(i+1)*d], c.z[i*d:(i+1)*d])
