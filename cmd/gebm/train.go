@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/gebm/gebm/native/blas"
+	"github.com/gebm/gebm/native/train"
+)
+
+func init() {
+	commands["train"] = command{"train a GEBM with KALE on a data set", runTrain}
+}
+
+// dataFlag finds --data's value before the flags are parsed, because the
+// other flags' defaults depend on the data set.
+func dataFlag(args []string) string {
+	for i, a := range args {
+		for _, p := range []string{"--data=", "-data="} {
+			if strings.HasPrefix(a, p) {
+				return a[len(p):]
+			}
+		}
+		if (a == "--data" || a == "-data") && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	o := train.Defaults(dataFlag(args))
+	fs := newFlags("train", stderr)
+	fs.StringVar(&o.Data, "data", o.Data, "data: a toy set (8gaussians, 25gaussians, swissroll, 2spirals, rings, moons, checkerboard, circle), mnist, or a .npy/.csv file")
+	fs.StringVar(&o.Out, "out", "", "output directory (model.gebm, checkpoint.gebm, log.csv, curves.png, samples.png)")
+	fs.IntVar(&o.Steps, "steps", o.Steps, "base (generator) updates")
+	fs.IntVar(&o.Batch, "batch", o.Batch, "batch size (data rows and latents)")
+	fs.IntVar(&o.Latent, "latent", o.Latent, "latent size d")
+	var hidden []int
+	fs.Var(intList{&hidden}, "hidden", "hidden widths of both networks, e.g. 256,512 (the energy uses them reversed)")
+	fs.Var(intList{&o.BaseHidden}, "base-hidden", "hidden widths of the base")
+	fs.Var(intList{&o.EnergyHidden}, "energy-hidden", "hidden widths of the energy")
+	fs.Float64Var(&o.LREnergy, "lr-energy", o.LREnergy, "Adam learning rate of the energy and A")
+	fs.Float64Var(&o.LRBase, "lr-base", o.LRBase, "Adam learning rate of the base")
+	fs.Float64Var(&o.Beta1, "beta1", o.Beta1, "Adam beta1")
+	fs.Float64Var(&o.Beta2, "beta2", o.Beta2, "Adam beta2")
+	fs.IntVar(&o.NCritic, "n-critic", o.NCritic, "energy updates per base update")
+	fs.IntVar(&o.Warmup, "warmup", o.Warmup, "energy-only updates before the first base update")
+	fs.IntVar(&o.BurstEvery, "burst-every", o.BurstEvery, "every this many base updates, a burst of energy updates (0: never)")
+	fs.IntVar(&o.BurstLen, "burst-len", o.BurstLen, "energy updates in a burst")
+	fs.Float64Var(&o.GP, "gp", o.GP, "weight of the gradient penalty mean ||grad_x E||^2")
+	fs.BoolVar(&o.SpectralNorm, "spectral-norm", o.SpectralNorm, "spectral normalisation of the energy's layers")
+	fs.Float64Var(&o.EnergySlope, "energy-slope", o.EnergySlope, "LeakyReLU slope of the energy")
+	fs.BoolVar(&o.SoftClip, "soft-clip", o.SoftClip, "soft-clip energy gradients g -> 2g/(1+g^2)")
+	fs.Float64Var(&o.LRDecay, "lr-decay", o.LRDecay, "learning-rate factor applied every --lr-decay-every base updates")
+	fs.IntVar(&o.LRDecayEvery, "lr-decay-every", o.LRDecayEvery, "base updates between learning-rate decays (0: never)")
+	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
+	fs.StringVar(&o.Device, "device", o.Device, "cpu or cuda")
+	fs.BoolVar(&o.Resume, "resume", false, "continue from DIR/checkpoint.gebm")
+	fs.IntVar(&o.CheckpointEvery, "checkpoint-every", o.CheckpointEvery, "base updates between checkpoints")
+	fs.IntVar(&o.LogEvery, "log-every", o.LogEvery, "base updates between log.csv rows")
+	quiet := fs.Bool("quiet", false, "no progress output")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if hidden != nil {
+		o.BaseHidden = hidden
+		o.EnergyHidden = reversed(hidden)
+	}
+	t, err := train.New(o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "training on %s (%s): %d base steps, batch %d, latent %d, base %v, energy %v, matrix products: %s\n",
+		o.Data, o.Device, o.Steps, o.Batch, t.Model.Latent(), o.BaseHidden, o.EnergyHidden, blas.Name)
+	if !*quiet {
+		t.Progress = progress(stderr, o.Steps)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	if err := t.Run(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s/%s after %d base steps in %s\n", o.Out, train.ModelFile, o.Steps, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func reversed(x []int) []int {
+	out := make([]int, len(x))
+	for i, v := range x {
+		out[len(x)-1-i] = v
+	}
+	return out
+}
+
+// progress shows a bar (step, it/s, ETA, KALE) on a terminal and a plain
+// line every few seconds otherwise.
+func progress(stderr io.Writer, total int) func(int, float64) {
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("step"), progressbar.OptionShowCount(), progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
+		return func(step int, kale float64) {
+			bar.Describe(fmt.Sprintf("KALE %.4f", kale))
+			bar.Set(step)
+		}
+	}
+	start, last := time.Now(), time.Now()
+	return func(step int, kale float64) {
+		if time.Since(last) < 5*time.Second && step != total {
+			return
+		}
+		last = time.Now()
+		el := time.Since(start).Seconds()
+		rate := float64(step) / el
+		eta := time.Duration(float64(total-step)/rate) * time.Second
+		fmt.Fprintf(stderr, "step %d/%d  %.1f step/s  ETA %s  KALE %.4f\n", step, total, rate, eta.Round(time.Second), kale)
+	}
+}

@@ -1,0 +1,49 @@
+package train
+
+// Backend performs the arithmetic of the two training steps on one device.
+// The trainer owns everything else — the schedule, the random draws, the
+// bookkeeping of losses, checkpoints and logs — so that a new device adds
+// only this. The CPU backend works on the model in place; a device backend
+// keeps its own copy and writes it back in Sync.
+type Backend interface {
+	// EnergyStep makes one update of the energy and A on data rows x,
+	// latents z and interpolation weights alpha (one per row, for the
+	// gradient penalty's x̂ = α x + (1-α) B(z)), with learning rates
+	// multiplied by lrScale.
+	EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStats, error)
+	// BaseStep makes one update of the base on latents z.
+	BaseStep(z []float32, lrScale float64) (BaseStats, error)
+	// Evaluate returns the KALE estimate -L(E, A) on data x and latents z
+	// without updating anything.
+	Evaluate(x, z []float32) (EvalStats, error)
+	// Sync brings the model and optimiser state up to date on the host.
+	Sync() error
+	// Name says which device this is ("cpu", "cuda:0 NVIDIA ...").
+	Name() string
+}
+
+// EnergyStats are the quantities of one energy update.
+type EnergyStats struct {
+	Loss       float64 // L without the penalty: mean(E(x)+A) + mean(exp(-(E(B(z))+A))) - 1
+	Penalty    float64 // mean ||∇_x E(x̂)||²
+	EnergyData float64 // mean E(x)
+	EnergyGen  float64 // mean E(B(z))
+	GradNorm   float64 // norm of the energy's parameter gradient (before the update)
+}
+
+// KALE is the KALE estimate of the batch, -L.
+func (s EnergyStats) KALE() float64 { return -s.Loss }
+
+// BaseStats are the quantities of one base update.
+type BaseStats struct {
+	AHat     float64 // logsumexp(-E(B(z_i))) - log N
+	ESS      float64 // effective sample size of the importance weights, 1/Σw²
+	GradNorm float64
+}
+
+// EvalStats is the held-out evaluation.
+type EvalStats struct {
+	KALE       float64
+	EnergyData float64
+	EnergyGen  float64
+}

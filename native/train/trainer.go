@@ -1,0 +1,379 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/gebm/gebm/shared/ckpt"
+	"github.com/gebm/gebm/shared/data"
+	"github.com/gebm/gebm/shared/kale"
+	"github.com/gebm/gebm/shared/model"
+	"github.com/gebm/gebm/shared/nn"
+)
+
+// File names inside the output directory.
+const (
+	ModelFile      = "model.gebm"
+	CheckpointFile = "checkpoint.gebm"
+	LogFile        = "log.csv"
+	CurvesFile     = "curves.png"
+	SamplesFile    = "samples.png"
+)
+
+// Trainer holds a training run: the model, its optimisers, the data, the
+// random stream and the position in the schedule.
+type Trainer struct {
+	Opts   Options
+	Model  *model.GEBM
+	train  *data.Dataset
+	test   *data.Dataset
+	pcg    *rand.PCG
+	rng    *rand.Rand
+	a      *nn.Param
+	optE   *nn.Adam
+	optB   *nn.Adam
+	back   Backend
+	sched  schedule
+	secs   float64 // training seconds before this process
+	start  time.Time
+	log    *logWriter
+	// buffers for the random draws of one step
+	x, z, alpha []float32
+
+	// Progress, when set, is called after every base step.
+	Progress func(step int, kale float64)
+	// lastKALE is the latest training-batch KALE estimate.
+	lastKALE float64
+}
+
+// NewBackend makes the compute backend for a device. It is a variable so
+// that the cuda build can add its device; the default build knows the CPU.
+var NewBackend = func(device string, m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
+	if device == "cuda" {
+		return nil, errors.New("this gebm was built without CUDA: build bin/gebm-cuda with `make cuda` " +
+			"(needs the CUDA toolkit and a GPU; see README) or use --device cpu")
+	}
+	return newCPUBackend(m, o, a, optE, optB), nil
+}
+
+// New prepares a run: loads the data, builds the model (or, with Resume,
+// reads DIR/checkpoint.gebm) and the backend.
+func New(o Options) (*Trainer, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	spec, err := data.ParseSpec(o.Data)
+	if err != nil {
+		return nil, err
+	}
+	train, test, err := data.Load(spec, data.LoadOptions{Seed: o.Seed, TestFraction: o.TestFraction})
+	if err != nil {
+		return nil, err
+	}
+	if test == nil || test.Rows() == 0 {
+		test = train
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, err
+	}
+	t := &Trainer{Opts: o, train: train, test: test}
+	var resume *ckpt.File
+	if o.Resume {
+		b, err := os.ReadFile(filepath.Join(o.Out, CheckpointFile))
+		if err != nil {
+			return nil, fmt.Errorf("--resume: %w", err)
+		}
+		if resume, err = ckpt.Decode(b); err != nil {
+			return nil, fmt.Errorf("--resume: %s: %w", filepath.Join(o.Out, CheckpointFile), err)
+		}
+		if resume.Resume == nil {
+			return nil, fmt.Errorf("--resume: %s holds no optimiser state", filepath.Join(o.Out, CheckpointFile))
+		}
+		if resume.Data.Dim != train.Dim {
+			return nil, fmt.Errorf("--resume: the checkpoint's data dimension is %d, %s has %d", resume.Data.Dim, o.Data, train.Dim)
+		}
+		if t.Model, err = model.FromFile(resume); err != nil {
+			return nil, err
+		}
+	} else {
+		init := rand.New(rand.NewPCG(o.Seed, 1))
+		cfg := model.Config{Latent: o.Latent, Data: dataInfo(o.Data, train), BaseHidden: o.BaseHidden,
+			EnergyHidden: o.EnergyHidden, EnergySlope: o.EnergySlope, SpectralNorm: o.SpectralNorm}
+		if n := train.Norm; n.Bounded && n.Min == -1 && n.Max == 1 {
+			cfg.BaseOutput = nn.KindTanh
+		}
+		if t.Model, err = model.New(cfg, init); err != nil {
+			return nil, err
+		}
+	}
+	m := t.Model
+	t.a = &nn.Param{Name: ckpt.NameA, Shape: []int{1}, Value: []float32{float32(m.A)}, Grad: make([]float32, 1)}
+	t.optE = nn.NewAdam(append(append([]*nn.Param{}, m.Energy.Params()...), t.a), o.LREnergy, o.Beta1, o.Beta2, 1e-8)
+	t.optB = nn.NewAdam(m.Base.Params(), o.LRBase, o.Beta1, o.Beta2, 1e-8)
+	t.pcg = rand.NewPCG(o.Seed, 2)
+	t.rng = rand.New(t.pcg)
+	if resume != nil {
+		if err := t.restore(resume); err != nil {
+			return nil, err
+		}
+	}
+	t.x = make([]float32, o.Batch*train.Dim)
+	t.z = make([]float32, o.Batch*m.Latent())
+	t.alpha = make([]float32, o.Batch)
+	if t.back, err = NewBackend(o.Device, m, &t.Opts, t.a, t.optE, t.optB); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func dataInfo(spec string, d *data.Dataset) ckpt.DataInfo {
+	return ckpt.DataInfo{Name: spec, Dim: d.Dim, Shape: d.Norm.Shape, Scale: d.Norm.Scale, Offset: d.Norm.Offset}
+}
+
+// restore loads the optimiser state, the random stream and the schedule
+// position from a checkpoint.
+func (t *Trainer) restore(f *ckpt.File) error {
+	r := f.Resume
+	for _, part := range []struct {
+		prefix string
+		opt    *nn.Adam
+		step   int64
+	}{{ckpt.PrefixEnergy, t.optE, r.EnergyAdamStep}, {ckpt.PrefixBase, t.optB, r.BaseAdamStep}} {
+		part.opt.Step = part.step
+		for _, s := range part.opt.StateTensors() {
+			name := ckpt.PrefixOpt + part.prefix + s.Name
+			if s.Name == ckpt.NameA+".adam_m" || s.Name == ckpt.NameA+".adam_v" {
+				name = ckpt.PrefixOpt + s.Name
+			}
+			copy(s.Value, f.Tensor(name))
+		}
+	}
+	if err := t.pcg.UnmarshalBinary(r.RNG); err != nil {
+		return fmt.Errorf("--resume: random state: %w", err)
+	}
+	t.sched.baseSteps = int(r.Schedule["base_steps"])
+	t.sched.energySteps = int(r.Schedule["energy_steps"])
+	t.secs = f.Training.Seconds
+	return nil
+}
+
+// Run trains until Opts.Steps base steps are done or ctx is cancelled,
+// writing checkpoints, the log, and at the end the model and the plots.
+func (t *Trainer) Run(ctx context.Context) error {
+	o := &t.Opts
+	t.start = time.Now()
+	var err error
+	if t.log, err = openLog(filepath.Join(o.Out, LogFile), t.sched.baseSteps); err != nil {
+		return err
+	}
+	defer t.log.Close()
+	if t.sched.baseSteps == 0 && t.sched.energySteps == 0 {
+		t.initA()
+	}
+	for t.sched.baseSteps < o.Steps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := t.unit(); err != nil {
+			return t.stopped(err)
+		}
+		k := t.sched.baseSteps
+		if o.LogEvery > 0 && (k%o.LogEvery == 0 || k == o.Steps) {
+			if err := t.logRow(); err != nil {
+				return t.stopped(err)
+			}
+		}
+		if o.CheckpointEvery > 0 && k%o.CheckpointEvery == 0 && k < o.Steps {
+			if err := t.saveCheckpoint(); err != nil {
+				return err
+			}
+		}
+		if t.Progress != nil {
+			t.Progress(k, t.lastKALE)
+		}
+	}
+	if err := t.saveCheckpoint(); err != nil {
+		return err
+	}
+	if err := t.saveModel(); err != nil {
+		return err
+	}
+	if err := t.log.Flush(); err != nil {
+		return err
+	}
+	return t.plot()
+}
+
+// stopped explains a non-finite stop: where, what, and which checkpoint
+// remains good.
+func (t *Trainer) stopped(err error) error {
+	var nf *NonFiniteError
+	if !errors.As(err, &nf) {
+		return err
+	}
+	cp := filepath.Join(t.Opts.Out, CheckpointFile)
+	keep := "no checkpoint was written yet"
+	if f, e := os.ReadFile(cp); e == nil {
+		if c, e := ckpt.Decode(f); e == nil {
+			keep = fmt.Sprintf("the last good checkpoint %s (step %d) is kept", cp, c.Training.Steps)
+		}
+	}
+	return fmt.Errorf("training stopped at base step %d (energy update %d): %w; %s",
+		t.sched.baseSteps+1, t.sched.energySteps+1, err, keep)
+}
+
+// initA sets A to the Monte-Carlo estimate of log Z = log E_z[exp(-E(B(z)))]
+// over AInitBatches batches.
+func (t *Trainer) initA() {
+	var eq []float32
+	for range t.Opts.AInitBatches {
+		model.SampleLatents(t.rng, t.z)
+		x := t.Model.Generate(t.z, t.Opts.Batch, nil)
+		eq = append(eq, t.Model.Energies(x, t.Opts.Batch, nil)...)
+	}
+	t.Model.A = kale.OptimalA(eq)
+	t.a.Value[0] = float32(t.Model.A)
+}
+
+// unit performs the energy steps that precede the next base step, then the
+// base step.
+func (t *Trainer) unit() error {
+	o := &t.Opts
+	lrScale := math.Pow(o.LRDecay, float64(t.decays()))
+	for range t.sched.energyStepsBefore(o) {
+		t.drawData(t.train)
+		model.SampleLatents(t.rng, t.z)
+		for i := range t.alpha {
+			t.alpha[i] = float32(t.rng.Float64())
+		}
+		st, err := t.back.EnergyStep(t.x, t.z, t.alpha, lrScale)
+		if err != nil {
+			return err
+		}
+		t.sched.energySteps++
+		t.lastKALE = st.KALE()
+		t.log.energy = st
+	}
+	model.SampleLatents(t.rng, t.z)
+	st, err := t.back.BaseStep(t.z, lrScale)
+	if err != nil {
+		return err
+	}
+	t.log.base = st
+	t.sched.baseSteps++
+	return nil
+}
+
+func (t *Trainer) decays() int {
+	if t.Opts.LRDecayEvery == 0 {
+		return 0
+	}
+	return t.sched.baseSteps / t.Opts.LRDecayEvery
+}
+
+// drawData fills t.x with rows drawn uniformly with replacement: the draw
+// depends only on the random stream, so a resumed run draws what the
+// uninterrupted run would have.
+func (t *Trainer) drawData(d *data.Dataset) {
+	D, rows := d.Dim, d.Rows()
+	for i := 0; i < t.Opts.Batch; i++ {
+		r := t.rng.IntN(rows)
+		copy(t.x[i*D:(i+1)*D], d.X[r*D:(r+1)*D])
+	}
+}
+
+// logRow evaluates KALE on a held-out batch (drawn from a stream of its own
+// so that logging does not change training) and appends a row to log.csv.
+func (t *Trainer) logRow() error {
+	k := t.sched.baseSteps
+	eval := rand.New(rand.NewPCG(t.Opts.Seed^uint64(k), 3))
+	D, B := t.test.Dim, t.Opts.Batch
+	x := make([]float32, B*D)
+	for i := 0; i < B; i++ {
+		r := eval.IntN(t.test.Rows())
+		copy(x[i*D:(i+1)*D], t.test.X[r*D:(r+1)*D])
+	}
+	z := make([]float32, B*t.Model.Latent())
+	model.SampleLatents(eval, z)
+	ev, err := t.back.Evaluate(x, z)
+	if err != nil {
+		return err
+	}
+	return t.log.Write(logRow{Step: k, EnergySteps: t.sched.energySteps, Eval: ev, A: t.Model.A,
+		Seconds: t.secs + time.Since(t.start).Seconds()})
+}
+
+func (t *Trainer) header() ckpt.Header {
+	h := t.Model.Header()
+	o := &t.Opts
+	h.Training = ckpt.Training{Dataset: o.Data, Steps: t.sched.baseSteps, Seed: o.Seed,
+		Seconds: t.secs + time.Since(t.start).Seconds(), Time: time.Now().UTC().Format(time.RFC3339),
+		Device: t.back.Name(), Options: o.record()}
+	t.Model.Training = h.Training
+	return h
+}
+
+// saveModel writes DIR/model.gebm: the model alone, for sampling.
+func (t *Trainer) saveModel() error {
+	if err := t.back.Sync(); err != nil {
+		return err
+	}
+	b, err := ckpt.Encode(t.header(), t.Model.Tensors())
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(t.Opts.Out, ModelFile), b)
+}
+
+// saveCheckpoint writes DIR/checkpoint.gebm: the model plus optimiser
+// state, random stream and schedule position.
+func (t *Trainer) saveCheckpoint() error {
+	if err := t.back.Sync(); err != nil {
+		return err
+	}
+	h := t.header()
+	rng, err := t.pcg.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	h.Resume = &ckpt.ResumeState{EnergyAdamStep: t.optE.Step, BaseAdamStep: t.optB.Step, RNG: rng,
+		Schedule: map[string]int64{"base_steps": int64(t.sched.baseSteps), "energy_steps": int64(t.sched.energySteps)}}
+	ts := t.Model.Tensors()
+	for _, part := range []struct {
+		prefix string
+		opt    *nn.Adam
+	}{{ckpt.PrefixEnergy, t.optE}, {ckpt.PrefixBase, t.optB}} {
+		for _, s := range part.opt.StateTensors() {
+			name := ckpt.PrefixOpt + part.prefix + s.Name
+			if s.Name == ckpt.NameA+".adam_m" || s.Name == ckpt.NameA+".adam_v" {
+				name = ckpt.PrefixOpt + s.Name
+			}
+			ts = append(ts, ckpt.Tensor{Name: name, Shape: s.Shape, Data: s.Value})
+		}
+	}
+	b, err := ckpt.Encode(h, ts)
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(t.Opts.Out, CheckpointFile), b)
+}
+
+// record lists the options in the model file's metadata.
+func (o *Options) record() map[string]string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	return map[string]string{
+		"batch": strconv.Itoa(o.Batch), "lr_energy": f(o.LREnergy), "lr_base": f(o.LRBase),
+		"beta1": f(o.Beta1), "beta2": f(o.Beta2), "n_critic": strconv.Itoa(o.NCritic),
+		"warmup": strconv.Itoa(o.Warmup), "burst_every": strconv.Itoa(o.BurstEvery),
+		"burst_len": strconv.Itoa(o.BurstLen), "gp": f(o.GP), "soft_clip": strconv.FormatBool(o.SoftClip),
+		"lr_decay": f(o.LRDecay), "lr_decay_every": strconv.Itoa(o.LRDecayEvery),
+		"spectral_norm": strconv.FormatBool(o.SpectralNorm),
+	}
+}
