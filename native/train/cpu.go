@@ -21,14 +21,14 @@ type cpuBackend struct {
 	batch      int
 
 	// buffers of one step, allocated once
-	xy     []float32 // data rows stacked over generated rows: 2B × D
-	xhat   []float32
-	dE     []float32 // ∂L/∂E for the 2B stacked rows
-	dy     []float32 // base step: w_i ∇_x E(B(z_i))
-	ebuf   []float32
-	gpBuf  []float32
-	gqBuf  []float32
-	negE   []float64
+	xy    []float32 // data rows stacked over generated rows: 2B × D
+	xhat  []float32
+	dE    []float32 // ∂L/∂E for the 2B stacked rows
+	dy    []float32 // base step: w_i ∇_x E(B(z_i))
+	ebuf  []float32
+	gpBuf []float32
+	gqBuf []float32
+	negE  []float64
 }
 
 func newCPUBackend(m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) *cpuBackend {

@@ -30,20 +30,20 @@ const (
 // Trainer holds a training run: the model, its optimisers, the data, the
 // random stream and the position in the schedule.
 type Trainer struct {
-	Opts   Options
-	Model  *model.GEBM
-	train  *data.Dataset
-	test   *data.Dataset
-	pcg    *rand.PCG
-	rng    *rand.Rand
-	a      *nn.Param
-	optE   *nn.Adam
-	optB   *nn.Adam
-	back   Backend
-	sched  schedule
-	secs   float64 // training seconds before this process
-	start  time.Time
-	log    *logWriter
+	Opts  Options
+	Model *model.GEBM
+	train *data.Dataset
+	test  *data.Dataset
+	pcg   *rand.PCG
+	rng   *rand.Rand
+	a     *nn.Param
+	optE  *nn.Adam
+	optB  *nn.Adam
+	back  Backend
+	sched schedule
+	secs  float64 // training seconds before this process
+	start time.Time
+	log   *logWriter
 	// buffers for the random draws of one step
 	x, z, alpha []float32
 
