@@ -25,11 +25,10 @@ import (
 // φ̄_X = (1/n) Σ_i φ(x_i), with gradient −φ̄_X + Φ_Yᵀe/m − λw and Hessian
 // −(Φ_Yᵀ diag(e/m) Φ_Y + λI), e_j = exp(−wᵀφ(y_j)). The Hessian is
 // λ-strongly negative definite whatever the data, so the primal is well
-// conditioned (condition number ≤ 1 + 2 max_j e_j/λ, as ‖φ(y)‖² ≤ 2) and is
-// solved directly
-// by Newton's method from w = 0 with an Armijo backtracking line search;
-// the change of J along a step is evaluated with expm1, free of
-// cancellation. It stops when the Euclidean gradient norm (Result.GradNorm)
+// conditioned (condition number ≤ 1 + 2 max_j e_j/λ, as ‖φ(y)‖² ≤ 2) and
+// is solved directly by Newton's method from w = 0 with an Armijo
+// backtracking line search; the change of J along a step is evaluated with
+// expm1, free of cancellation. It stops when the Euclidean gradient norm (Result.GradNorm)
 // is ≤ Tol; Result.Gap = GradNorm²/(2λ) bounds the distance to the optimum
 // of the random-feature problem (not to the exact KALE).
 //
