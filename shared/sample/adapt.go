@@ -13,7 +13,8 @@ import "math"
 // with μ = log(10 h₀), γ = 0.05, t₀ = 10, k = 0.75, H̄₀ = 0, log h̄₀ = 0. The step size to
 // sample with after warm-up is h̄ (Final). h_m is clamped to [1e-12, 1e6] so that it
 // stays a usable number however the kernel behaves. For a batch of chains, α_m is the
-// mean over chains of the step's acceptance probabilities.
+// mean over chains of the step's acceptance probabilities. Create one with
+// NewDualAveraging; the exported constants may be changed before the first Update.
 type DualAveraging struct {
 	Target float64 // δ, in (0, 1)
 	Gamma  float64 // γ > 0: the larger, the less the step size moves

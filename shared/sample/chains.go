@@ -177,7 +177,7 @@ func (c *Chains) Step(cfg Config, rng *rand.Rand) (float64, error) {
 		return 0, err
 	}
 	if rng == nil {
-		return 0, errors.New("sample: nil *rand.Rand")
+		return 0, errNilRand
 	}
 	h := cfg.StepSize
 	var sum float64
@@ -197,6 +197,8 @@ func (c *Chains) Step(cfg Config, rng *rand.Rand) (float64, error) {
 	}
 	return sum / float64(c.n), nil
 }
+
+var errNilRand = errors.New("sample: nil *rand.Rand")
 
 // refresh makes the cache hold U and ∇U at z.
 func (c *Chains) refresh() {

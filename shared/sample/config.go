@@ -4,67 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 )
-
-// Method names a Markov kernel. Its values are the lower-case names that ParseMethod
-// accepts.
-type Method string
-
-// The kernels; see the package documentation for the mathematics of each.
-const (
-	ULA  Method = "ula"  // unadjusted Langevin algorithm
-	MALA Method = "mala" // Metropolis-adjusted Langevin algorithm
-	HMC  Method = "hmc"  // Hamiltonian Monte Carlo
-	KLA  Method = "kla"  // kinetic (underdamped) Langevin algorithm
-	MH   Method = "mh"   // random-walk Metropolis-Hastings
-	IMH  Method = "imh"  // independent Metropolis-Hastings with N(0, I) proposals
-)
-
-// Methods returns every Method, in a fixed order, in a new slice.
-func Methods() []Method { return []Method{ULA, MALA, HMC, KLA, MH, IMH} }
-
-// ParseMethod returns the Method named s (case and surrounding space ignored).
-func ParseMethod(s string) (Method, error) {
-	m := Method(strings.ToLower(strings.TrimSpace(s)))
-	if m.valid() {
-		return m, nil
-	}
-	return "", fmt.Errorf("sample: unknown method %q (want one of ula, mala, hmc, kla, mh, imh)", s)
-}
-
-func (m Method) valid() bool {
-	switch m {
-	case ULA, MALA, HMC, KLA, MH, IMH:
-		return true
-	}
-	return false
-}
-
-// String returns the method's name.
-func (m Method) String() string { return string(m) }
-
-// UsesGradient reports whether the kernel needs ∇U (ULA, MALA, HMC, KLA).
-func (m Method) UsesGradient() bool { return m == ULA || m == MALA || m == HMC || m == KLA }
-
-// Exact reports whether the kernel leaves exp(−U) exactly invariant (it has a
-// Metropolis-Hastings correction); ULA and KLA are biased by their step size.
-func (m Method) Exact() bool { return m == MALA || m == HMC || m == MH || m == IMH }
-
-// Adapts reports whether Run adapts the step size during warm-up (MALA and HMC).
-func (m Method) Adapts() bool { return m == MALA || m == HMC }
-
-// DefaultTargetAccept returns the acceptance rate that warm-up adapts to: 0.574 for MALA
-// (Roberts & Rosenthal 1998), 0.65 for HMC (Beskos et al. 2013), 0 otherwise.
-func (m Method) DefaultTargetAccept() float64 {
-	switch m {
-	case MALA:
-		return 0.574
-	case HMC:
-		return 0.65
-	}
-	return 0
-}
 
 // Config selects a kernel and its parameters, and how Run drives it.
 type Config struct {

@@ -15,8 +15,8 @@
 //	MALA  the ULA proposal, accepted with probability
 //	      min(1, exp(U(z) − U(z') + log q(z|z') − log q(z'|z))),
 //	      log q(z'|z) = −||z' − z + h∇U(z)||² / (4h)
-//	HMC   v ~ N(0, I); L leapfrog steps of size h; accept with
-//	      min(1, exp(H(z, v) − H(z', v'))), H(z, v) = U(z) + ||v||²/2
+//	HMC   v ~ N(0, I); L leapfrog steps of size h (optionally jittered per chain and
+//	      transition); accept with min(1, exp(H(z, v) − H(z', v'))), H = U + ||v||²/2
 //	KLA   underdamped (kinetic) Langevin with friction κ, C = exp(−κh), D = √(1 − C²):
 //	      z += (h/2)v; g = ∇U(z); v −= (h/2)g; v = Cv + Dξ; v −= (h/2)g; z += (h/2)v
 //	      (one gradient per step; no correction: biased, O(h²); momentum persists)
@@ -36,13 +36,14 @@
 // A proposal whose position, potential or gradient is not finite is rejected: the chain
 // keeps its state, and the step counts as a rejection. This holds for ULA and KLA too,
 // which otherwise accept every move. A potential is never evaluated at a non-finite point,
-// and no sampler ever stores NaN or ±Inf in the latents. (KLA evaluates the potential at
-// the half-step position only; see [KLA].)
+// and no sampler ever stores NaN or ±Inf in the latents. KLA evaluates the potential at
+// the half-step point only, so its end points are finite but not checked; see [KLA].
 //
 // # Reproducibility
 //
 // All randomness comes from the caller's *rand.Rand, consumed in an order that does not
-// depend on the outcome of accept tests: the same seed gives the same chains. To make that
+// depend on the outcome of accept tests: the same seed gives the same chains (TestGolden
+// pins the bits, and passes on linux/amd64 and js/wasm alike). To make that
 // hold across GOARCH (notably linux/amd64 and wasm), the package uses its own portable
 // exp and log rather than math.Exp and math.Log, which use assembly on some architectures,
 // and writes products with explicit conversions so that no fused multiply-add is formed.

@@ -1,9 +1,6 @@
 package sample
 
-import (
-	"errors"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // Observer is called by Run at every recorded step with the record's index (0, 1, ...),
 // the chains' latents (n×d) and their potentials (n). The slices are the chains' own
@@ -14,7 +11,8 @@ type Observer func(rec int, z []float32, u []float64)
 type Result struct {
 	// StepSize is the step size of the sampling phase: cfg.StepSize, or the adapted one.
 	StepSize float64
-	// AcceptRate is, for each chain, its accepted/proposed moves during sampling.
+	// AcceptRate is, for each chain, its accepted/proposed moves during sampling (for ULA
+	// and KLA, the fraction of moves that were finite).
 	AcceptRate []float64
 	// Energy is the mean over chains of U(z) at each recorded step.
 	Energy []float64
@@ -47,7 +45,7 @@ func (c *Chains) Run(cfg Config, rng *rand.Rand, obs Observer) (*Result, error) 
 		return nil, err
 	}
 	if rng == nil {
-		return nil, errors.New("sample: nil *rand.Rand")
+		return nil, errNilRand
 	}
 	k := cfg // the kernel's parameters; its StepSize changes during adaptation
 	if cfg.Method.Adapts() && cfg.Warmup > 0 {
