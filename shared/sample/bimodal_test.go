@@ -23,7 +23,7 @@ func TestBimodal(t *testing.T) {
 	}{
 		{"mh", mixture1D{0.3, -2, 2, 0.5}, Config{Method: MH, StepSize: 2.5, Steps: 2000}},
 		{"imh", mixture1D{0.3, -2, 2, 0.5}, Config{Method: IMH, Steps: 2000}},
-		{"hmc", mixture1D{0.3, -1.5, 1.5, 0.6}, Config{Method: HMC, StepSize: 0.25, Leapfrog: 8, Steps: 2000}},
+		{"hmc", mixture1D{0.3, -1.5, 1.5, 0.6}, Config{Method: HMC, StepSize: 0.25, Leapfrog: 8, Steps: 1000}},
 	}
 	const n = 500
 	for _, c := range cases {
