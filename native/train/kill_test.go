@@ -1,0 +1,87 @@
+package train
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gebm/gebm/shared/ckpt"
+)
+
+// TestMain lets the test binary act as a training process for
+// TestKillNeverCorrupts.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("GEBM_TRAIN_CHILD"); dir != "" {
+		o := Defaults("8gaussians")
+		o.Out = dir
+		o.Steps = 1000000
+		o.BaseHidden, o.EnergyHidden = []int{64, 64}, []int{64, 64}
+		o.CheckpointEvery, o.LogEvery = 1, 1
+		o.Resume = os.Getenv("GEBM_TRAIN_RESUME") == "1"
+		tr, err := New(o)
+		if err != nil {
+			os.Stderr.WriteString(err.Error())
+			os.Exit(3)
+		}
+		tr.Run(context.Background())
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestKillNeverCorrupts starts training processes that write a checkpoint
+// after every base step and kills them with SIGKILL at random moments: the
+// checkpoint (and model, when present) must always decode, and training
+// must resume from it.
+func TestKillNeverCorrupts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills processes for several seconds")
+	}
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(1, 1))
+	written := 0
+	for round := range 12 {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "GEBM_TRAIN_CHILD="+dir)
+		if round > 0 {
+			if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err == nil {
+				cmd.Env = append(cmd.Env, "GEBM_TRAIN_RESUME=1")
+			}
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(200+rng.IntN(1300)) * time.Millisecond)
+		cmd.Process.Kill()
+		cmd.Wait()
+		for _, name := range []string{CheckpointFile, ModelFile} {
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if os.IsNotExist(err) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := ckpt.Decode(b)
+			if err != nil {
+				t.Fatalf("round %d: %s corrupt after SIGKILL: %v", round, name, err)
+			}
+			if name == CheckpointFile {
+				written = f.Training.Steps
+			}
+		}
+	}
+	if written == 0 {
+		t.Fatal("no checkpoint was ever written: the test did not exercise anything")
+	}
+	t.Logf("last checkpoint at base step %d after 12 kills", written)
+	// No temporary files pile up beyond the one a killed write may leave.
+	tmps, _ := filepath.Glob(filepath.Join(dir, ".*.tmp*"))
+	if len(tmps) > 12 {
+		t.Fatalf("%d temporary files left", len(tmps))
+	}
+}
