@@ -7,7 +7,7 @@ import (
 
 	"github.com/gebm/gebm/native/blas"
 	"github.com/gebm/gebm/shared/nn"
-	"github.com/gebm/gebm/shared/nn/gemmbench"
+	"github.com/gebm/gebm/shared/nn/nnbench"
 )
 
 // TestMatchesTiled checks that the selected native Gemm agrees with the
@@ -52,5 +52,8 @@ func rnd(rng *rand.Rand, n int) []float32 {
 // BenchmarkGemm puts OpenBLAS beside the pure-Go kernels at the training
 // shapes, so the ratio comes from one run.
 func BenchmarkGemm(b *testing.B) {
-	gemmbench.Run(b, map[string]nn.Gemm{"tiled": nn.TiledGemm{}, "gonum": nn.GonumGemm{}, "openblas": nn.DefaultGemm()})
+	nnbench.Gemms(b, map[string]nn.Gemm{"tiled": nn.TiledGemm{}, "gonum": nn.GonumGemm{}, "openblas": nn.DefaultGemm()})
 }
+
+// BenchmarkForwardBackward: the MNIST-size networks' passes with OpenBLAS.
+func BenchmarkForwardBackward(b *testing.B) { nnbench.ForwardBackward(b) }

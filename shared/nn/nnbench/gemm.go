@@ -1,6 +1,6 @@
-// Package gemmbench benchmarks nn.Gemm implementations side by side at the
-// training shapes, so that ratios between them come from one run.
-package gemmbench
+// Package nnbench benchmarks nn.Gemm implementations and network passes at the
+// training shapes, so that ratios between implementations come from one run.
+package nnbench
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 	"github.com/gebm/gebm/shared/nn"
 )
 
-// Run benchmarks each implementation on the training shapes,
+// Gemms benchmarks each implementation on the training shapes,
 // reporting GFLOP/s. native/blas reuses it to add OpenBLAS to the table.
-func Run(b *testing.B, impls map[string]nn.Gemm) {
+func Gemms(b *testing.B, impls map[string]nn.Gemm) {
 	shapes := [][3]int{{128, 784, 512}, {128, 512, 784}, {128, 256, 512}, {64, 512, 256}}
 	for _, name := range []string{"tiled", "gonum", "openblas"} {
 		g, ok := impls[name]
