@@ -1,0 +1,130 @@
+package metrics
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/gebm/gebm/shared/data"
+)
+
+// ModeOptions sets the mode-coverage rule; the zero value is the convention
+// described in the package documentation.
+type ModeOptions struct {
+	// Sigmas is the radius, in standard deviations of the mode, within which a
+	// sample is high quality; 0 means 3.
+	Sigmas float64
+	// MinCount is the number of high-quality samples a mode needs to count as
+	// covered; 0 means ⌈0.2·n·w_k⌉ (at least 1) for n samples and weight w_k.
+	MinCount int
+}
+
+// ModeReport is the outcome of Modes.
+type ModeReport struct {
+	// Covered is the number of modes with at least their minimum count of
+	// high-quality samples; Total is the number of modes.
+	Covered, Total int
+	// HighQuality is the fraction of samples within Sigmas standard deviations
+	// of their nearest mode, in [0, 1].
+	HighQuality float64
+	// Counts holds, for each mode, the high-quality samples assigned to it.
+	Counts []int
+	// MinCounts holds the count each mode needed.
+	MinCounts []int
+}
+
+// ErrNoModes is returned when a data set has no mode list (only mixtures of
+// Gaussians have one).
+var ErrNoModes = errors.New("metrics: the data set has no modes")
+
+// Modes assigns each of the n = len(x)/2 samples (row-major 2-D points) to its
+// nearest mode in standard-deviation units, ‖x − μ_k‖/σ_k, and reports the
+// fraction within o.Sigmas standard deviations (high quality) and the number
+// of modes with enough high-quality samples (covered).
+func Modes(x []float32, modes []data.Mode, o ModeOptions) (ModeReport, error) {
+	if len(modes) == 0 {
+		return ModeReport{}, ErrNoModes
+	}
+	if len(x) == 0 || len(x)%2 != 0 {
+		return ModeReport{}, fmt.Errorf("metrics: Modes: %d values are not a non-empty set of 2-D points", len(x))
+	}
+	sig := o.Sigmas
+	if sig == 0 {
+		sig = 3
+	}
+	if !(sig > 0) || math.IsInf(sig, 0) {
+		return ModeReport{}, fmt.Errorf("metrics: Modes: radius %v standard deviations is not a positive number", o.Sigmas)
+	}
+	if o.MinCount < 0 {
+		return ModeReport{}, fmt.Errorf("metrics: Modes: minimum count %d < 0", o.MinCount)
+	}
+	n := len(x) / 2
+	var wsum float64
+	for _, m := range modes {
+		if !(m.Std > 0) {
+			return ModeReport{}, fmt.Errorf("metrics: Modes: mode at %v has std %v", m.Center, m.Std)
+		}
+		wsum += m.Weight
+	}
+	r := ModeReport{Total: len(modes), Counts: make([]int, len(modes)), MinCounts: make([]int, len(modes))}
+	hq := 0
+	for i := 0; i < n; i++ {
+		px, py := float64(x[2*i]), float64(x[2*i+1])
+		best, bk := math.Inf(1), -1
+		for k, m := range modes {
+			dx, dy := px-m.Center[0], py-m.Center[1]
+			if d := math.Sqrt(dx*dx+dy*dy) / m.Std; d < best {
+				best, bk = d, k
+			}
+		}
+		if bk >= 0 && best <= sig {
+			hq++
+			r.Counts[bk]++
+		}
+	}
+	r.HighQuality = float64(hq) / float64(n)
+	for k, m := range modes {
+		need := o.MinCount
+		if need == 0 {
+			w := 1 / float64(len(modes))
+			if wsum > 0 {
+				w = m.Weight / wsum
+			}
+			need = max(1, int(math.Ceil(0.2*float64(n)*w)))
+		}
+		r.MinCounts[k] = need
+		if r.Counts[k] >= need {
+			r.Covered++
+		}
+	}
+	return r, nil
+}
+
+// NLL returns the mean negative log-likelihood of the n = len(x)/2 samples
+// under the toy's exact density, −(1/n) Σ_i log p_data(x_i) (nats), and false
+// when the toy has no closed-form density. Samples outside a bounded support
+// make it +Inf. norm maps the samples' stored values back to the toy's raw
+// space (identity for the toys gebm trains on); the density is the raw one.
+func NLL(toy data.Toy, x []float32, norm data.Normalization) (float64, bool, error) {
+	if len(x) == 0 || len(x)%2 != 0 {
+		return 0, false, fmt.Errorf("metrics: NLL: %d values are not a non-empty set of 2-D points", len(x))
+	}
+	if _, ok := toy.LogDensity([]float64{0, 0}); !ok {
+		return 0, false, nil
+	}
+	raw := func(v float32) float64 {
+		if norm.Scale == 0 {
+			return float64(v)
+		}
+		return norm.Raw(float64(v))
+	}
+	n := len(x) / 2
+	var s float64
+	p := make([]float64, 2)
+	for i := 0; i < n; i++ {
+		p[0], p[1] = raw(x[2*i]), raw(x[2*i+1])
+		lp, _ := toy.LogDensity(p)
+		s -= lp
+	}
+	return s / float64(n), true, nil
+}
