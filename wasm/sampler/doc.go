@@ -1,0 +1,31 @@
+// Package sampler is gebm's sampling API for WebAssembly front-ends: the one
+// set of calls that the browser build (wasm/js) and the WASI build
+// (wasm/wasi) expose, written once over the shared packages so that both
+// front-ends are thin conversions of arguments and results.
+//
+// A Sampler holds open models and chain sets, each named by a small integer
+// Handle:
+//
+//	m, _ := s.Open(modelFile)               // a model file (package ckpt)
+//	c, _ := s.NewChains(m, 64, seed, 1)     // 64 chains, z ~ N(0, I) from seed, β = 1
+//	acc, _ := s.Step(c, StepParams{Method: "mala", StepSize: 0.05, Steps: 100})
+//	x, _ := s.Samples(c, nil)               // x = B(z), 64×D
+//
+// The chains sample the model's latent posterior at inverse temperature β,
+//
+//	U(z) = ||z||²/2 + β E(B(z)),
+//
+// with the kernels of package sample (ula, mala, hmc, kla, mh, imh); samples
+// are the generator's images of the latents, x = B(z).
+//
+// Every call validates its arguments, returns errors rather than panicking (a
+// panic inside a call is recovered into an error wrapping ErrInternal), and
+// is deterministic: the same seed and calls give the same results. Results
+// are the same bits natively and in WebAssembly when both use the same
+// matrix kernel (nn.TiledGemm is WebAssembly's default), except for
+// last-bit differences from math.Exp and math.Tanh, which use assembly on
+// amd64 (see the wazero tests in wasm/wasihost).
+//
+// Calls take caller-owned destination slices, as gonum does: dst is filled
+// and returned, reallocated when it is too short.
+package sampler
