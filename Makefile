@@ -4,7 +4,7 @@ FUZZTIME  ?= 60s
 BENCHTIME ?= 1s
 PKGS      := ./...
 
-.PHONY: help build test test-native test-wasm-build test-wasm-shared lint fuzz bench clean
+.PHONY: help models build test test-native test-wasm-build test-wasm-shared lint fuzz bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -57,6 +57,9 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 60s)
 
 bench: ## run the benchmarks (ratios within one run; see docs/)
 	$(GO) test -run='^$$' -bench=. -benchtime=$(BENCHTIME) ./shared/nn/ ./native/...
+
+models: bin/gebm ## train the bundled models (models/*.gebm) with fixed seeds; records times in models/TRAINING.md
+	scripts/train-models.sh
 
 clean:
 	rm -rf bin

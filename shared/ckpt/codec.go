@@ -232,16 +232,11 @@ func (f *File) checkArchitecture() error {
 		prefix string
 		spec   nn.Spec
 	}{{PrefixBase, f.Base}, {PrefixEnergy, f.Energy}} {
-		net, err := nn.NewUninitialized(part.spec)
-		if err != nil {
-			return err
-		}
-		for _, p := range net.Params() {
-			want[part.prefix+p.Name] = p.Shape
-			trainable = append(trainable, part.prefix+p.Name)
-		}
-		for _, p := range net.State() {
-			want[part.prefix+p.Name] = p.Shape
+		for _, t := range part.spec.Tensors() {
+			want[part.prefix+t.Name] = t.Shape
+			if t.Trainable {
+				trainable = append(trainable, part.prefix+t.Name)
+			}
 		}
 	}
 	if f.Resume != nil {

@@ -329,3 +329,19 @@ func TestSpecValidate(t *testing.T) {
 		t.Fatalf("In/Out = %d/%d", good.In(), good.Out())
 	}
 }
+
+// TestSpecTensors: Spec.Tensors lists exactly what a built network holds.
+func TestSpecTensors(t *testing.T) {
+	spec := MLP(5, []int{7, 3}, 2, Activation(KindTanh, 0), "", true)
+	net, _ := NewUninitialized(spec)
+	held := append(append([]*Param{}, net.Params()...), net.State()...)
+	infos := spec.Tensors()
+	if len(infos) != len(held) {
+		t.Fatalf("%d tensors listed, network holds %d", len(infos), len(held))
+	}
+	for i, p := range held {
+		if infos[i].Name != p.Name || fmt.Sprint(infos[i].Shape) != fmt.Sprint(p.Shape) || infos[i].Trainable != (i < len(net.Params())) {
+			t.Fatalf("tensor %d: listed %+v, held %s %v", i, infos[i], p.Name, p.Shape)
+		}
+	}
+}

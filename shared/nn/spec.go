@@ -131,3 +131,30 @@ func (s Spec) FLOPs() int {
 	}
 	return f
 }
+
+// TensorInfo names one tensor of a network and gives its shape.
+type TensorInfo struct {
+	Name      string
+	Shape     []int
+	Trainable bool // a parameter (true) or state such as spectral norm's u, v (false)
+}
+
+// Tensors lists the tensors a network built from s holds, parameters in the
+// order of Network.Params followed by state in the order of Network.State,
+// without allocating them: a file reader checks a file against it before
+// building anything.
+func (s Spec) Tensors() []TensorInfo {
+	var params, state []TensorInfo
+	for i, l := range s.Layers {
+		if l.Kind != KindLinear {
+			continue
+		}
+		params = append(params, TensorInfo{paramName(i, "weight"), []int{l.Out, l.In}, true},
+			TensorInfo{paramName(i, "bias"), []int{l.Out}, true})
+		if l.SpectralNorm {
+			state = append(state, TensorInfo{paramName(i, "sn_u"), []int{l.Out}, false},
+				TensorInfo{paramName(i, "sn_v"), []int{l.In}, false})
+		}
+	}
+	return append(params, state...)
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Trains the default models that the demo and the evaluation use, with
+# fixed seeds, and records how long each took in models/TRAINING.md.
+# Usage: scripts/train-models.sh [name ...]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+gebm=bin/gebm
+mkdir -p models
+
+# name | gebm train flags
+declare -A flags=(
+  [8gaussians]="--data 8gaussians --steps 3000 --seed 1"
+  [25gaussians]="--data 25gaussians --steps 4000 --seed 1"
+  [rings]="--data rings --steps 3000 --seed 1"
+  [mnist]="--data mnist --steps 10000 --seed 1"
+)
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(8gaussians 25gaussians rings mnist)
+
+for name in "${names[@]}"; do
+  [ -n "${flags[$name]:-}" ] || { echo "unknown model $name" >&2; exit 2; }
+  out=$(mktemp -d)
+  start=$(date +%s)
+  # shellcheck disable=SC2086
+  $gebm train ${flags[$name]} --out "$out"
+  secs=$(( $(date +%s) - start ))
+  cp "$out/model.gebm" "models/$name.gebm"
+  cp "$out/samples.png" "models/$name-samples.png"
+  cp "$out/curves.png" "models/$name-curves.png"
+  line="| $name | \`gebm train ${flags[$name]}\` | ${secs} s | $(date -u +%Y-%m-%d) |"
+  touch models/TRAINING.md
+  grep -v "^| $name |" models/TRAINING.md > models/TRAINING.md.new || true
+  mv models/TRAINING.md.new models/TRAINING.md
+  echo "$line" >> models/TRAINING.md
+  rm -rf "$out"
+  echo "models/$name.gebm: ${secs} s"
+done
