@@ -7,23 +7,6 @@ import (
 	"github.com/gebm/gebm/shared/nn"
 )
 
-// gemmCall is the shape of one matrix product.
-type gemmCall struct {
-	tA, tB  bool
-	m, n, k int
-}
-
-// recordingGemm passes products through and records their shapes.
-type recordingGemm struct {
-	nn.Gemm
-	calls []gemmCall
-}
-
-func (r *recordingGemm) Sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	r.calls = append(r.calls, gemmCall{tA, tB, m, n, k})
-	r.Gemm.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-}
-
 // BenchmarkIteration times one training unit at the MNIST default size
 // (batch 128, spectral norm, gradient penalty): one energy step and one
 // base step. "full" is the real thing; "products" replays the same matrix

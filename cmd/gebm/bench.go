@@ -1,0 +1,61 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gebm/gebm/native/blas"
+	"github.com/gebm/gebm/native/train"
+)
+
+func init() {
+	commands["bench"] = command{"measure training speed (gebm bench train)", runBench}
+}
+
+// runBench: gebm bench train [--device cpu|cuda] [--iters N] [--data SPEC] [--batch B] [--json]
+func runBench(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "train" {
+		return fmt.Errorf("usage: gebm bench train [--device cpu,cuda] [--iters N] [--data mnist] [--batch B] [--json]")
+	}
+	fs := newFlags("bench train", stderr)
+	devices := fs.String("device", "cpu", "comma-separated devices to compare, e.g. cpu,cuda")
+	iters := fs.Int("iters", 20, "timed iterations (one energy step and one base step each)")
+	dataSpec := fs.String("data", "mnist", "data set whose default model size is benchmarked")
+	batch := fs.Int("batch", 0, "batch size (0: the data set's default)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *iters < 1 || *iters > 1_000_000 {
+		return fmt.Errorf("--iters %d must be in 1..1000000", *iters)
+	}
+	var results []train.BenchResult
+	for _, dev := range splitList(*devices) {
+		o := train.Defaults(*dataSpec)
+		o.Out = tempDir()
+		defer os.RemoveAll(o.Out)
+		o.Device = dev
+		if *batch > 0 {
+			o.Batch = *batch
+		}
+		r, err := train.Bench(o, *iters)
+		if err != nil {
+			return fmt.Errorf("%s: %w", dev, err)
+		}
+		results = append(results, r)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(results)
+	}
+	fmt.Fprintf(stdout, "training iterations (1 energy step with gradient penalty + 1 base step), %s model, batch %d (CPU products: %s)\n",
+		*dataSpec, results[0].Batch, blas.Name)
+	fmt.Fprintf(stdout, "%-28s %10s %12s %10s %8s\n", "device", "iter/s", "GFLOP/iter", "GFLOP/s", "ratio")
+	for _, r := range results {
+		fmt.Fprintf(stdout, "%-28s %10.2f %12.3f %10.1f %8.2f\n", r.Device, r.ItersPerSec, r.GFLOPs, r.GFLOPsPerSec, r.ItersPerSec/results[0].ItersPerSec)
+	}
+	return nil
+}
