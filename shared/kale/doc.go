@@ -29,6 +29,13 @@
 // The factor is λ/2 on the squared RKHS norm (not λ, not (1+λ)·…). See [KALE]
 // for the solver and [KALERandomFeatures] for the large-sample approximation.
 //
+// # Neural KALE
+//
+// [KALENeural] takes H to be an MLP (from shared/nn) plus a scalar and
+// maximises the same objective with Adam, through [EnergyLoss]: the loss the
+// GEBM energy trainer minimises, with the same optional gradient penalty.
+// It has no RKHS penalty; the gradient penalty is its regulariser.
+//
 // # Data layout and number type
 //
 // A sample set is a [Samples]: a row-major n×d matrix of float64. float64 is
@@ -41,7 +48,8 @@
 // neural trainer's inner loop next to float32 activations and still
 // accumulates in float64.
 //
-// The package is pure Go (gonum for BLAS/LAPACK, no cgo, no OS access) and
-// builds for js/wasm and wasip1/wasm. Randomness is explicit: the only
-// randomised function, [KALERandomFeatures], takes a *rand.Rand.
+// The package is pure Go (gonum for BLAS/LAPACK, shared/nn for the neural
+// witness, no cgo, no OS access) and builds for js/wasm and wasip1/wasm.
+// Randomness is explicit: [KALERandomFeatures] takes a *rand.Rand and
+// [KALENeural] a seed.
 package kale
