@@ -7,7 +7,7 @@ import (
 	"github.com/gebm/gebm/shared/kale"
 )
 
-// ToyOptions configures Toy.
+// ToyOptions configures Toy and Compare.
 type ToyOptions struct {
 	// Modes is the mode-coverage rule.
 	Modes ModeOptions
@@ -22,8 +22,8 @@ type ToyOptions struct {
 	KALEPoints int
 }
 
-// ToyReport holds the 2-D measures of a sample set against fresh data. The
-// optional measures are nil when they do not apply.
+// ToyReport holds the measures of a sample set against fresh data (2-D or
+// not). The optional measures are nil when they do not apply.
 type ToyReport struct {
 	// Modes is mode coverage and high-quality samples (mixtures only).
 	Modes *ModeReport `json:"modes,omitempty"`
@@ -37,20 +37,17 @@ type ToyReport struct {
 }
 
 // Toy measures the 2-D samples x (row-major) against fresh draws from the toy
-// (row-major, in the same space), norm mapping that space to the toy's raw one.
+// (row-major, in the same space), norm mapping that space to the toy's raw
+// one: Compare's MMD² and KALE, plus modes (for mixtures) and NLL (for toys
+// with a density).
 func Toy(toy data.Toy, fresh, x []float32, norm data.Normalization, o ToyOptions) (ToyReport, error) {
 	if toy.Dim() != 2 {
 		return ToyReport{}, fmt.Errorf("metrics: Toy: %s has dimension %d, not 2", toy.Name(), toy.Dim())
 	}
-	nf, err := rows(fresh, 2, 4, "Toy (data)")
+	r, err := Compare(fresh, x, 2, o)
 	if err != nil {
-		return ToyReport{}, err
+		return r, err
 	}
-	nx, err := rows(x, 2, 2, "Toy (samples)")
-	if err != nil {
-		return ToyReport{}, err
-	}
-	var r ToyReport
 	if modes := toy.Modes(); len(modes) > 0 {
 		mr, err := Modes(x, modes, o.Modes)
 		if err != nil {
@@ -63,6 +60,23 @@ func Toy(toy data.Toy, fresh, x []float32, norm data.Normalization, o ToyOptions
 	} else if ok {
 		r.NLL = &v
 	}
+	return r, nil
+}
+
+// Compare measures samples x against fresh data in any dimension dim (rows,
+// row-major): the unbiased MMD² and, unless o.KALEPoints < 0, the RKHS KALE
+// (data ‖ samples), both with the Gaussian kernel of width o.Bandwidth (0: the
+// median heuristic on the data alone). Modes and NLL are left nil.
+func Compare(fresh, x []float32, dim int, o ToyOptions) (ToyReport, error) {
+	nf, err := rows(fresh, dim, 4, "Compare (data)")
+	if err != nil {
+		return ToyReport{}, err
+	}
+	nx, err := rows(x, dim, 2, "Compare (samples)")
+	if err != nil {
+		return ToyReport{}, err
+	}
+	var r ToyReport
 	ds, err := samples(fresh, nf)
 	if err != nil {
 		return r, err
@@ -74,8 +88,8 @@ func Toy(toy data.Toy, fresh, x []float32, norm data.Normalization, o ToyOptions
 	r.Bandwidth = o.Bandwidth
 	if r.Bandwidth == 0 {
 		h := nf / 2
-		a, _ := samples(fresh[:2*h], h)
-		b, _ := samples(fresh[2*h:], nf-h)
+		a, _ := samples(fresh[:dim*h], h)
+		b, _ := samples(fresh[dim*h:], nf-h)
 		r.Bandwidth = kale.MedianBandwidth(a, b)
 	}
 	if r.MMD2, err = kale.MMD2Unbiased(ds, xs, r.Bandwidth); err != nil {
@@ -86,8 +100,8 @@ func Toy(toy data.Toy, fresh, x []float32, norm data.Normalization, o ToyOptions
 		if k == 0 {
 			k = 500
 		}
-		dk, _ := samples(fresh[:2*min(k, nf)], min(k, nf))
-		xk, _ := samples(x[:2*min(k, nx)], min(k, nx))
+		dk, _ := samples(fresh[:dim*min(k, nf)], min(k, nf))
+		xk, _ := samples(x[:dim*min(k, nx)], min(k, nx))
 		res, err := kale.KALE(dk, xk, kale.Options{Bandwidth: r.Bandwidth})
 		if err != nil {
 			return r, fmt.Errorf("metrics: KALE: %w", err)
