@@ -1,0 +1,191 @@
+package main
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gebm/gebm/native/classifier"
+	"github.com/gebm/gebm/shared/data"
+)
+
+// TestEvalToyTable evaluates an untrained 2-D model on 8gaussians: every
+// 2-D measure appears in the table and in the JSON, for both sets.
+func TestEvalToyTable(t *testing.T) {
+	dir := t.TempDir()
+	m := writeModel(t, dir, "m.gebm", 2, nil)
+	args := []string{"eval", "--model", m, "--data", "8gaussians", "--n", "200", "--steps", "5", "--warmup", "5",
+		"--kale-points", "100", "--quiet"}
+	code, stdout, errOut := gebm(t, args...)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	for _, want := range []string{"modes covered (of 8)", "high-quality samples (%)", "MMD²", "NLL under data density",
+		"KALE(data‖samples)", "generator", "GEBM", "acceptance rate", "mala β=1"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, errOut = gebm(t, append(args, "--json")...)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var r evalReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, stdout)
+	}
+	for _, s := range []setMetrics{r.Generator, r.GEBM} {
+		if s.Modes == nil || s.Modes.Total != 8 || s.NLL == nil || s.KALE == nil || s.Bandwidth <= 0 {
+			t.Errorf("JSON set %+v", s)
+		}
+	}
+	if r.Sampler.Method != "mala" || r.N != 200 || r.Accept <= 0 || r.RelFID != nil {
+		t.Errorf("JSON %+v", r)
+	}
+}
+
+// TestEvalFileData: a .csv data set has no modes or density: MMD² and KALE only.
+func TestEvalFileData(t *testing.T) {
+	dir := t.TempDir()
+	m := writeModel(t, dir, "m.gebm", 2, nil)
+	csv := filepath.Join(dir, "pts.csv")
+	if code, _, errOut := gebm(t, "data", "moons", "--n", "300", "--out", csv); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, stdout, errOut := gebm(t, "eval", "--model", m, "--data", csv, "--n", "100", "--steps", "3", "--sampler", "hmc",
+		"--leapfrog", "3", "--kale-points", "0", "--quiet", "--json")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var r evalReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.GEBM.Modes != nil || r.GEBM.NLL != nil || r.GEBM.KALE != nil || r.Sampler.Jitter == 0 {
+		t.Errorf("file data: %+v", r)
+	}
+}
+
+func TestEvalBadInput(t *testing.T) {
+	dir := t.TempDir()
+	m := writeModel(t, dir, "m.gebm", 2, nil)
+	m3 := writeModel(t, dir, "m3.gebm", 3, nil)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--data", "8gaussians"}, "--model is required"},
+		{[]string{"--model", m}, "--data is required"},
+		{[]string{"--model", filepath.Join(dir, "none.gebm"), "--data", "8gaussians"}, "none.gebm"},
+		{[]string{"--model", m3, "--data", "8gaussians"}, "dimension 2"},
+		{[]string{"--model", m, "--data", "mnist"}, "dimension 784"},
+		{[]string{"--model", m, "--data", "nosuch"}, "nosuch"},
+		{[]string{"--model", m, "--data", "8gaussians", "--n", "-1"}, "--n"},
+		{[]string{"--model", m, "--data", "8gaussians", "--sampler", "none"}, "--sampler none"},
+		{[]string{"--model", m, "--data", "8gaussians", "--step-size", "NaN"}, "--step-size"},
+		{[]string{"--model", m, "--data", "8gaussians", "--kale-points", "-2"}, "--kale-points"},
+	}
+	for _, c := range cases {
+		code, _, errOut := gebm(t, append([]string{"eval"}, c.args...)...)
+		if code == 0 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: code %d, stderr %q; want an error mentioning %q", c.args, code, errOut, c.want)
+		}
+	}
+}
+
+// mnistOrSkip returns the MNIST directory, or skips the test when the files
+// are not in the module cache.
+func mnistOrSkip(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("loads MNIST")
+	}
+	dir, err := data.FindMNISTDir()
+	if err != nil {
+		t.Skipf("MNIST not available: %v", err)
+	}
+	return dir
+}
+
+// TestEvalMNIST evaluates an untrained image model against MNIST with a
+// small untrained classifier: FID, KID and the relative FID come out, named
+// as classifier-feature measures.
+func TestEvalMNIST(t *testing.T) {
+	mdir := mnistOrSkip(t)
+	dir := t.TempDir()
+	m := writeModel(t, dir, "img.gebm", data.MNISTDim, []int{28, 28})
+	c, err := classifier.New(data.MNISTDim, []int{16, 8}, 10, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Info.Dim, c.Info.Classes = data.MNISTDim, 10
+	b, err := c.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clf := filepath.Join(dir, "c.clf")
+	os.WriteFile(clf, b, 0o644)
+	args := []string{"eval", "--model", m, "--data", "mnist", "--mnist-dir", mdir, "--classifier", clf,
+		"--n", "60", "--steps", "3", "--warmup", "0", "--quiet"}
+	code, stdout, errOut := gebm(t, args...)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	for _, want := range []string{"FID on gebm's MNIST-classifier features", "KID on gebm's MNIST-classifier features",
+		"relative FID(GEBM)/FID(generator)", "not Inception FID"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("MNIST table lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, errOut = gebm(t, append(args, "--json")...)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var r evalReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Generator.FID == nil || r.GEBM.KID == nil || r.RelFID == nil || *r.RelFID != *r.GEBM.FID / *r.Generator.FID {
+		t.Errorf("JSON %s", stdout)
+	}
+	code, _, errOut = gebm(t, "eval", "--model", m, "--data", "mnist", "--classifier", filepath.Join(dir, "none.clf"))
+	if code == 0 || !strings.Contains(errOut, "train-classifier") {
+		t.Errorf("missing classifier: %q", errOut)
+	}
+}
+
+// TestTrainClassifierSmoke trains on 600 images for three epochs (no accuracy
+// bar) and reads the file back.
+func TestTrainClassifierSmoke(t *testing.T) {
+	mdir := mnistOrSkip(t)
+	out := filepath.Join(t.TempDir(), "c.clf")
+	code, stdout, errOut := gebm(t, "train-classifier", "--mnist-dir", mdir, "--train-rows", "600", "--epochs", "3", "--batch", "32", "--lr", "0.01",
+		"--hidden", "16,8", "--min-accuracy", "0", "--quiet", "--out", out)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	if !strings.Contains(stdout, "test accuracy") {
+		t.Errorf("stdout %q", stdout)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classifier.Load(b)
+	if err != nil || c.FeatureDim() != 8 || c.Info.TestAccuracy < 0.3 {
+		t.Fatalf("%v, %+v", err, c)
+	}
+	// Below the accuracy bar nothing is written.
+	out2 := filepath.Join(t.TempDir(), "c2.clf")
+	code, _, errOut = gebm(t, "train-classifier", "--mnist-dir", mdir, "--train-rows", "100", "--epochs", "1",
+		"--hidden", "4,4", "--quiet", "--out", out2)
+	if _, err := os.Stat(out2); code == 0 || err == nil || !strings.Contains(errOut, "--min-accuracy") {
+		t.Errorf("below the bar: code %d, %q, file %v", code, errOut, err)
+	}
+	if code, _, errOut := gebm(t, "train-classifier", "--epochs", "0"); code == 0 || !strings.Contains(errOut, "epochs") {
+		t.Errorf("--epochs 0: %q", errOut)
+	}
+}

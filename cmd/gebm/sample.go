@@ -1,0 +1,270 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/gebm/gebm/native/plots"
+	"github.com/gebm/gebm/shared/data"
+	"github.com/gebm/gebm/shared/model"
+	"github.com/gebm/gebm/shared/sample"
+)
+
+func init() {
+	commands["sample"] = command{"draw samples from a model (generator alone or latent MCMC) to .npy, .csv or .png", runSample}
+}
+
+// samplerFlags are the sampling settings shared by sample and eval.
+type samplerFlags struct {
+	method   string
+	steps    int
+	warmup   int
+	beta     float64
+	stepSize float64
+	leapfrog int
+	friction float64
+	jitter   float64
+}
+
+// Recommended sampler settings (see the README's evaluation table): MALA on
+// the latent posterior at β = 1, the model itself, with its step size adapted
+// during a warm-up.
+var defaultSampler = samplerFlags{method: "mala", steps: 200, warmup: 100, beta: 1, stepSize: 0.01, leapfrog: 5, friction: 1, jitter: 0.5}
+
+func (s *samplerFlags) register(fs *flag.FlagSet) {
+	*s = defaultSampler
+	fs.StringVar(&s.method, "sampler", s.method, "none (the generator alone) or a latent MCMC kernel: ula, mala, hmc, kla, mh, imh")
+	fs.IntVar(&s.steps, "steps", s.steps, "MCMC steps after warm-up")
+	fs.IntVar(&s.warmup, "warmup", s.warmup, "warm-up steps before --steps (MALA and HMC adapt their step size there; others just run)")
+	fs.Float64Var(&s.beta, "beta", s.beta, "inverse temperature β of the latent posterior N(z; 0, I) exp(-β E(B(z))): 1 is the model, > 1 sharpens")
+	fs.Float64Var(&s.stepSize, "step-size", s.stepSize, "step size h (initial value of the adaptation for MALA/HMC with --warmup)")
+	fs.IntVar(&s.leapfrog, "leapfrog", s.leapfrog, "leapfrog steps per HMC transition")
+	fs.Float64Var(&s.friction, "friction", s.friction, "KLA friction κ (high: stays at a mode, low: travels between modes)")
+	fs.Float64Var(&s.jitter, "jitter", s.jitter, "HMC step-size jitter in [0, 1): each transition uses h·U[1-j, 1+j], which avoids periodic trajectories")
+}
+
+// config checks the flags and returns the kernel's configuration; none
+// reports the generator alone.
+func (s *samplerFlags) config() (cfg sample.Config, none bool, err error) {
+	if strings.EqualFold(strings.TrimSpace(s.method), "none") {
+		return sample.Config{}, true, nil
+	}
+	m, err := sample.ParseMethod(s.method)
+	if err != nil {
+		return cfg, false, fmt.Errorf("--sampler %q: want none, ula, mala, hmc, kla, mh or imh", s.method)
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case s.steps < 0 || s.steps > 1e8:
+		return cfg, false, fmt.Errorf("--steps %d must be in 0..1e8", s.steps)
+	case s.warmup < 0 || s.warmup > 1e8:
+		return cfg, false, fmt.Errorf("--warmup %d must be in 0..1e8", s.warmup)
+	case !finite(s.beta) || s.beta < 0:
+		return cfg, false, fmt.Errorf("--beta %v must be a finite number >= 0", s.beta)
+	case !finite(s.stepSize) || s.stepSize <= 0:
+		return cfg, false, fmt.Errorf("--step-size %v must be a finite number > 0", s.stepSize)
+	case s.leapfrog < 1 || s.leapfrog > 10000:
+		return cfg, false, fmt.Errorf("--leapfrog %d must be in 1..10000", s.leapfrog)
+	case !finite(s.friction) || s.friction < 0:
+		return cfg, false, fmt.Errorf("--friction %v must be a finite number >= 0", s.friction)
+	case !(s.jitter >= 0 && s.jitter < 1):
+		return cfg, false, fmt.Errorf("--jitter %v must be in [0, 1)", s.jitter)
+	}
+	cfg = sample.Config{Method: m, StepSize: s.stepSize, Leapfrog: s.leapfrog, Friction: s.friction,
+		Steps: s.steps, Warmup: s.warmup}
+	if m == sample.HMC {
+		cfg.Jitter = s.jitter
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, false, err
+	}
+	return cfg, false, nil
+}
+
+func (s *samplerFlags) String() string {
+	cfg, none, err := s.config()
+	if err != nil {
+		return "invalid"
+	}
+	if none {
+		return "generator alone"
+	}
+	out := fmt.Sprintf("%s β=%g, %d steps", cfg.Method, s.beta, s.steps)
+	if cfg.Method != sample.IMH {
+		out += fmt.Sprintf(", h=%g", s.stepSize)
+	}
+	if cfg.Method.Adapts() && s.warmup > 0 {
+		out += fmt.Sprintf(" adapted over %d warm-up steps", s.warmup)
+	} else if s.warmup > 0 {
+		out += fmt.Sprintf(" after %d burn-in steps", s.warmup)
+	}
+	switch cfg.Method {
+	case sample.HMC:
+		out += fmt.Sprintf(", L=%d, jitter %g", s.leapfrog, s.jitter)
+	case sample.KLA:
+		out += fmt.Sprintf(", κ=%g", s.friction)
+	}
+	return out
+}
+
+// loadModel reads and decodes a model file with errors that name it.
+func loadModel(path string) (*model.GEBM, error) {
+	if path == "" {
+		return nil, errors.New("--model is required (a model.gebm file written by gebm train)")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the model: %w", err)
+	}
+	m, err := model.Load(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// latentSampler draws samples of a model: the generator at z ~ N(0, I), then
+// (unless the sampler is none) latent MCMC from those latents.
+type latentSampler struct {
+	m    *model.GEBM
+	cfg  sample.Config
+	none bool
+	beta float64
+}
+
+// draw returns the generator's samples B(z0), the GEBM's samples B(z_K) (nil
+// for none) and the MCMC result, for n chains. progress (not nil) sees each
+// sampling step.
+func (ls latentSampler) draw(n int, rng *rand.Rand, progress func(step int, accept float64)) (gen, gebm []float32, res *sample.Result, err error) {
+	z0 := make([]float32, n*ls.m.Latent())
+	model.SampleLatents(rng, z0)
+	gen = generate(ls.m, z0, n)
+	if ls.none {
+		return gen, nil, nil, nil
+	}
+	ch, err := sample.NewChains(ls.m.Potential(ls.beta), z0, n)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res, err = ch.Run(ls.cfg, rng, func(rec int, _ []float32, _ []float64) {
+		if progress != nil {
+			progress(rec+1, 0)
+		}
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return gen, generate(ls.m, ch.Z(), n), res, nil
+}
+
+// generate maps latents through the base in batches (bounded memory).
+func generate(m *model.GEBM, z []float32, n int) []float32 {
+	d, D := m.Latent(), m.Dim()
+	x := make([]float32, n*D)
+	const batch = 1000
+	for lo := 0; lo < n; lo += batch {
+		hi := min(lo+batch, n)
+		copy(x[lo*D:hi*D], m.Generate(z[lo*d:hi*d], hi-lo, nil))
+	}
+	return x
+}
+
+// acceptSummary describes per-chain acceptance rates.
+func acceptSummary(res *sample.Result) string {
+	r := slices.Clone(res.AcceptRate)
+	slices.Sort(r)
+	return fmt.Sprintf("acceptance rate %.3f (chains: min %.3f, median %.3f, max %.3f), step size %.4g",
+		res.MeanAccept(), r[0], r[len(r)/2], r[len(r)-1], res.StepSize)
+}
+
+// maxGrid is the most images a .png grid shows.
+const maxGrid = 256
+
+func runSample(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("sample", stderr)
+	modelPath := fs.String("model", "", "model file (model.gebm from gebm train)")
+	var sf samplerFlags
+	sf.register(fs)
+	n := fs.Int("n", 1000, "number of samples (= chains)")
+	seed := fs.Uint64("seed", 1, "random seed")
+	out := fs.String("out", "", "output: .npy (float32, the model's space, e.g. [-1, 1] for MNIST), .csv, or .png (2-D: samples over the energy; images: a grid of at most 256)")
+	quiet := fs.Bool("quiet", false, "no progress output")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, none, err := sf.config()
+	if err != nil {
+		return err
+	}
+	if *n < 1 || *n > 10_000_000 {
+		return fmt.Errorf("--n %d must be in 1..10000000", *n)
+	}
+	ext := strings.ToLower(filepath.Ext(*out))
+	switch {
+	case *out == "":
+		return errors.New("--out is required (a .npy, .csv or .png file)")
+	case ext != ".npy" && ext != ".csv" && ext != ".png":
+		return fmt.Errorf("--out %s: unknown extension %q (want .npy, .csv or .png)", *out, ext)
+	}
+	if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
+		return fmt.Errorf("--out %s: directory %s does not exist", *out, filepath.Dir(*out))
+	}
+	m, err := loadModel(*modelPath)
+	if err != nil {
+		return err
+	}
+	if ext == ".png" && m.Dim() != 2 && len(m.Data.Shape) != 2 {
+		return fmt.Errorf("--out %s: a picture needs 2-D data or images; this model's data has dimension %d (use .npy or .csv)", *out, m.Dim())
+	}
+	ls := latentSampler{m: m, cfg: cfg, none: none, beta: sf.beta}
+	show := bar(stderr, sf.steps, "step", *quiet || none)
+	rng := rand.New(rand.NewPCG(*seed, 0x73616d70))
+	gen, x, res, err := ls.draw(*n, rng, func(step int, _ float64) { show(step, "") })
+	if err != nil {
+		return err
+	}
+	what := "generator alone"
+	if none {
+		x = gen
+	} else {
+		what = sf.String()
+		fmt.Fprintf(stdout, "%s: %s\n", what, acceptSummary(res))
+	}
+	if err := writeSamples(*out, ext, m, x, *n, what); err != nil {
+		return fmt.Errorf("writing %s: %w", *out, err)
+	}
+	fmt.Fprintf(stdout, "wrote %d samples to %s\n", *n, *out)
+	return nil
+}
+
+func writeSamples(path, ext string, m *model.GEBM, x []float32, n int, what string) error {
+	D := m.Dim()
+	switch ext {
+	case ".npy":
+		return data.WriteNPYFile(path, x, D)
+	case ".csv":
+		header := make([]string, D)
+		for j := range header {
+			header[j] = fmt.Sprintf("x%d", j)
+		}
+		if D == 2 {
+			header = []string{"x", "y"}
+		}
+		return data.WriteCSVFile(path, x, D, header)
+	}
+	if D == 2 {
+		return plots.Scatter2D(path, fmt.Sprintf("%s (%s)", m.Data.Name, what), m,
+			[]plots.Set{{Name: what, X: x, Color: color.RGBA{R: 200, A: 255}}})
+	}
+	k := min(n, maxGrid)
+	return plots.ImageGrid(path, x[:k*D], k, m.Data.Shape)
+}
