@@ -1,0 +1,215 @@
+//go:build wasip1
+
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+
+	"github.com/gebm/gebm/wasm/sampler"
+)
+
+// open loads the model file in the len bytes at ptr and returns its
+// handle.
+//
+//go:wasmexport open
+func open(ptr, n uint32) int32 {
+	return guard(func() (int32, error) {
+		b, err := view(ptr, n)
+		if err != nil {
+			return 0, err
+		}
+		h, err := smp.Open(b)
+		return int32(h), err
+	})
+}
+
+// describeJSON keeps describe's last result alive for the host to read.
+var describeJSON []byte
+
+// describe returns the description of model m (sampler.Description as
+// JSON) as pointer<<32 | length, or, as a negative int64, a status code.
+//
+//go:wasmexport describe
+func describe(m int32) int64 {
+	var out int64
+	st := guard(func() (int32, error) {
+		d, err := smp.Describe(sampler.Handle(m))
+		if err != nil {
+			return 0, err
+		}
+		if describeJSON, err = json.Marshal(d); err != nil {
+			return 0, err
+		}
+		out = int64(packText(describeJSON))
+		return 0, nil
+	})
+	if st < 0 {
+		return int64(st)
+	}
+	return out
+}
+
+// new_chains creates n chains on model m, started from seed, at inverse
+// temperature beta; it returns their handle.
+//
+//go:wasmexport new_chains
+func newChains(m, n int32, seed uint64, beta float64) int32 {
+	return guard(func() (int32, error) {
+		h, err := smp.NewChains(sampler.Handle(m), int(n), seed, beta)
+		return int32(h), err
+	})
+}
+
+// step performs steps transitions of chain set c with the method named by
+// the methodLen bytes at methodPtr, and writes the mean acceptance (one
+// float64) at accPtr unless accPtr is 0.
+//
+//go:wasmexport step
+func step(c int32, methodPtr, methodLen uint32, stepSize float64, leapfrog int32, friction float64, steps int32, accPtr uint32) int32 {
+	return guard(func() (int32, error) {
+		method, err := view(methodPtr, methodLen)
+		if err != nil {
+			return 0, err
+		}
+		var acc []float64
+		if accPtr != 0 {
+			if acc, err = float64s(accPtr, 1); err != nil {
+				return 0, err
+			}
+		}
+		a, err := smp.Step(sampler.Handle(c), sampler.StepParams{Method: string(method), StepSize: stepSize,
+			Leapfrog: int(leapfrog), Friction: friction, Steps: int(steps)})
+		if err != nil {
+			return 0, err
+		}
+		if acc != nil {
+			acc[0] = a
+		}
+		return 0, nil
+	})
+}
+
+// set_beta changes the inverse temperature of chain set c.
+//
+//go:wasmexport set_beta
+func setBeta(c int32, beta float64) int32 {
+	return guard(func() (int32, error) { return 0, smp.SetBeta(sampler.Handle(c), beta) })
+}
+
+// set_latents moves the chains of c to the count float32 values at ptr (one
+// latent per chain, or one for all).
+//
+//go:wasmexport set_latents
+func setLatents(c int32, ptr, count uint32) int32 {
+	return guard(func() (int32, error) {
+		z, err := float32s(ptr, count)
+		if err != nil {
+			return 0, err
+		}
+		return 0, smp.SetLatents(sampler.Handle(c), z)
+	})
+}
+
+// float32Result calls f with the count float32 values at ptr as its
+// destination and returns the number of values f wrote there.
+func float32Result(ptr, count uint32, f func(dst []float32) ([]float32, error)) int32 {
+	return guard(func() (int32, error) {
+		dst, err := float32s(ptr, count)
+		if err != nil {
+			return 0, err
+		}
+		out, err := f(dst)
+		if err != nil {
+			return 0, err
+		}
+		return fits(len(out), count)
+	})
+}
+
+// latents writes the latents of chain set c (n×d float32) at ptr.
+//
+//go:wasmexport latents
+func latents(c int32, ptr, count uint32) int32 {
+	return float32Result(ptr, count, func(dst []float32) ([]float32, error) { return smp.Latents(sampler.Handle(c), dst) })
+}
+
+// samples writes the samples B(z) of chain set c (n×D float32) at ptr.
+//
+//go:wasmexport samples
+func samples(c int32, ptr, count uint32) int32 {
+	return float32Result(ptr, count, func(dst []float32) ([]float32, error) { return smp.Samples(sampler.Handle(c), dst) })
+}
+
+// energies writes the energies E(B(z)) of chain set c (n float32) at ptr.
+//
+//go:wasmexport energies
+func energies(c int32, ptr, count uint32) int32 {
+	return float32Result(ptr, count, func(dst []float32) ([]float32, error) { return smp.Energies(sampler.Handle(c), dst) })
+}
+
+// accept writes the per-chain acceptance rates of the last step call of c
+// (n float64) at ptr.
+//
+//go:wasmexport accept
+func accept(c int32, ptr, count uint32) int32 {
+	return guard(func() (int32, error) {
+		dst, err := float64s(ptr, count)
+		if err != nil {
+			return 0, err
+		}
+		out, err := smp.Accept(sampler.Handle(c), dst)
+		if err != nil {
+			return 0, err
+		}
+		return fits(len(out), count)
+	})
+}
+
+// energy_grid writes the energies of 2-D model m on a res×res grid
+// (float32, see sampler.Grid) at ptr.
+//
+//go:wasmexport energy_grid
+func energyGrid(m int32, xmin, xmax, ymin, ymax float64, res int32, ptr, count uint32) int32 {
+	return float32Result(ptr, count, func(dst []float32) ([]float32, error) {
+		return smp.EnergyGrid(sampler.Handle(m), sampler.Grid{XMin: xmin, XMax: xmax, YMin: ymin, YMax: ymax, Res: int(res)}, dst)
+	})
+}
+
+// generate writes n generator samples of model m drawn from seed (n×D
+// float32) at ptr.
+//
+//go:wasmexport generate
+func generate(m, n int32, seed uint64, ptr, count uint32) int32 {
+	return float32Result(ptr, count, func(dst []float32) ([]float32, error) {
+		return smp.Generate(sampler.Handle(m), int(n), seed, dst)
+	})
+}
+
+// free closes a model (and its chain sets) or a chain set.
+//
+//go:wasmexport free
+func free(h int32) int32 {
+	return guard(func() (int32, error) { return 0, smp.Free(sampler.Handle(h)) })
+}
+
+// chains_info writes the size of chain set c at ptr as three int32 values:
+// the number of chains n, the latent size d and the data size D.
+//
+//go:wasmexport chains_info
+func chainsInfo(c int32, ptr uint32) int32 {
+	return guard(func() (int32, error) {
+		b, err := typed(ptr, 3, 4)
+		if err != nil {
+			return 0, err
+		}
+		n, d, D, err := smp.Chains(sampler.Handle(c))
+		if err != nil {
+			return 0, err
+		}
+		for i, v := range []int{n, d, D} {
+			binary.LittleEndian.PutUint32(b[4*i:], uint32(v))
+		}
+		return 0, nil
+	})
+}

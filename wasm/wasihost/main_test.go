@@ -1,0 +1,80 @@
+package wasihost
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/gebm/gebm/shared/nn"
+)
+
+// module is the sampler module, built from ../wasi by TestMain and compiled
+// once for every test.
+var (
+	moduleBytes []byte
+	module      *Module
+)
+
+// TestMain builds the WASI module with the go command that runs the tests
+// (GOOS=wasip1 GOARCH=wasm, -buildmode=c-shared) into a temporary folder and
+// compiles it with wazero, through the compilation cache. The native
+// sampler the tests compare with uses nn.TiledGemm, the matrix kernel of
+// WebAssembly builds, so that both sides sum in the same order.
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	nn.SetDefaultGemm(nn.TiledGemm{})
+	dir, err := os.MkdirTemp("", "gebm-wasi-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "gebm-wasi.wasm")
+	cmd := exec.Command(goTool(), "build", "-buildmode=c-shared", "-o", out, "github.com/gebm/gebm/wasm/wasi")
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the wasip1 module: %v\n%s", err, b)
+		return 1
+	}
+	if moduleBytes, err = os.ReadFile(out); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ctx := context.Background()
+	if module, err = Compile(ctx, moduleBytes, Config{}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer module.Close(ctx)
+	return m.Run()
+}
+
+// goTool is the go command of the toolchain running the tests.
+func goTool() string {
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
+		return p
+	}
+	return "go"
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func instance(t *testing.T) *Instance {
+	t.Helper()
+	in, err := module.Instantiate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { in.Close() })
+	return in
+}
