@@ -134,3 +134,13 @@ func loadMNISTPair(dir, images, labels, name string, rows int) (*Dataset, error)
 	}
 	return d, nil
 }
+
+// hasMNIST returns an error unless dir holds the four MNIST files.
+func hasMNIST(dir string) error {
+	for _, f := range []string{MNISTTrainImages, MNISTTrainLabels, MNISTTestImages, MNISTTestLabels} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

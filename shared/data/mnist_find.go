@@ -86,13 +86,3 @@ func goCmd(args ...string) (string, error) {
 	}
 	return strings.TrimSpace(out.String()), nil
 }
-
-// hasMNIST returns an error unless dir holds the four MNIST files.
-func hasMNIST(dir string) error {
-	for _, f := range []string{MNISTTrainImages, MNISTTrainLabels, MNISTTestImages, MNISTTestLabels} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -2,10 +2,23 @@
 
 package data
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"os"
+)
 
-// FindMNISTDir is native-only: it runs the go command. On js and wasip1 it
-// returns an error; pass the files to ReadMNIST instead.
+// FindMNISTDir on js and wasip1 only honours $GEBM_MNIST_DIR (useful when a
+// WASI runtime mounts the host file system, as the wasip1 test runner does):
+// finding the module needs the go command, which is native-only. Without the
+// variable it returns an error; pass the files to ReadMNIST instead.
 func FindMNISTDir() (string, error) {
-	return "", errors.New("data: FindMNISTDir is not available on WebAssembly; use ReadMNIST with the file contents")
+	d := os.Getenv("GEBM_MNIST_DIR")
+	if d == "" {
+		return "", errors.New("data: FindMNISTDir on WebAssembly needs GEBM_MNIST_DIR; or use ReadMNIST with the file contents")
+	}
+	if err := hasMNIST(d); err != nil {
+		return "", fmt.Errorf("data: GEBM_MNIST_DIR: %w", err)
+	}
+	return d, nil
 }

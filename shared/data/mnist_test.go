@@ -71,7 +71,7 @@ func TestMNISTMatchesGoMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, test, err := LoadMNIST(dir)
+	test, err := loadMNISTPair(dir, MNISTTestImages, MNISTTestLabels, "mnist-test", MNISTTestRows)
 	if err != nil {
 		t.Fatal(err)
 	}

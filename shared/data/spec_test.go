@@ -109,9 +109,5 @@ func TestLoadMNISTSpec(t *testing.T) {
 	if _, _, err := Load(s, LoadOptions{Cols: 2}); err == nil || !strings.Contains(err.Error(), "784") {
 		t.Errorf("Cols 2: %v", err)
 	}
-	dir := mnistDir(t)
-	train, test, err := Load(s, LoadOptions{MNISTDir: dir, Cols: 784})
-	if err != nil || train.Rows() != 60000 || test.Rows() != 10000 {
-		t.Fatalf("Load(mnist): %v", err)
-	}
+	// The successful load is TestLoadMNIST's (it costs a second or two).
 }
