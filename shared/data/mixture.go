@@ -50,8 +50,10 @@ func EightGaussians() *Mixture {
 }
 
 // TwentyFiveGaussians is "25gaussians": 25 equally weighted Gaussians with
-// std 0.05 centred on the grid {-4,-2,0,2,4}² (the "2D grid" of VEEGAN and
-// PacGAN, with the std of 0.05 used by their follow-ups).
+// std 0.05 centred on the grid {-4,-2,0,2,4}², the "2D grid" layout of
+// VEEGAN and PacGAN. The std is this project's choice (papers differ): check
+// it before comparing mode counts or "high-quality" fractions (within 3 std
+// of a mode) with published numbers.
 func TwentyFiveGaussians() *Mixture {
 	modes := make([]Mode, 0, 25)
 	for i := -2; i <= 2; i++ {
