@@ -1,0 +1,218 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"syscall/js"
+	"testing"
+	"unsafe"
+
+	"github.com/gebm/gebm/wasm/sampler"
+	"github.com/gebm/gebm/wasm/testmodel"
+)
+
+// These tests run in Node (GOOS=js GOARCH=wasm go test -exec
+// go_js_wasm_exec): they call globalThis.gebm as a page would, through
+// syscall/js, and compare with the sampler called directly in the same
+// process, which must give the same bits.
+
+func TestMain(m *testing.M) {
+	register()
+	os.Exit(m.Run())
+}
+
+// call calls gebm[name]; a thrown exception comes back as a js.Error.
+func call(name string, args ...any) (v js.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(js.Error)
+			if !ok {
+				panic(r)
+			}
+			err = e
+		}
+	}()
+	return js.Global().Get("gebm").Call(name, args...), nil
+}
+
+func mustCall(t *testing.T, name string, args ...any) js.Value {
+	t.Helper()
+	v, err := call(name, args...)
+	if err != nil {
+		t.Fatalf("gebm.%s: %v", name, err)
+	}
+	return v
+}
+
+func uint8ArrayOf(b []byte) js.Value {
+	u := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(u, b)
+	return u
+}
+
+func float32sOf(t *testing.T, v js.Value) []float32 {
+	t.Helper()
+	if !v.InstanceOf(js.Global().Get("Float32Array")) {
+		t.Fatalf("%v is not a Float32Array", v)
+	}
+	f := make([]float32, v.Length())
+	if len(f) > 0 {
+		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f)), js.Global().Get("Uint8Array").New(v.Get("buffer")))
+	}
+	return f
+}
+
+var (
+	toyFile   = testmodel.File(testmodel.Toy2D(21))
+	imageFile = testmodel.File(testmodel.Image(22))
+)
+
+// TestFunctions: globalThis.gebm has every documented function, and nothing
+// can be added to it.
+func TestFunctions(t *testing.T) {
+	g := js.Global().Get("gebm")
+	for _, name := range []string{"open", "describe", "newChains", "step", "setBeta", "setLatents", "chains",
+		"latents", "samples", "energies", "accept", "energyGrid", "generate", "free"} {
+		if g.Get(name).Type() != js.TypeFunction {
+			t.Errorf("gebm.%s is %s", name, g.Get(name).Type())
+		}
+	}
+	if !js.Global().Get("Object").Call("isFrozen", g).Bool() {
+		t.Error("gebm is not frozen")
+	}
+}
+
+// TestSameAsSampler: for every method, the results through gebm (typed
+// arrays in and out) are bit for bit those of the sampler called directly.
+func TestSameAsSampler(t *testing.T) {
+	s := sampler.New()
+	ms, _ := s.Open(imageFile)
+	mj := mustCall(t, "open", uint8ArrayOf(imageFile)).Int()
+	for _, method := range []string{"ula", "mala", "hmc", "kla", "mh", "imh"} {
+		cs, err := s.NewChains(ms, 6, 5, 1.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cj := mustCall(t, "newChains", mj, 6, 5, 1.5).Int()
+		p := sampler.StepParams{Method: method, StepSize: 0.03, Leapfrog: 3, Friction: 0.5, Steps: 7}
+		want, _ := s.Step(cs, p)
+		got := mustCall(t, "step", cj, method, 0.03, 3, 0.5, 7).Float()
+		if got != want {
+			t.Fatalf("%s: step acceptance %v, sampler %v", method, got, want)
+		}
+		zs, _ := s.Latents(cs, nil)
+		xs, _ := s.Samples(cs, nil)
+		es, _ := s.Energies(cs, nil)
+		as, _ := s.Accept(cs, nil)
+		if !slices.Equal(float32sOf(t, mustCall(t, "latents", cj)), zs) ||
+			!slices.Equal(float32sOf(t, mustCall(t, "samples", cj)), xs) ||
+			!slices.Equal(float32sOf(t, mustCall(t, "energies", cj)), es) {
+			t.Fatalf("%s: latents, samples or energies differ from the sampler's", method)
+		}
+		acc := mustCall(t, "accept", cj)
+		if !acc.InstanceOf(js.Global().Get("Float64Array")) || acc.Length() != len(as) {
+			t.Fatalf("%s: accept is %v", method, acc)
+		}
+		for i, a := range as {
+			if acc.Index(i).Float() != a {
+				t.Fatalf("%s: accept[%d] = %v, sampler %v", method, i, acc.Index(i).Float(), a)
+			}
+		}
+		mustCall(t, "free", cj)
+	}
+	gs, _ := s.Generate(ms, 3, 9, nil)
+	if !slices.Equal(float32sOf(t, mustCall(t, "generate", mj, 3, 9)), gs) {
+		t.Fatal("generate differs from the sampler's")
+	}
+	d := mustCall(t, "describe", mj)
+	if d.Get("dim").Int() != 64 || d.Get("latent").Int() != 8 || d.Get("shape").Length() != 2 ||
+		d.Get("dataset").String() != "tiny-images" || d.Get("a").Float() != -0.5 {
+		t.Fatalf("describe: %s", js.Global().Get("JSON").Call("stringify", d).String())
+	}
+}
+
+// TestTypedArraysIn: a model as an ArrayBuffer, and latents in a
+// Float32Array that is a view at an offset into a larger buffer, arrive
+// intact.
+func TestTypedArraysIn(t *testing.T) {
+	ab := uint8ArrayOf(toyFile).Get("buffer")
+	m := mustCall(t, "open", ab).Int()
+	c := mustCall(t, "newChains", m, 2, 1).Int() // beta defaults to 1
+	big := js.Global().Get("Float32Array").New(20)
+	for i := range 20 {
+		big.SetIndex(i, float64(i)/4)
+	}
+	view := big.Call("subarray", 3, 11) // 8 values: 2 chains × latent 4
+	mustCall(t, "setLatents", c, view)
+	want := []float32{0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5}
+	if got := float32sOf(t, mustCall(t, "latents", c)); !slices.Equal(got, want) {
+		t.Fatalf("latents %v, want %v", got, want)
+	}
+	info := mustCall(t, "chains", c)
+	if info.Get("n").Int() != 2 || info.Get("latent").Int() != 4 || info.Get("dim").Int() != 2 {
+		t.Fatalf("chains: n=%v latent=%v dim=%v", info.Get("n"), info.Get("latent"), info.Get("dim"))
+	}
+	grid := float32sOf(t, mustCall(t, "energyGrid", m, -1, 1, -1, 1, 3))
+	s := sampler.New()
+	ms, _ := s.Open(toyFile)
+	wantGrid, _ := s.EnergyGrid(ms, sampler.Grid{XMin: -1, XMax: 1, YMin: -1, YMax: 1, Res: 3}, nil)
+	if !slices.Equal(grid, wantGrid) {
+		t.Fatalf("energy grid %v, want %v", grid, wantGrid)
+	}
+}
+
+// TestErrorsThrown: every failure, from a bad argument type to a corrupt
+// model file, is a thrown Error with the sampler's message and a kind; the
+// functions keep working afterwards.
+func TestErrorsThrown(t *testing.T) {
+	m := mustCall(t, "open", uint8ArrayOf(toyFile)).Int()
+	c := mustCall(t, "newChains", m, 2, 1, 1).Int()
+	corrupt := slices.Clone(toyFile)
+	corrupt[len(corrupt)/2] ^= 0x40
+	for _, tc := range []struct {
+		name, fn string
+		args     []any
+		kind     string
+		fragment string
+	}{
+		{"corrupt model", "open", []any{uint8ArrayOf(corrupt)}, "model", "invalid model file"},
+		{"truncated model", "open", []any{uint8ArrayOf(toyFile[:100])}, "model", "invalid model file"},
+		{"not bytes", "open", []any{"model.gebm"}, "argument", "want a Uint8Array or an ArrayBuffer"},
+		{"no arguments", "open", nil, "argument", "argument 1 (bytes)"},
+		{"unknown handle", "describe", []any{99}, "handle", "no open model 99"},
+		{"chains as model", "describe", []any{c}, "handle", "chain set, not a model"},
+		{"handle not a number", "latents", []any{"1"}, "argument", "want a number, got string"},
+		{"fractional n", "newChains", []any{m, 2.5, 1}, "argument", "want an integer"},
+		{"n out of range", "newChains", []any{m, 0, 1}, "argument", "n = 0"},
+		{"negative seed", "newChains", []any{m, 2, -1}, "argument", "seed"},
+		{"seed too large", "newChains", []any{m, 2, math.Pow(2, 60)}, "argument", "seed"},
+		{"NaN beta", "newChains", []any{m, 2, 1, math.NaN()}, "argument", "beta NaN"},
+		{"unknown method", "step", []any{c, "gibbs", 0.1, 0, 0, 1}, "argument", `method "gibbs"`},
+		{"method not a string", "step", []any{c, 3, 0.1, 0, 0, 1}, "argument", "want a string"},
+		{"NaN step size", "step", []any{c, "mala", math.NaN(), 0, 0, 1}, "argument", "step size NaN"},
+		{"missing steps", "step", []any{c, "mala", 0.1, 0, 0}, "argument", "argument 6 (steps)"},
+		{"latents not Float32Array", "setLatents", []any{c, js.Global().Get("Array").New(1, 2, 3, 4)}, "argument", "want a Float32Array"},
+		{"latents wrong size", "setLatents", []any{c, js.Global().Get("Float32Array").New(3)}, "argument", "3 latent values"},
+		{"grid of no area", "energyGrid", []any{m, 1, 1, 0, 1, 10}, "argument", "xmin < xmax"},
+		{"free twice", "free", []any{12345}, "handle", "nothing open with handle 12345"},
+	} {
+		_, err := call(tc.fn, tc.args...)
+		je, ok := err.(js.Error)
+		if !ok {
+			t.Errorf("%s: gebm.%s returned %v, want a thrown Error", tc.name, tc.fn, err)
+			continue
+		}
+		if !je.Value.InstanceOf(js.Global().Get("Error")) || je.Value.Get("kind").String() != tc.kind ||
+			!strings.Contains(je.Value.Get("message").String(), tc.fragment) {
+			t.Errorf("%s: Error %q of kind %q, want kind %q mentioning %q", tc.name,
+				je.Value.Get("message").String(), je.Value.Get("kind").String(), tc.kind, tc.fragment)
+		}
+	}
+	if acc := mustCall(t, "step", c, "mh", 0.1, 0, 0, 5).Float(); !(acc >= 0 && acc <= 1) {
+		t.Fatalf("step after the errors: %v", acc)
+	}
+}

@@ -1,0 +1,48 @@
+//go:build js && wasm
+
+// Command js is gebm's sampler for the browser: the calls of package
+// wasm/sampler as functions of one global object, globalThis.gebm, built
+// with
+//
+//	GOOS=js GOARCH=wasm go build -o gebm.wasm ./wasm/js
+//
+// and run with the wasm_exec.js of the same Go version ($(go env
+// GOROOT)/lib/wasm). It touches no DOM, so it runs in a Web Worker, which
+// keeps sampling off the page's main thread:
+//
+//	importScripts("wasm_exec.js");
+//	const go = new Go();
+//	const {instance} = await WebAssembly.instantiateStreaming(fetch("gebm.wasm"), go.importObject);
+//	go.run(instance);                  // main registers globalThis.gebm before it returns
+//	const m = gebm.open(new Uint8Array(await (await fetch("model.gebm")).arrayBuffer()));
+//	const c = gebm.newChains(m, 256, 1, 1.0);
+//	const acc = gebm.step(c, "mala", 0.05, 0, 0, 100);
+//	const x = gebm.samples(c);          // Float32Array, 256×D
+//
+// The functions (handles are numbers; arrays are typed arrays, copied in
+// and out; n×d arrays are row-major):
+//
+//	open(bytes Uint8Array|ArrayBuffer) → model
+//	describe(model) → {dim, shape, latent, a, dataset, trainingSteps, scale, offset, params, flopsPerStep, maxChains}
+//	newChains(model, n, seed, beta = 1) → chains
+//	step(chains, method, stepSize, leapfrog, friction, steps) → mean acceptance
+//	setBeta(chains, beta)
+//	setLatents(chains, Float32Array z)
+//	chains(chains) → {n, latent, dim}
+//	latents(chains) → Float32Array (n×d)
+//	samples(chains) → Float32Array (n×D), x = B(z)
+//	energies(chains) → Float32Array (n), E(x)
+//	accept(chains) → Float64Array (n), acceptance rates of the last step call
+//	energyGrid(model, xmin, xmax, ymin, ymax, res) → Float32Array (res×res, row j is y_j)
+//	generate(model, n, seed) → Float32Array (n×D)
+//	free(handle)
+//
+// A failed call throws an Error whose message is the sampler's and whose
+// kind property is "argument", "handle", "model", "state" or "internal".
+// No Go panic reaches JavaScript: each call recovers its own.
+package main
+
+func main() {
+	register()
+	select {} // keep the functions alive
+}
