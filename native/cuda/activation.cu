@@ -1,0 +1,76 @@
+// Elementwise activations y = σ(x) and their passes, mirroring
+// shared/nn/activation.go (same formulas, same float32 rounding; tanh and
+// the logistic are evaluated in double and rounded, as the CPU does):
+//
+//	leakyrelu: σ' = 1 (x > 0) or slope;  σ'' = 0   (relu: slope 0)
+//	tanh:      σ' = 1 - y²;              σ'' = -2y(1 - y²)
+//	sigmoid:   σ' = y(1 - y);            σ'' = y(1 - y)(1 - 2y)
+#include "common.cuh"
+
+// Kinds, as native/cuda/activation.go numbers them.
+#define KIND_LEAKY 0
+#define KIND_TANH 1
+#define KIND_SIGMOID 2
+
+__device__ inline float act_deriv(i64 kind, float slope, float x, float y) {
+	switch (kind) {
+	case KIND_TANH:
+		return 1 - y * y;
+	case KIND_SIGMOID:
+		return y * (1 - y);
+	}
+	return x > 0 ? 1.0f : slope;
+}
+
+__device__ inline float act_second(i64 kind, float y) {
+	switch (kind) {
+	case KIND_TANH:
+		return -2 * y * (1 - y * y);
+	case KIND_SIGMOID:
+		return y * (1 - y) * (1 - 2 * y);
+	}
+	return 0;
+}
+
+// act_forward: y = σ(x).
+extern "C" __global__ void act_forward(i64 kind, double slope, const float* x, float* y, i64 n) {
+	float s = (float)slope;
+	FOR_EACH(i, n) {
+		float v = x[i];
+		switch (kind) {
+		case KIND_TANH:
+			y[i] = (float)tanh((double)v);
+			break;
+		case KIND_SIGMOID:
+			y[i] = (float)(1 / (1 + exp(-(double)v)));
+			break;
+		default:
+			y[i] = v > 0 ? v : s * v;
+		}
+	}
+}
+
+// act_backward: dx = σ'(x) dy.
+extern "C" __global__ void act_backward(i64 kind, double slope, const float* x, const float* y,
+		const float* dy, float* dx, i64 n) {
+	float s = (float)slope;
+	FOR_EACH(i, n) { dx[i] = act_deriv(kind, s, x[i], y[i]) * dy[i]; }
+}
+
+// act_tangent: ry = σ'(x) rx.
+extern "C" __global__ void act_tangent(i64 kind, double slope, const float* x, const float* y,
+		const float* rx, float* ry, i64 n) {
+	float s = (float)slope;
+	FOR_EACH(i, n) { ry[i] = act_deriv(kind, s, x[i], y[i]) * rx[i]; }
+}
+
+// act_backward_tangent: rdx = σ'(x) rdy + σ''(x) rx dy.
+extern "C" __global__ void act_backward_tangent(i64 kind, double slope, const float* x, const float* y,
+		const float* rx, const float* dy, const float* rdy, float* rdx, i64 n) {
+	float s = (float)slope;
+	FOR_EACH(i, n) {
+		float r = act_deriv(kind, s, x[i], y[i]) * rdy[i];
+		if (kind == KIND_TANH || kind == KIND_SIGMOID) r += act_second(kind, y[i]) * rx[i] * dy[i];
+		rdx[i] = r;
+	}
+}
