@@ -1,0 +1,60 @@
+//go:build cuda
+
+package cuda
+
+import "github.com/gebm/gebm/shared/nn"
+
+// Activation kinds as activation.cu numbers them.
+const (
+	kindLeaky   = 0 // LeakyReLU, and ReLU as slope 0
+	kindTanh    = 1
+	kindSigmoid = 2
+)
+
+// activation is an elementwise y = σ(x) (shared/nn/activation.go); each
+// pass is one kernel of activation.cu.
+type activation struct {
+	d     *Device
+	kind  int
+	slope float64
+}
+
+func newActivation(d *Device, s nn.LayerSpec) *activation {
+	a := &activation{d: d}
+	switch s.Kind {
+	case nn.KindLeakyReLU:
+		a.slope = float64(float32(s.Slope)) // the CPU's float32 slope
+	case nn.KindReLU:
+	case nn.KindTanh:
+		a.kind = kindTanh
+	case nn.KindSigmoid:
+		a.kind = kindSigmoid
+	}
+	return a
+}
+
+func (a *activation) forward(_ Gemm, x, y Buffer, n int) {
+	a.d.elementwise("act_forward", x.n, i64(a.kind), f64(a.slope), ptr(x), ptr(y), i64(x.n))
+}
+
+func (a *activation) backward(_ Gemm, x, y, dy, dx Buffer, n int, _ bool) {
+	if dx.isNil() {
+		return
+	}
+	a.d.elementwise("act_backward", x.n, i64(a.kind), f64(a.slope), ptr(x), ptr(y), ptr(dy), ptr(dx), i64(x.n))
+}
+
+func (a *activation) tangent(_ Gemm, x, y, rx, ry Buffer, n int) {
+	a.d.elementwise("act_tangent", x.n, i64(a.kind), f64(a.slope), ptr(x), ptr(y), ptr(rx), ptr(ry), i64(x.n))
+}
+
+// backwardTangent: rdx = σ'(x) rdy + σ”(x) rx dy.
+func (a *activation) backwardTangent(_ Gemm, x, y, rx, dy, rdy, rdx Buffer, n int) {
+	if rdx.isNil() {
+		return
+	}
+	a.d.elementwise("act_backward_tangent", x.n, i64(a.kind), f64(a.slope), ptr(x), ptr(y), ptr(rx), ptr(dy),
+		ptr(rdy), ptr(rdx), i64(x.n))
+}
+
+func (a *activation) outDim(in int) int { return in }

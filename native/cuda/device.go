@@ -1,0 +1,387 @@
+//go:build cuda
+
+package cuda
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"gorgonia.org/cu"
+)
+
+// The kernels, compiled by `make kernels` (nvcc -ptx) from the .cu files
+// beside this one for two targets: sm_80 (A100; also JIT-compiled on newer
+// GPUs) and sm_90 (H100, H200).
+//
+//go:embed ptx/*.ptx
+var ptxFiles embed.FS
+
+// modules lists the .cu files; each becomes one module.
+var modules = []string{"activation", "adam", "gemm", "kale", "linear", "penalty", "reduce", "spectral"}
+
+// Device is one GPU with the kernels loaded into its primary context. Its
+// methods are not safe for concurrent use: gebm runs everything on the
+// legacy default stream, in order, from one goroutine at a time.
+type Device struct {
+	ordinal int
+	dev     cu.Device
+	ctx     cu.CUContext
+	name    string
+	sms     int
+	fn      map[string]cu.Function
+
+	copyStream cu.Stream // non-blocking: uploads that overlap compute
+	partial    Doubles   // scratch of the two-pass reductions
+
+	// arguments of the launch in progress (no allocation per launch)
+	argv [16]uint64
+	argp [16]unsafe.Pointer
+
+	err error // the first failed launch or copy, reported at the next check
+}
+
+var (
+	devicesMu sync.Mutex
+	devices   = map[int]*Device{}
+)
+
+// Open returns device ordinal with gebm's kernels loaded; later calls with
+// the same ordinal return the same Device.
+func Open(ordinal int) (*Device, error) {
+	devicesMu.Lock()
+	defer devicesMu.Unlock()
+	if d := devices[ordinal]; d != nil {
+		return d, nil
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	n, err := cu.NumDevices()
+	if err != nil {
+		return nil, fmt.Errorf("cuda: %w", err)
+	}
+	if ordinal < 0 || ordinal >= n {
+		return nil, fmt.Errorf("cuda: device %d does not exist (%d found)", ordinal, n)
+	}
+	dev, err := cu.GetDevice(ordinal)
+	if err != nil {
+		return nil, fmt.Errorf("cuda: %w", err)
+	}
+	d := &Device{ordinal: ordinal, dev: dev, fn: map[string]cu.Function{}}
+	if d.name, err = dev.Name(); err != nil {
+		return nil, fmt.Errorf("cuda: %w", err)
+	}
+	major, minor, err := dev.ComputeCapability()
+	if err != nil {
+		return nil, fmt.Errorf("cuda: %w", err)
+	}
+	arch := "sm_80"
+	switch {
+	case major >= 9:
+		arch = "sm_90"
+	case major < 8:
+		return nil, fmt.Errorf("cuda: %s has compute capability %d.%d; gebm's kernels need 8.0 or newer", d.name, major, minor)
+	}
+	if d.sms, err = dev.Attribute(cu.MultiprocessorCount); err != nil {
+		return nil, fmt.Errorf("cuda: %w", err)
+	}
+	if d.ctx, err = dev.RetainPrimaryCtx(); err != nil {
+		return nil, fmt.Errorf("cuda: %w", err)
+	}
+	if err := cu.SetCurrentContext(d.ctx); err != nil {
+		return nil, fmt.Errorf("cuda: %w", err)
+	}
+	for _, name := range modules {
+		src, err := ptxFiles.ReadFile("ptx/" + name + "." + arch + ".ptx")
+		if err != nil {
+			return nil, fmt.Errorf("cuda: %w", err)
+		}
+		mod, err := cu.LoadData(string(src))
+		if err != nil {
+			return nil, fmt.Errorf("cuda: loading the %s kernels (%s) on %s: %w", name, arch, d.name, err)
+		}
+		for _, k := range kernelNames(string(src)) {
+			if d.fn[k], err = mod.Function(k); err != nil {
+				return nil, fmt.Errorf("cuda: kernel %s: %w", k, err)
+			}
+		}
+	}
+	if d.copyStream, err = cu.MakeStream(cu.NonBlocking); err != nil {
+		return nil, fmt.Errorf("cuda: %w", err)
+	}
+	d.partial = d.allocDoubles(maxPartials)
+	if d.err != nil {
+		return nil, d.err
+	}
+	devices[ordinal] = d
+	return d, nil
+}
+
+// kernelNames lists the entry points of a PTX module (".entry name(").
+func kernelNames(ptx string) []string {
+	var names []string
+	const tag = ".entry "
+	for i := 0; ; {
+		j := indexFrom(ptx, tag, i)
+		if j < 0 {
+			return names
+		}
+		j += len(tag)
+		k := j
+		for k < len(ptx) && ptx[k] != '(' && ptx[k] != ' ' && ptx[k] != '\n' {
+			k++
+		}
+		names = append(names, ptx[j:k])
+		i = k
+	}
+}
+
+func indexFrom(s, sub string, from int) int {
+	for i := from; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+// Name is the GPU's name, e.g. "NVIDIA H200".
+func (d *Device) Name() string { return d.name }
+
+// bind makes the device's context current on this goroutine's OS thread
+// and returns the function that releases the thread. Every exported entry
+// point that touches the GPU starts with it.
+func (d *Device) bind() func() {
+	runtime.LockOSThread()
+	if err := cu.SetCurrentContext(d.ctx); err != nil {
+		d.fail(err)
+	}
+	return runtime.UnlockOSThread
+}
+
+func (d *Device) fail(err error) {
+	if d.err == nil && err != nil {
+		d.err = fmt.Errorf("cuda: %w", err)
+	}
+}
+
+// check returns (and clears) the first error since the last check.
+func (d *Device) check() error {
+	err := d.err
+	d.err = nil
+	return err
+}
+
+// Buffer is a run of float32 on the device.
+type Buffer struct {
+	ptr cu.DevicePtr
+	n   int
+}
+
+// Len is the number of float32 elements.
+func (b Buffer) Len() int { return b.n }
+
+// isNil reports an absent buffer (an optional output).
+func (b Buffer) isNil() bool { return b.ptr == 0 }
+
+// Slice returns elements [from, to) as a Buffer sharing memory.
+func (b Buffer) Slice(from, to int) Buffer {
+	if from < 0 || to < from || to > b.n {
+		panic(fmt.Sprintf("cuda: slice [%d:%d] of %d", from, to, b.n))
+	}
+	return Buffer{b.ptr + cu.DevicePtr(4*from), to - from}
+}
+
+// Doubles is a run of float64 on the device (reductions and statistics).
+type Doubles struct {
+	ptr cu.DevicePtr
+	n   int
+}
+
+// At returns element i as a one-element Doubles.
+func (b Doubles) At(i int) Doubles {
+	if i < 0 || i >= b.n {
+		panic(fmt.Sprintf("cuda: element %d of %d", i, b.n))
+	}
+	return Doubles{b.ptr + cu.DevicePtr(8*i), 1}
+}
+
+// Range returns elements [from, to) as a Doubles sharing memory.
+func (b Doubles) Range(from, to int) Doubles {
+	if from < 0 || to < from || to > b.n {
+		panic(fmt.Sprintf("cuda: range [%d:%d] of %d", from, to, b.n))
+	}
+	return Doubles{b.ptr + cu.DevicePtr(8*from), to - from}
+}
+
+// Alloc returns n zeroed float32 on the device (n ≥ 1).
+func (d *Device) Alloc(n int) Buffer {
+	p := d.alloc(4 * max(n, 1))
+	return Buffer{p, n}
+}
+
+func (d *Device) allocDoubles(n int) Doubles {
+	p := d.alloc(8 * max(n, 1))
+	return Doubles{p, n}
+}
+
+func (d *Device) alloc(bytes int) cu.DevicePtr {
+	p, err := cu.MemAlloc(int64(bytes))
+	if err != nil {
+		d.fail(fmt.Errorf("allocating %d bytes: %w", bytes, err))
+		return 0
+	}
+	d.fail(cu.MemsetD32(p, 0, int64(bytes/4)))
+	return p
+}
+
+// Free releases a buffer made by Alloc.
+func (d *Device) Free(b Buffer) {
+	if b.ptr != 0 {
+		d.fail(cu.MemFree(b.ptr))
+	}
+}
+
+func (d *Device) freeDoubles(b Doubles) {
+	if b.ptr != 0 {
+		d.fail(cu.MemFree(b.ptr))
+	}
+}
+
+// Upload copies x into the start of b (synchronously, from pageable memory).
+func (d *Device) Upload(b Buffer, x []float32) {
+	if len(x) > b.n {
+		panic(fmt.Sprintf("cuda: upload of %d values into %d", len(x), b.n))
+	}
+	if len(x) > 0 {
+		d.fail(cu.MemcpyHtoD(b.ptr, unsafe.Pointer(&x[0]), int64(4*len(x))))
+	}
+}
+
+// Download copies the start of b into x (waits for the work before it).
+func (d *Device) Download(x []float32, b Buffer) {
+	if len(x) > b.n {
+		panic(fmt.Sprintf("cuda: download of %d values from %d", len(x), b.n))
+	}
+	if len(x) > 0 {
+		d.fail(cu.MemcpyDtoH(unsafe.Pointer(&x[0]), b.ptr, int64(4*len(x))))
+	}
+}
+
+func (d *Device) downloadDoubles(x []float64, b Doubles) {
+	if len(x) > 0 {
+		d.fail(cu.MemcpyDtoH(unsafe.Pointer(&x[0]), b.ptr, int64(8*len(x))))
+	}
+}
+
+// zero clears b, in order on the default stream.
+func (d *Device) zero(b Buffer) {
+	if b.n > 0 {
+		d.fail(cu.MemsetD32Async(b.ptr, 0, int64(b.n), cu.Stream{}))
+	}
+}
+
+func (d *Device) zeroDoubles(b Doubles) {
+	if b.n > 0 {
+		d.fail(cu.MemsetD32Async(b.ptr, 0, int64(2*b.n), cu.Stream{}))
+	}
+}
+
+// copy copies src into dst on the default stream.
+func (d *Device) copy(dst, src Buffer) {
+	if src.n > dst.n {
+		panic(fmt.Sprintf("cuda: copy of %d values into %d", src.n, dst.n))
+	}
+	if src.n > 0 {
+		d.fail(cu.MemcpyDtoDAsync(dst.ptr, src.ptr, int64(4*src.n), cu.Stream{}))
+	}
+}
+
+// Synchronize waits for all work queued on the device.
+func (d *Device) Synchronize() error {
+	defer d.bind()()
+	d.fail(cu.Synchronize())
+	return d.check()
+}
+
+// Kernel arguments: each is 8 bytes, as gorgonia.org/cu copies them.
+func ptr(b Buffer) uint64        { return uint64(b.ptr) }
+func dptr(b Doubles) uint64      { return uint64(b.ptr) }
+func i64(n int) uint64           { return uint64(int64(n)) }
+func f64(x float64) uint64       { return math.Float64bits(x) }
+func blocks(n, perBlock int) int { return max(1, (n+perBlock-1)/perBlock) }
+
+func boolArg(v bool) uint64 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// launch starts kernel name on the default stream with grid×block threads.
+func (d *Device) launch(name string, grid, block int, args ...uint64) {
+	fn, ok := d.fn[name]
+	if !ok {
+		panic("cuda: no kernel " + name)
+	}
+	if len(args) > len(d.argv) {
+		panic("cuda: too many kernel arguments")
+	}
+	for i, a := range args {
+		d.argv[i] = a
+		d.argp[i] = unsafe.Pointer(&d.argv[i])
+	}
+	if err := fn.Launch(grid, 1, 1, block, 1, 1, 0, cu.Stream{}, d.argp[:len(args)]); err != nil {
+		d.fail(fmt.Errorf("launching %s: %w", name, err))
+	}
+}
+
+// launch2D starts kernel name on a gx×gy grid of blocks of block threads.
+func (d *Device) launch2D(name string, gx, gy, block int, args ...uint64) {
+	fn := d.fn[name]
+	for i, a := range args {
+		d.argv[i] = a
+		d.argp[i] = unsafe.Pointer(&d.argv[i])
+	}
+	if err := fn.Launch(gx, gy, 1, block, 1, 1, 0, cu.Stream{}, d.argp[:len(args)]); err != nil {
+		d.fail(fmt.Errorf("launching %s: %w", name, err))
+	}
+}
+
+// elementwise launches a grid-stride kernel over n elements: enough blocks
+// of 256 threads to fill the GPU, and no more than n needs.
+func (d *Device) elementwise(name string, n int, args ...uint64) {
+	d.launch(name, min(blocks(n, 256), 16*d.sms), 256, args...)
+}
+
+// maxPartials bounds the blocks of the first reduction pass.
+const maxPartials = 512
+
+// reduceBlocks is the number of first-pass blocks for n elements: a
+// function of n alone, so that results are reproducible.
+func reduceBlocks(n int) int { return min(maxPartials, blocks(n, 4096)) }
+
+// sumSquares writes scale·Σ x² (in double) into out.
+func (d *Device) sumSquares(x Buffer, scale float64, out Doubles) {
+	nb := reduceBlocks(x.n)
+	d.launch("sumsq_partial", nb, 256, ptr(x), i64(x.n), dptr(d.partial))
+	d.launch("sum_final", 1, 256, dptr(d.partial), i64(nb), f64(scale), dptr(out))
+}
+
+// dot writes Σ x·y (in double) into out.
+func (d *Device) dot(x, y Buffer, out Doubles) {
+	nb := reduceBlocks(x.n)
+	d.launch("dot_partial", nb, 256, ptr(x), ptr(y), i64(x.n), dptr(d.partial))
+	d.launch("sum_final", 1, 256, dptr(d.partial), i64(nb), f64(1), dptr(out))
+}
+
+// toDoubles writes x (float32) into out (double), element by element.
+func (d *Device) toDoubles(x Buffer, out Doubles) {
+	d.elementwise("to_double", x.n, ptr(x), dptr(out), i64(x.n))
+}
+
+var errClosed = errors.New("cuda: trainer is closed")

@@ -1,0 +1,65 @@
+//go:build cuda
+
+package cuda
+
+import "fmt"
+
+// Gemm multiplies row-major float32 matrices on the device, with the
+// meaning of shared/nn's Gemm:
+//
+//	C = alpha op(A) op(B) + beta C,  op(A) m×k, op(B) k×n, C m×n,
+//
+// lda, ldb, ldc being the row strides as stored.
+type Gemm interface {
+	Sgemm(tA, tB bool, m, n, k int, alpha float32, a Buffer, lda int, b Buffer, ldb int, beta float32, c Buffer, ldc int)
+	// Name says which implementation this is ("cublas", "kernel").
+	Name() string
+	// Err returns the first error since the last call.
+	Err() error
+}
+
+// NewGemm returns the implementation called name: "cublas" (cuBLAS,
+// unavailable in builds with the nocublas tag), "kernel" (gemm.cu), or ""
+// for the build's default (cuBLAS when it is linked in).
+func NewGemm(d *Device, name string) (Gemm, error) {
+	switch name {
+	case "":
+		if HaveCublas {
+			return newCublas(d)
+		}
+		return &KernelGemm{d: d}, nil
+	case "cublas":
+		return newCublas(d)
+	case "kernel":
+		return &KernelGemm{d: d}, nil
+	}
+	return nil, fmt.Errorf("cuda: unknown matrix product %q (cublas or kernel)", name)
+}
+
+// KernelGemm is gebm's own tiled SGEMM (gemm.cu): 64×64 tiles, or 32×32
+// when 64×64 ones would leave most of the GPU's multiprocessors idle.
+type KernelGemm struct{ d *Device }
+
+func (*KernelGemm) Name() string { return "kernel" }
+
+func (g *KernelGemm) Err() error { return nil } // launch errors are the Device's
+
+func (g *KernelGemm) Sgemm(tA, tB bool, m, n, k int, alpha float32, a Buffer, lda int, b Buffer, ldb int, beta float32, c Buffer, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	tile := 64
+	if blocks(m, 64)*blocks(n, 64) < g.d.sms {
+		tile = 32
+	}
+	name := fmt.Sprintf("sgemm_%c%c_%d", op(tA), op(tB), tile)
+	g.d.launch2D(name, blocks(n, tile), blocks(m, tile), 256, i64(m), i64(n), i64(k), f64(float64(alpha)),
+		ptr(a), i64(lda), ptr(b), i64(ldb), f64(float64(beta)), ptr(c), i64(ldc))
+}
+
+func op(t bool) byte {
+	if t {
+		return 't'
+	}
+	return 'n'
+}

@@ -1,0 +1,18 @@
+//go:build cuda
+
+package cuda
+
+// energyLoss queues the KALE loss of kale.EnergyLoss on the device: with A
+// the one value in a, the energies ep (n data rows) and eq (m generated
+// rows), it writes the gradients into gp and gq, dA into gradA (unless
+// nil), L and dA into out[0:2] and the means of ep and eq into means[0:2].
+func (d *Device) energyLoss(ep, eq, a, gp, gq, gradA Buffer, out, means Doubles) {
+	d.launch("energy_loss", 1, 1024, ptr(ep), i64(ep.n), ptr(eq), i64(eq.n), ptr(a), ptr(gp), ptr(gq), ptr(gradA),
+		dptr(out), dptr(means))
+}
+
+// importanceWeights queues w = softmax(-e) with out[0] = Σ exp(-e - max),
+// out[1] = Â = logsumexp(-e) - log n and ess = 1/Σw².
+func (d *Device) importanceWeights(e, w Buffer, out, ess Doubles) {
+	d.launch("importance_weights", 1, 1024, ptr(e), i64(e.n), ptr(w), dptr(out), dptr(ess))
+}

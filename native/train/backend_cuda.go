@@ -1,0 +1,101 @@
+//go:build cuda
+
+package train
+
+import (
+	"os"
+
+	"github.com/gebm/gebm/native/cuda"
+	"github.com/gebm/gebm/shared/model"
+	"github.com/gebm/gebm/shared/nn"
+)
+
+// The cuda build adds the GPU to NewBackend; every other device name goes
+// to the CPU backend as before.
+func init() {
+	cpu := NewBackend
+	NewBackend = func(device string, m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
+		if device != "cuda" {
+			return cpu(device, m, o, a, optE, optB)
+		}
+		t, err := cuda.NewTrainer(m, a, optE, optB, cuda.Config{Batch: o.Batch, LREnergy: o.LREnergy,
+			LRBase: o.LRBase, GP: o.GP, SoftClip: o.SoftClip, Gemm: os.Getenv("GEBM_CUDA_GEMM")})
+		if err != nil {
+			return nil, err
+		}
+		return &cudaBackend{t: t, m: m, a: a}, nil
+	}
+}
+
+// cudaBackend runs the steps on the GPU (native/cuda) and applies the CPU
+// backend's checks to the numbers that come back, so that a non-finite
+// quantity stops training with the same error on both devices. When a
+// weight becomes non-finite it brings the model back to the host to name
+// the weight.
+type cudaBackend struct {
+	t *cuda.Trainer
+	m *model.GEBM
+	a *nn.Param
+}
+
+func (c *cudaBackend) Name() string { return c.t.Name() }
+
+func (c *cudaBackend) Sync() error { return c.t.Sync() }
+
+func (c *cudaBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStats, error) {
+	s, err := c.t.EnergyStep(x, z, alpha, lrScale)
+	st := EnergyStats{Loss: s.Loss, EnergyData: s.EnergyData, EnergyGen: s.EnergyGen}
+	if err != nil {
+		return st, err
+	}
+	if err := finite("energy loss", s.Loss, "A gradient", s.DA); err != nil {
+		return st, err
+	}
+	st.Penalty, st.GradNorm = s.Penalty, s.GradNorm
+	if err := finite("gradient penalty", st.Penalty, "energy gradient norm", st.GradNorm); err != nil {
+		return st, err
+	}
+	c.a.Value[0] = float32(s.A)
+	c.m.A = s.A
+	if !s.ParamsFinite {
+		if err := c.t.Sync(); err != nil {
+			return st, err
+		}
+		if err := finiteParams("energy", c.m.Energy.Params()); err != nil {
+			return st, err
+		}
+		return st, finite("A", c.m.A, "", 0)
+	}
+	return st, nil
+}
+
+func (c *cudaBackend) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
+	s, err := c.t.BaseStep(z, lrScale)
+	st := BaseStats{AHat: s.AHat, ESS: s.ESS}
+	if err != nil {
+		return st, err
+	}
+	if err := finite("importance weights", s.WeightSum, "Â", s.AHat); err != nil {
+		return st, err
+	}
+	st.GradNorm = s.GradNorm
+	if err := finite("base gradient norm", st.GradNorm, "", 0); err != nil {
+		return st, err
+	}
+	if !s.ParamsFinite {
+		if err := c.t.Sync(); err != nil {
+			return st, err
+		}
+		return st, finiteParams("base", c.m.Base.Params())
+	}
+	return st, nil
+}
+
+func (c *cudaBackend) Evaluate(x, z []float32) (EvalStats, error) {
+	s, err := c.t.Evaluate(x, z)
+	st := EvalStats{KALE: s.KALE, EnergyData: s.EnergyData, EnergyGen: s.EnergyGen}
+	if err != nil {
+		return st, err
+	}
+	return st, finite("held-out KALE", st.KALE, "", 0)
+}
