@@ -4,7 +4,7 @@ FUZZTIME  ?= 60s
 BENCHTIME ?= 1s
 PKGS      := ./...
 
-.PHONY: help models build test test-native test-wasm-build test-wasm-shared lint fuzz bench clean
+.PHONY: help models build test test-native test-wasm-build test-wasm-shared lint fuzz bench clean wasm test-wasm
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -19,7 +19,7 @@ FORCE:
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
 WASM_TESTED := ./shared/nn/ ./shared/ckpt/ ./shared/model/ ./shared/sample/
 
-test: test-wasm-build test-native test-wasm-shared ## run every test (what CI runs)
+test: test-wasm-build test-native test-wasm-shared test-wasm ## run every test (what CI runs)
 
 test-native:
 	$(GO) test -count=1 $(PKGS)
@@ -37,6 +37,28 @@ test-wasm-shared: bin/wazero
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec $(WASM_TESTED)
 	PATH="$(CURDIR)/bin:$$PATH" GOWASIRUNTIME=wazero GOOS=wasip1 GOARCH=wasm \
 	  $(GO) test -count=1 -exec=$(WASM_EXEC)/go_wasip1_wasm_exec $(WASM_TESTED)
+
+# The sampler for the browser (GOOS=js, with the wasm_exec.js of the Go that
+# built it) into www/wasm/, and for WASI hosts (wazero) into bin/.
+WASM_OUT := www/wasm
+
+wasm: ## build the WebAssembly sampler (www/wasm/gebm.wasm, bin/gebm-wasi.wasm) and print sizes
+	@mkdir -p $(WASM_OUT) bin
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o $(WASM_OUT)/gebm.wasm ./wasm/js
+	cp $(WASM_EXEC)/wasm_exec.js $(WASM_OUT)/wasm_exec.js
+	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -buildmode=c-shared -o bin/gebm-wasi.wasm ./wasm/wasi
+	@for f in $(WASM_OUT)/gebm.wasm bin/gebm-wasi.wasm; do \
+	  printf '%-22s %9d bytes raw %9d bytes gzip -9\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); \
+	done
+
+# The WebAssembly sampler: vet for both targets; the sampler and the browser
+# front-end's tests in Node; the wazero tests of the WASI module (they build
+# it) and the sampler natively.
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec ./wasm/js/ ./wasm/sampler/
+	$(GO) test -count=1 ./wasm/...
 
 bin/wazero:
 	GOBIN="$(CURDIR)/bin" $(GO) install github.com/tetratelabs/wazero/cmd/wazero@v1.12.0
