@@ -1,0 +1,53 @@
+//go:build cuda
+
+package cuda_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	_ "github.com/gebm/gebm/native/blas" // OpenBLAS for the CPU side, as in bin/gebm
+	"github.com/gebm/gebm/native/cuda"
+	"github.com/gebm/gebm/native/train"
+)
+
+// BenchmarkIteration times one training iteration — an energy step and a
+// base step, as native/train's BenchmarkIteration — at the MNIST default
+// size (batch 128, latent 64, base 64→256→512→784, energy 784→512→256→1
+// with spectral normalisation, gradient penalty 1) on the CPU backend and
+// on the GPU with each matrix product. it/s is iterations per second;
+// scripts/bench/torch_train.py times the same iteration in PyTorch.
+func BenchmarkIteration(b *testing.B) {
+	o := train.Defaults("mnist")
+	o.Out = b.TempDir()
+	backends := []struct{ name, device, gemm string }{{"cpu", "cpu", ""}, {"cuda-kernel", "cuda", "kernel"}}
+	if cuda.HaveCublas {
+		backends = append(backends, struct{ name, device, gemm string }{"cuda-cublas", "cuda", "cublas"})
+	}
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) {
+			b.Setenv("GEBM_CUDA_GEMM", be.gemm)
+			s := newSetup(b, &o, 784, 1)
+			back, err := train.NewBackend(be.device, s.m, &o, s.a, s.optE, s.optB)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			x, z, alpha := uniform(rng, o.Batch*784, -1, 1), normal(rng, o.Batch*o.Latent), uniform(rng, o.Batch, 0, 1)
+			step := func() {
+				if _, err := back.EnergyStep(x, z, alpha, 1); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := back.BaseStep(z, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+			step() // warm up: first upload, kernel JIT, cuBLAS heuristics
+			b.ResetTimer()
+			for range b.N {
+				step()
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "it/s")
+		})
+	}
+}

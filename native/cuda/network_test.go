@@ -1,0 +1,166 @@
+//go:build cuda
+
+package cuda
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gebm/gebm/shared/nn"
+)
+
+// Tolerances of the network passes against shared/nn, relative to the
+// largest element of each tensor (see relErr): the matrix products add in
+// another order than the CPU's (and cuBLAS's order is its own), so float32
+// results differ by a few units of 2⁻²⁴ times √k per product, compounded
+// over the layers. Measured differences are far below these.
+const (
+	tolForward  = 1e-5 // outputs, input gradients
+	tolGrad     = 1e-4 // parameter gradients (products over the batch)
+	tolPenalty  = 2e-4 // gradients of the gradient penalty (second order)
+	tolSpectral = 1e-5 // u, v after power iteration
+)
+
+type netCase struct {
+	name string
+	spec nn.Spec
+	rows int
+}
+
+func netCases() []netCase {
+	return []netCase{
+		{"energy-sn-leaky", nn.MLP(20, []int{32, 16}, 1, nn.Activation(nn.KindLeakyReLU, 0.2), "", true), 50},
+		{"energy-tanh", nn.MLP(7, []int{33}, 1, nn.Activation(nn.KindTanh, 0), "", false), 64},
+		{"energy-sn-sigmoid", nn.MLP(5, []int{17, 9}, 1, nn.Activation(nn.KindSigmoid, 0), "", true), 31},
+		{"base-relu-tanh", nn.MLP(4, []int{24, 40}, 30, nn.Activation(nn.KindReLU, 0), nn.KindTanh, false), 77},
+		{"mnist-energy", nn.MLP(784, []int{512, 256}, 1, nn.Activation(nn.KindLeakyReLU, 0.2), "", true), 256},
+		{"mnist-base", nn.MLP(64, []int{256, 512}, 784, nn.Activation(nn.KindReLU, 0), nn.KindTanh, false), 128},
+	}
+}
+
+// deviceCopy builds host from spec and its device copy with arenas.
+func deviceCopy(t *testing.T, d *Device, g Gemm, spec nn.Spec, seed uint64) (*nn.Network, *Network) {
+	t.Helper()
+	host, err := nn.New(spec, rand.New(rand.NewPCG(seed, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	np := ParamCount(host)
+	p, gr := d.Alloc(np), d.Alloc(np)
+	t.Cleanup(func() { d.Free(p); d.Free(gr) })
+	net, err := NewNetwork(d, g, host, p, gr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(net.Free)
+	if err := net.Upload(); err != nil {
+		t.Fatal(err)
+	}
+	return host, net
+}
+
+func hostGrads(host *nn.Network) []float32 {
+	var g []float32
+	for _, p := range host.Params() {
+		g = append(g, p.Grad...)
+	}
+	return g
+}
+
+// TestNetworkPasses: forward, backward (input and parameter gradients,
+// through spectral normalisation's chain rule), InputGrad, the gradient
+// penalty and its parameter gradient, and the power iteration, against
+// shared/nn's Network on the same weights, for every activation and both
+// matrix products.
+func TestNetworkPasses(t *testing.T) {
+	d := testDevice(t)
+	for _, g := range testGemms(t, d) {
+		for ci, c := range netCases() {
+			what := g.Name() + " " + c.name + ": "
+			host, net := deviceCopy(t, d, g, c.spec, uint64(ci))
+			rng := rand.New(rand.NewPCG(uint64(ci), 2))
+			n := c.rows
+			x := randn(rng, n*host.In(), 1)
+			dx := upload(t, d, x)
+
+			// Forward and backward with parameter gradients.
+			dy := randn(rng, n*host.Out(), 1)
+			ddy := upload(t, d, dy)
+			host.ZeroGrad()
+			want := append([]float32(nil), host.Forward(x, n)...)
+			wantDx := append([]float32(nil), host.Backward(dy, true)...)
+			host.FinishGrads()
+			net.ZeroGrad()
+			near(t, what+"forward", download(t, d, net.Forward(dx, n)), want, tolForward)
+			near(t, what+"input gradient", download(t, d, net.Backward(ddy, true)), wantDx, tolForward)
+			net.FinishGrads()
+			near(t, what+"parameter gradient", download(t, d, net.Grads()), hostGrads(host), tolGrad)
+
+			// BackwardParams alone gives the same parameter gradient.
+			net.ZeroGrad()
+			net.Forward(dx, n)
+			net.BackwardParams(ddy)
+			net.FinishGrads()
+			near(t, what+"BackwardParams", download(t, d, net.Grads()), hostGrads(host), tolGrad)
+
+			if host.Out() == 1 {
+				f, gx := host.InputGrad(x, n)
+				wantF, wantG := append([]float32(nil), f...), append([]float32(nil), gx...)
+				df, dg := net.InputGrad(dx, n)
+				near(t, what+"InputGrad f", download(t, d, df), wantF, tolForward)
+				near(t, what+"InputGrad ∇f", download(t, d, dg), wantG, tolForward)
+
+				const weight = 0.7
+				host.ZeroGrad()
+				p := host.GradPenalty(x, n, weight)
+				host.FinishGrads()
+				out := d.allocDoubles(1)
+				net.ZeroGrad()
+				net.GradPenalty(dx, n, weight, out)
+				net.FinishGrads()
+				nearF(t, what+"penalty", downloadD(t, d, out)[0], p, 1e-5)
+				near(t, what+"penalty gradient", download(t, d, net.Grads()), hostGrads(host), tolPenalty)
+				d.freeDoubles(out)
+			}
+
+			// One step of power iteration, then the state and the forward
+			// pass with the new W/σ.
+			host.Refresh(1)
+			net.Refresh(1)
+			if st := host.State(); len(st) > 0 {
+				got := download(t, d, net.state)
+				off := 0
+				for _, s := range st {
+					near(t, what+s.Name, got[off:off+len(s.Value)], s.Value, tolSpectral)
+					off += len(s.Value)
+				}
+			}
+			want = append([]float32(nil), host.Forward(x, n)...)
+			near(t, what+"forward after Refresh(1)", download(t, d, net.Forward(dx, n)), want, tolForward)
+			if err := d.check(); err != nil {
+				t.Fatal(err)
+			}
+			if err := g.Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestNetworkRoundTrip: Download brings back exactly what Upload sent, and
+// a host network refreshed from downloaded state computes what the device
+// computes.
+func TestNetworkRoundTrip(t *testing.T) {
+	d := testDevice(t)
+	g := testGemms(t, d)[0]
+	spec := nn.MLP(9, []int{13}, 1, nn.Activation(nn.KindLeakyReLU, 0.2), "", true)
+	host, net := deviceCopy(t, d, g, spec, 7)
+	want := append(gather(host.Params()), gather(host.State())...)
+	for _, p := range append(host.Params(), host.State()...) {
+		clear(p.Value)
+	}
+	if err := net.Download(); err != nil {
+		t.Fatal(err)
+	}
+	sameBits(t, "round trip", append(gather(host.Params()), gather(host.State())...), want)
+}
