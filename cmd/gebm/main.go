@@ -72,6 +72,9 @@ func usage(w io.Writer) {
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("gebm "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	// A flag error prints its one line (flag does that) and a hint; -h
+	// prints every flag (see parse).
+	fs.Usage = func() {}
 	return fs
 }
 
@@ -79,8 +82,11 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(fs.Output(), "usage of %s:\n", fs.Name())
+			fs.PrintDefaults()
 			return err
 		}
+		fmt.Fprintf(fs.Output(), "(%s -h lists the flags)\n", fs.Name())
 		return errUsage
 	}
 	if fs.NArg() > 0 {
