@@ -80,7 +80,7 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 60s)
 bench: ## run the benchmarks (ratios within one run; see docs/)
 	$(GO) test -run='^$$' -bench=. -benchtime=$(BENCHTIME) ./shared/nn/ ./native/...
 
-models: bin/gebm ## train the bundled models (models/*.gebm) with fixed seeds; records times in models/TRAINING.md
+models: bin/gebm ## train the bundled models (www/models/*.gebm) with fixed seeds; records times in www/models/TRAINING.md
 	scripts/train-models.sh
 
 clean:

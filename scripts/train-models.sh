@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Trains the default models that the demo and the evaluation use, with
-# fixed seeds, and records how long each took in models/TRAINING.md.
+# fixed seeds, and records how long each took in www/models/TRAINING.md.
 # Usage: scripts/train-models.sh [name ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gebm=bin/gebm
-mkdir -p models
+mkdir -p www/models
 
 # name | gebm train flags
 declare -A flags=(
@@ -24,14 +24,14 @@ for name in "${names[@]}"; do
   # shellcheck disable=SC2086
   $gebm train ${flags[$name]} --out "$out"
   secs=$(( $(date +%s) - start ))
-  cp "$out/model.gebm" "models/$name.gebm"
-  cp "$out/samples.png" "models/$name-samples.png"
-  cp "$out/curves.png" "models/$name-curves.png"
+  cp "$out/model.gebm" "www/models/$name.gebm"
+  cp "$out/samples.png" "www/models/$name-samples.png"
+  cp "$out/curves.png" "www/models/$name-curves.png"
   line="| $name | \`gebm train ${flags[$name]}\` | ${secs} s | $(date -u +%Y-%m-%d) |"
-  touch models/TRAINING.md
-  grep -v "^| $name |" models/TRAINING.md > models/TRAINING.md.new || true
-  mv models/TRAINING.md.new models/TRAINING.md
-  echo "$line" >> models/TRAINING.md
+  touch www/models/TRAINING.md
+  grep -v "^| $name |" www/models/TRAINING.md > www/models/TRAINING.md.new || true
+  mv www/models/TRAINING.md.new www/models/TRAINING.md
+  echo "$line" >> www/models/TRAINING.md
   rm -rf "$out"
-  echo "models/$name.gebm: ${secs} s"
+  echo "www/models/$name.gebm: ${secs} s"
 done
