@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"text/tabwriter"
@@ -33,7 +34,10 @@ type evalReport struct {
 	GEBM       setMetrics  `json:"gebm"`
 	Classifier *string     `json:"classifier,omitempty"`
 	RelFID     *float64    `json:"relative_fid,omitempty"`
-	Seconds    float64     `json:"seconds"`
+	// Energy describes E on the generator's samples: how far the GEBM can
+	// move away from its generator at this β.
+	Energy  energyStats `json:"energy_on_generator"`
+	Seconds float64     `json:"seconds"`
 }
 
 type samplerJSON struct {
@@ -131,7 +135,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	rep := evalReport{Model: *modelPath, Data: *spec, N: *n, Seed: *seed,
 		Sampler: samplerJSON{Method: string(cfg.Method), Beta: sf.beta, Steps: sf.steps, Warmup: sf.warmup, StepSize: sf.stepSize,
 			Leapfrog: sf.leapfrog, Friction: sf.friction, Jitter: cfg.Jitter},
-		Accept: res.MeanAccept(), StepSize: res.StepSize}
+		Accept: res.MeanAccept(), StepSize: res.StepSize, Energy: energyOnSamples(m, gen, *n, sf.beta)}
 	o := metrics.ToyOptions{KALEPoints: *kalePoints}
 	if *kalePoints == 0 {
 		o.KALEPoints = -1
@@ -172,6 +176,45 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	printEval(stdout, rep, sf, clf)
 	fmt.Fprintf(stdout, "%s\n", acceptSummary(res))
 	return nil
+}
+
+// energyStats summarises the energy on generator samples.
+type energyStats struct {
+	Mean float64 `json:"mean"`
+	Std  float64 `json:"std"`
+	// ESS is the effective sample size, as a fraction of n, of the
+	// self-normalised importance weights w_i ∝ exp(−β E(x_i)) that turn
+	// generator samples into GEBM samples: (Σw)²/(n Σw²). Near 1, the GEBM
+	// at this β is its generator, whatever the sampler.
+	ESS float64 `json:"ess_fraction"`
+}
+
+func energyOnSamples(m *model.GEBM, x []float32, n int, beta float64) energyStats {
+	e := make([]float64, 0, n)
+	D := m.Dim()
+	const batch = 1000
+	for lo := 0; lo < n; lo += batch {
+		hi := min(lo+batch, n)
+		for _, v := range m.Energies(x[lo*D:hi*D], hi-lo, nil) {
+			e = append(e, float64(v))
+		}
+	}
+	var st energyStats
+	lo := math.Inf(1)
+	for _, v := range e {
+		st.Mean += v / float64(n)
+		lo = math.Min(lo, v)
+	}
+	var sw, sw2 float64
+	for _, v := range e {
+		st.Std += (v - st.Mean) * (v - st.Mean) / float64(n)
+		w := math.Exp(-beta * (v - lo))
+		sw += w
+		sw2 += w * w
+	}
+	st.Std = math.Sqrt(st.Std)
+	st.ESS = sw * sw / (float64(n) * sw2)
+	return st
 }
 
 // evalData returns n fresh rows of the data to compare with: new draws for a
@@ -251,6 +294,7 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 		row("KID on gebm's MNIST-classifier features", *g.KID, *e.KID, false, "%.5f")
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "\nenergy on generator samples: std %.3g; importance-weight ESS at β=%g: %.1f%% of n\n", r.Energy.Std, sf.beta, 100*r.Energy.ESS)
 	if r.RelFID != nil {
 		fmt.Fprintf(w, "\nrelative FID(GEBM)/FID(generator) = %.3f (%s)\n", *r.RelFID,
 			map[bool]string{true: "the GEBM is better", false: "the GEBM is not better"}[*r.RelFID < 1])

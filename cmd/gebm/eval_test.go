@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -44,6 +45,31 @@ func TestEvalToyTable(t *testing.T) {
 	}
 	if r.Sampler.Method != "mala" || r.N != 200 || r.Accept <= 0 || r.RelFID != nil {
 		t.Errorf("JSON %+v", r)
+	}
+	if !(r.Energy.ESS > 0 && r.Energy.ESS <= 1) || !(r.Energy.Std > 0) {
+		t.Errorf("energy diagnostics %+v", r.Energy)
+	}
+}
+
+// TestEnergyOnSamples: at β = 0 the importance weights are equal (ESS = n);
+// they concentrate as β grows.
+func TestEnergyOnSamples(t *testing.T) {
+	m, err := loadModel(writeModel(t, t.TempDir(), "m.gebm", 2, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 500
+	x := make([]float32, 2*n)
+	for i := range x {
+		x[i] = float32(i%37) / 5
+	}
+	prev := 2.0
+	for _, beta := range []float64{0, 1, 10, 100} {
+		st := energyOnSamples(m, x, n, beta)
+		if beta == 0 && math.Abs(st.ESS-1) > 1e-12 || st.ESS > prev || st.ESS <= 0 {
+			t.Errorf("β=%g: ESS %v (previous %v)", beta, st.ESS, prev)
+		}
+		prev = st.ESS
 	}
 }
 
