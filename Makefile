@@ -4,7 +4,7 @@ FUZZTIME  ?= 60s
 BENCHTIME ?= 1s
 PKGS      := ./...
 
-.PHONY: help models build test test-native test-wasm-build test-wasm-shared lint fuzz bench clean wasm test-wasm
+.PHONY: help models build test test-native test-wasm-build test-wasm-shared lint fuzz bench clean wasm test-wasm bench-wasm
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -59,6 +59,12 @@ test-wasm:
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/...
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec ./wasm/js/ ./wasm/sampler/
 	$(GO) test -count=1 ./wasm/...
+
+# One latent gradient step of the MNIST-size model, native, in wazero, in
+# Node (Go wasm) and in TensorFlow.js, one thread each: docs/WASM-BENCH.md.
+bench-wasm: wasm ## benchmark the latent step: native Go, wazero, Node and TensorFlow.js
+	cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error
+	OPENBLAS_NUM_THREADS=1 $(GO) run ./scripts/bench/latentstep
 
 bin/wazero:
 	GOBIN="$(CURDIR)/bin" $(GO) install github.com/tetratelabs/wazero/cmd/wazero@v1.12.0

@@ -1,0 +1,204 @@
+// Command latentstep measures one latent gradient step of the MNIST-size
+// GEBM (latent 64, base 64→256→512→784, energy 784→512→256→1) at several
+// batch sizes, in one run, for every way gebm can run it: native Go
+// (OpenBLAS, and the pure-Go kernels), the WASI module in wazero, the
+// GOOS=js module in Node, and TensorFlow.js in the same Node computing the
+// same potential gradient with the same weights. It prints a Markdown table
+// (see docs/WASM-BENCH.md).
+//
+// A step is one ULA transition of B chains, z ← z − h∇U(z) + √(2h)ξ, with
+//
+//	U(z) = ||z||²/2 + E(B(z)),  ∇U(z) = z + J_B(z)ᵀ ∇ₓE(B(z)),
+//
+// whose cost is one potential gradient: forward through the base and the
+// energy, and back to the input through both (no weight gradients). That is
+// one matrix product per layer forward and one backward, so
+// FLOPs per chain = 2 × the forward FLOPs of both networks
+// = 2 × 2 × (64·256 + 256·512 + 512·784 + 784·512 + 512·256 + 256·1)
+// = 4,326,400 (matrix products only; activations, biases and the update
+// add under 1%). GFLOP/s = steps/s × B × 4,326,400 / 1e9.
+//
+// Run it with `make bench-wasm`, which builds the modules, installs
+// TensorFlow.js into scripts/bench/node_modules and limits OpenBLAS to one
+// thread; every measurement uses one thread.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gebm/gebm/native/blas"
+	"github.com/gebm/gebm/shared/nn"
+	"github.com/gebm/gebm/wasm/sampler"
+	"github.com/gebm/gebm/wasm/testmodel"
+	"github.com/gebm/gebm/wasm/wasihost"
+)
+
+// result is one measurement: an implementation at one batch size.
+type result struct {
+	Impl      string  `json:"impl"`
+	Batch     int     `json:"batch"`
+	StepsPerS float64 `json:"stepsPerS"`
+	Note      string  `json:"note,omitempty"`
+}
+
+func main() {
+	var (
+		seconds  = flag.Float64("time", 1, "seconds of one measurement")
+		repeat   = flag.Int("repeat", 3, "measurements per implementation and batch size; the best counts")
+		batches  = flag.String("batches", "1,16,64", "batch sizes (chains per step)")
+		wasiPath = flag.String("wasi", "bin/gebm-wasi.wasm", "the WASI module (make wasm)")
+		jsPath   = flag.String("js", "www/wasm/gebm.wasm", "the GOOS=js module (make wasm)")
+		script   = flag.String("node", "scripts/bench/latentstep.mjs", "the Node script (GOOS=js module and TensorFlow.js)")
+		skipNode = flag.Bool("skip-node", false, "measure only native Go and wazero")
+	)
+	flag.Parse()
+	runtime.GOMAXPROCS(1)
+	var bs []int
+	for _, f := range strings.Split(*batches, ",") {
+		b, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || b < 1 {
+			fail(fmt.Errorf("-batches: %q", f))
+		}
+		bs = append(bs, b)
+	}
+	dur := time.Duration(*seconds * float64(time.Second))
+	measure := func(step func(n int) error) float64 { return best(*repeat, dur, step) }
+
+	g := testmodel.MNIST(1)
+	file := testmodel.File(g)
+	dir, err := os.MkdirTemp("", "gebm-bench")
+	if err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := writeInputs(dir, file); err != nil {
+		fail(err)
+	}
+
+	var results []result
+	add := func(impl string, b int, sps float64) {
+		results = append(results, result{Impl: impl, Batch: b, StepsPerS: sps})
+		fmt.Fprintf(os.Stderr, "%-44s B=%-3d %9.1f steps/s\n", impl, b, sps)
+	}
+	kernels := []struct {
+		name string
+		gemm nn.Gemm
+	}{{"native Go, pure Go (nn.TiledGemm)", nn.TiledGemm{}}, {"native Go, pure Go (gonum Sgemm)", nn.GonumGemm{}}}
+	if blas.Available() {
+		kernels = append([]struct {
+			name string
+			gemm nn.Gemm
+		}{{"native Go, OpenBLAS", nn.DefaultGemm()}}, kernels...)
+	}
+	for _, k := range kernels {
+		nn.SetDefaultGemm(k.gemm)
+		s := sampler.New()
+		m, err := s.Open(file)
+		if err != nil {
+			fail(err)
+		}
+		for _, b := range bs {
+			c, err := s.NewChains(m, b, 1, 1)
+			if err != nil {
+				fail(err)
+			}
+			add(k.name, b, measure(func(n int) error { _, err := s.Step(c, ula(n)); return err }))
+			s.Free(c)
+		}
+	}
+
+	ctx := context.Background()
+	wasi, err := os.ReadFile(*wasiPath)
+	if err != nil {
+		fail(fmt.Errorf("%w (run make wasm)", err))
+	}
+	mod, err := wasihost.Compile(ctx, wasi, wasihost.Config{})
+	if err != nil {
+		fail(err)
+	}
+	in, err := mod.Instantiate(ctx)
+	if err != nil {
+		fail(err)
+	}
+	m, err := in.Open(file)
+	if err != nil {
+		fail(err)
+	}
+	for _, b := range bs {
+		c, err := in.NewChains(m, b, 1, 1)
+		if err != nil {
+			fail(err)
+		}
+		add("Go → wasip1, wazero "+wazeroVersion(), b, measure(func(n int) error { _, err := in.Step(c, ula(n)); return err }))
+		in.Free(c)
+	}
+	mod.Close(ctx)
+
+	if !*skipNode {
+		cmd := exec.Command("node", *script, "--dir", dir, "--js", *jsPath,
+			"--wasm-exec", filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"),
+			"--time", strconv.FormatFloat(*seconds, 'g', -1, 64), "--repeat", strconv.Itoa(*repeat), "--batches", *batches)
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			fail(fmt.Errorf("node %s: %w", *script, err))
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			var r result
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				fail(fmt.Errorf("node output %q: %w", line, err))
+			}
+			results = append(results, r)
+		}
+	}
+	printTable(os.Stdout, results, bs, 2*(g.Base.Spec().FLOPs()+g.Energy.Spec().FLOPs()))
+}
+
+// ula is the benchmark's kernel: n ULA steps with a small step size.
+func ula(n int) sampler.StepParams {
+	return sampler.StepParams{Method: "ula", StepSize: 0.01, Steps: n}
+}
+
+// best runs one warm-up step, then batches of steps, doubling, until a
+// batch takes at least d, and returns that batch's steps per second: the
+// best of repeat such measurements (on a shared machine, other processes
+// only ever slow a measurement down).
+func best(repeat int, d time.Duration, step func(n int) error) float64 {
+	if err := step(1); err != nil {
+		fail(err)
+	}
+	top := 0.0
+	for range max(1, repeat) {
+		for n := 1; ; n *= 2 {
+			t := time.Now()
+			if err := step(n); err != nil {
+				fail(err)
+			}
+			if el := time.Since(t); el >= d || n >= 1<<20 {
+				top = max(top, float64(n)/el.Seconds())
+				break
+			}
+		}
+	}
+	return top
+}
+
+func wazeroVersion() string {
+	v := filepath.Base(wasihost.DefaultCacheDir())
+	return strings.TrimPrefix(v, "wazero-")
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "latentstep:", err)
+	os.Exit(1)
+}
