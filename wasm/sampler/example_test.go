@@ -1,0 +1,73 @@
+package sampler_test
+
+import (
+	"fmt"
+
+	"github.com/gebm/gebm/wasm/sampler"
+	"github.com/gebm/gebm/wasm/testmodel"
+)
+
+// A page's whole session: open a model file, run chains with two kernels,
+// read the samples, and free everything.
+func Example() {
+	s := sampler.New()
+	m, err := s.Open(testmodel.File(testmodel.Toy2D(1)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d, _ := s.Describe(m)
+	fmt.Printf("%s model: latent %d, data %d\n", d.Dataset, d.Latent, d.Dim)
+
+	c, _ := s.NewChains(m, 100, 42, 1)
+	// Burn in with the cheap unadjusted kernel, then sample exactly.
+	s.Step(c, sampler.StepParams{Method: "ula", StepSize: 0.05, Steps: 50})
+	acc, _ := s.Step(c, sampler.StepParams{Method: "mala", StepSize: 0.05, Steps: 50})
+	fmt.Println("MALA acceptance above one half:", acc > 0.5)
+
+	x, _ := s.Samples(c, nil) // 100 points in the plane, x = B(z)
+	fmt.Println("samples:", len(x)/d.Dim)
+
+	_, err = s.Step(c, sampler.StepParams{Method: "hmc", StepSize: 0.05, Steps: 10})
+	fmt.Println(err)
+
+	s.Free(m) // frees the chains too
+	_, err = s.Latents(c, nil)
+	fmt.Println(err)
+	// Output:
+	// 8gaussians model: latent 4, data 2
+	// MALA acceptance above one half: true
+	// samples: 100
+	// sampler: step: invalid argument: leapfrog = 0 for hmc: must be in 1..1024
+	// sampler: latents: invalid handle: no open chain set 2
+}
+
+// Inputs outside their ranges are errors that say what is wrong.
+func ExampleSampler_Step_validation() {
+	s := sampler.New()
+	m, _ := s.Open(testmodel.File(testmodel.Toy2D(1)))
+	c, _ := s.NewChains(m, 4, 1, 1)
+	for _, p := range []sampler.StepParams{
+		{Method: "langevin", StepSize: 0.1, Steps: 1},
+		{Method: "mala", StepSize: -0.1, Steps: 1},
+		{Method: "kla", StepSize: 0.1, Friction: -1, Steps: 1},
+		{Method: "mh", StepSize: 0.1, Steps: 0},
+	} {
+		_, err := s.Step(c, p)
+		fmt.Println(err)
+	}
+	// Output:
+	// sampler: step: invalid argument: method "langevin": want one of ula, mala, hmc, kla, mh, imh
+	// sampler: step: invalid argument: step size -0.1 for mala: must be a number in (0, 1e6)
+	// sampler: step: invalid argument: friction -1 for kla: must be a number in [0, 1e6)
+	// sampler: step: invalid argument: steps = 0: must be in 1..1048576
+}
+
+// A heat map of a 2-D model's energy: res × res values, row j at y_j.
+func ExampleSampler_EnergyGrid() {
+	s := sampler.New()
+	m, _ := s.Open(testmodel.File(testmodel.Toy2D(1)))
+	e, _ := s.EnergyGrid(m, sampler.Grid{XMin: -2, XMax: 2, YMin: -2, YMax: 2, Res: 64}, nil)
+	fmt.Println(len(e))
+	// Output: 4096
+}
