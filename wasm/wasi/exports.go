@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 
 	"github.com/gebm/gebm/wasm/sampler"
 )
@@ -24,30 +25,29 @@ func open(ptr, n uint32) int32 {
 	})
 }
 
-// describeJSON keeps describe's last result alive for the host to read.
-var describeJSON []byte
-
-// describe returns the description of model m (sampler.Description as
-// JSON) as pointer<<32 | length, or, as a negative int64, a status code.
+// describe writes the description of model m (sampler.Description as
+// JSON) into the count bytes at ptr and returns its length.
 //
 //go:wasmexport describe
-func describe(m int32) int64 {
-	var out int64
-	st := guard(func() (int32, error) {
+func describe(m int32, ptr, count uint32) int32 {
+	return guard(func() (int32, error) {
+		dst, err := view(ptr, count)
+		if err != nil {
+			return 0, err
+		}
 		d, err := smp.Describe(sampler.Handle(m))
 		if err != nil {
 			return 0, err
 		}
-		if describeJSON, err = json.Marshal(d); err != nil {
+		b, err := json.Marshal(d)
+		if err != nil {
 			return 0, err
 		}
-		out = int64(packText(describeJSON))
-		return 0, nil
+		if len(b) > len(dst) {
+			return 0, fmt.Errorf("wasi: describe: %w: the buffer holds %d bytes, the description has %d", sampler.ErrArgument, count, len(b))
+		}
+		return int32(copy(dst, b)), nil
 	})
-	if st < 0 {
-		return int64(st)
-	}
-	return out
 }
 
 // new_chains creates n chains on model m, started from seed, at inverse

@@ -18,9 +18,9 @@
 //     array takes a pointer into such a buffer and a count of values
 //     (float32, or float64 where stated), and returns the number of values
 //     it wrote; a buffer too small is an error, not a partial write.
-//   - Text results (last_error, describe) come back as one uint64,
-//     pointer<<32 | length, into module-owned memory that stays valid until
-//     the next call of the same export.
+//   - describe writes JSON text into a host buffer, like the arrays;
+//     last_error returns one uint64, pointer<<32 | length, into
+//     module-owned memory that stays valid until the next failure.
 //   - Memory may grow during any call: a host re-reads its view of memory
 //     after every call.
 //

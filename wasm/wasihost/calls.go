@@ -29,14 +29,16 @@ func (in *Instance) Open(file []byte) (sampler.Handle, error) {
 // Describe returns the description of model m.
 func (in *Instance) Describe(m sampler.Handle) (sampler.Description, error) {
 	var d sampler.Description
-	r, err := in.raw("describe", api.EncodeI32(int32(m)))
+	const size = 4096 // a description is a few hundred bytes
+	ptr, err := in.buffer(size)
 	if err != nil {
 		return d, err
 	}
-	if int64(r) < 0 {
-		return d, in.statusError("describe", int32(int64(r)))
+	n, err := in.call("describe", api.EncodeI32(int32(m)), api.EncodeU32(ptr), api.EncodeU32(size))
+	if err != nil {
+		return d, err
 	}
-	if err := json.Unmarshal(in.read(uint32(r>>32), uint32(r)), &d); err != nil {
+	if err := json.Unmarshal(in.read(ptr, uint32(n)), &d); err != nil {
 		return d, fmt.Errorf("wasihost: describe: %w", err)
 	}
 	return d, nil

@@ -165,6 +165,7 @@ func TestBufferChecks(t *testing.T) {
 		{"too small", "latents", []uint64{ci, api.EncodeU32(buf), api.EncodeU32(15)}, "holds 15 values, the result has 16"},
 		{"accept misaligned", "accept", []uint64{ci, api.EncodeU32(buf + 4), api.EncodeU32(4)}, "not aligned to 8"},
 		{"free a non-buffer", "mem_free", []uint64{api.EncodeU32(buf + 8)}, "not a buffer from mem_alloc"},
+		{"description too long", "describe", []uint64{api.EncodeI32(int32(m)), api.EncodeU32(buf), api.EncodeU32(10)}, "the buffer holds 10 bytes"},
 		{"model bytes outside", "open", []uint64{api.EncodeU32(8), api.EncodeU32(100)}, "not inside a buffer"},
 	} {
 		_, err := in.call(tc.export, tc.params...)
