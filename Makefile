@@ -91,3 +91,31 @@ models: bin/gebm ## train the bundled models (www/models/*.gebm) with fixed seed
 
 clean:
 	rm -rf bin
+
+# The CUDA backend (native/cuda, build tag cuda). Building needs the CUDA
+# toolkit (Debian non-free: nvidia-cuda-toolkit, with nvcc, cuda.h and the
+# libcuda stub); running needs a GPU, because gorgonia.org/cu exits the
+# process at start-up without one. The default build stays CUDA-free.
+.PHONY: kernels cuda test-cuda
+
+kernels: ## regenerate native/cuda/ptx/*.ptx from native/cuda/*.cu (needs nvcc)
+	scripts/cuda-kernels.sh
+
+cuda: ## build bin/gebm-cuda (--device cuda; needs the CUDA toolkit)
+	$(GO) build -tags cuda -o bin/gebm-cuda ./cmd/gebm
+
+test-cuda: ## CUDA build: vet, compile and link its tests, check the PTX is current, run the GPU tests where a GPU is
+	$(GO) vet -tags cuda ./...
+	$(GO) vet -tags cuda,nocublas ./native/cuda/ ./native/train/
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && mkdir "$$tmp/nocublas" && \
+	  $(GO) test -tags cuda -c -o "$$tmp/" ./native/cuda/ ./native/train/ && \
+	  $(GO) test -tags cuda,nocublas -c -o "$$tmp/nocublas/" ./native/cuda/ && \
+	  $(GO) build -tags cuda -o "$$tmp/gebm-cuda" ./cmd/gebm && \
+	  echo "test-cuda: the cuda build's tests and binary compile and link"
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && scripts/cuda-kernels.sh "$$tmp" && \
+	  if diff -r native/cuda/ptx "$$tmp" >/dev/null; then echo "test-cuda: native/cuda/ptx matches the .cu sources"; \
+	  else diff -r native/cuda/ptx "$$tmp" | head -20; echo "test-cuda: native/cuda/ptx is stale: run make kernels"; exit 1; fi
+	@if nvidia-smi -L 2>/dev/null | grep -q '^GPU'; then \
+	  $(GO) test -tags cuda -count=1 ./native/cuda/ && \
+	  $(GO) test -tags cuda,nocublas -count=1 ./native/cuda/; \
+	else echo "test-cuda: no GPU here (nvidia-smi lists none): the GPU tests were compiled, not run"; fi
