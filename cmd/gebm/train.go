@@ -109,19 +109,29 @@ func progress(stderr io.Writer, total int) func(int, float64) {
 		bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionShowIts(),
 			progressbar.OptionSetItsString("step"), progressbar.OptionShowCount(), progressbar.OptionSetWidth(30),
 			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
+		started := false
 		return func(step int, kale float64) {
+			if !started { // a resumed run: the bar's rate counts from here
+				bar.Reset()
+				bar.ChangeMax(total)
+				bar.Set(step - 1)
+				started = true
+			}
 			bar.Describe(fmt.Sprintf("KALE %.4f", kale))
 			bar.Set(step)
 		}
 	}
-	start, last := time.Now(), time.Now()
+	start, last, first := time.Now(), time.Now(), -1
 	return func(step int, kale float64) {
+		if first < 0 { // a resumed run starts past 0: rate and ETA count from here
+			first = step - 1
+		}
 		if time.Since(last) < 5*time.Second && step != total {
 			return
 		}
 		last = time.Now()
 		el := time.Since(start).Seconds()
-		rate := float64(step) / el
+		rate := float64(step-first) / el
 		eta := time.Duration(float64(total-step)/rate) * time.Second
 		fmt.Fprintf(stderr, "step %d/%d  %.1f step/s  ETA %s  KALE %.4f\n", step, total, rate, eta.Round(time.Second), kale)
 	}
