@@ -109,16 +109,14 @@ func progress(stderr io.Writer, total int) func(int, float64) {
 		bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionShowIts(),
 			progressbar.OptionSetItsString("step"), progressbar.OptionShowCount(), progressbar.OptionSetWidth(30),
 			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
-		started := false
+		first := -1
 		return func(step int, kale float64) {
-			if !started { // a resumed run: the bar's rate counts from here
-				bar.Reset()
-				bar.ChangeMax(total)
-				bar.Set(step - 1)
-				started = true
+			if first < 0 { // a resumed run: the bar covers the steps left
+				first = step - 1
+				bar.ChangeMax(total - first)
 			}
-			bar.Describe(fmt.Sprintf("KALE %.4f", kale))
-			bar.Set(step)
+			bar.Describe(fmt.Sprintf("step %d/%d  KALE %.4f", step, total, kale))
+			bar.Set(step - first)
 		}
 	}
 	start, last, first := time.Now(), time.Now(), -1
