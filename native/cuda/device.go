@@ -342,7 +342,10 @@ func (d *Device) launch(name string, grid, block int, args ...uint64) {
 
 // launch2D starts kernel name on a gx×gy grid of blocks of block threads.
 func (d *Device) launch2D(name string, gx, gy, block int, args ...uint64) {
-	fn := d.fn[name]
+	fn, ok := d.fn[name]
+	if !ok {
+		panic("cuda: no kernel " + name)
+	}
 	for i, a := range args {
 		d.argv[i] = a
 		d.argp[i] = unsafe.Pointer(&d.argv[i])

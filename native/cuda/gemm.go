@@ -52,9 +52,27 @@ func (g *KernelGemm) Sgemm(tA, tB bool, m, n, k int, alpha float32, a Buffer, ld
 	if blocks(m, 64)*blocks(n, 64) < g.d.sms {
 		tile = 32
 	}
-	name := fmt.Sprintf("sgemm_%c%c_%d", op(tA), op(tB), tile)
-	g.d.launch2D(name, blocks(n, tile), blocks(m, tile), 256, i64(m), i64(n), i64(k), f64(float64(alpha)),
+	g.d.launch2D(gemmKernels[b2i(tA)][b2i(tB)][b2i(tile == 64)], blocks(n, tile), blocks(m, tile), 256, i64(m), i64(n), i64(k), f64(float64(alpha)),
 		ptr(a), i64(lda), ptr(b), i64(ldb), f64(float64(beta)), ptr(c), i64(ldc))
+}
+
+// gemmKernels[tA][tB][tile 64] names the kernels of gemm.cu.
+var gemmKernels = func() (k [2][2][2]string) {
+	for a := range 2 {
+		for b := range 2 {
+			for t, tile := range []int{32, 64} {
+				k[a][b][t] = fmt.Sprintf("sgemm_%c%c_%d", op(a == 1), op(b == 1), tile)
+			}
+		}
+	}
+	return k
+}()
+
+func b2i(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 func op(t bool) byte {

@@ -1,0 +1,63 @@
+//go:build cuda
+
+// Package cuda runs gebm's training iteration on an NVIDIA GPU through the
+// CUDA driver API (gorgonia.org/cu). It is the device side of native/train's
+// Backend: native/train/backend_cuda.go registers it for --device cuda, and
+// the trainer keeps the schedule, the random draws, the checks, checkpoints
+// and logs.
+//
+// Every Go file carries the build tag cuda. gorgonia.org/cu's package init
+// calls cuInit and exits the process when it fails, so a binary that links
+// this package dies at start-up on a machine without a GPU; nothing in the
+// default build imports it.
+//
+// # Layout
+//
+// The package mirrors shared/nn and native/train/cpu.go file for file, each
+// Go file beside the .cu file of its kernels (llm.c's way): linear.go and
+// linear.cu (bias, bias gradient), activation.go and activation.cu
+// (LeakyReLU/ReLU, tanh, logistic: forward, backward, tangent, backward
+// tangent), penalty.go and penalty.cu (the gradient penalty in forward mode
+// over the backward pass, as shared/nn/penalty.go), spectral.go and
+// spectral.cu (power iteration, W/σ and its chain rule, on the device),
+// adam.go and adam.cu, kale.go and kale.cu (kale.EnergyLoss and the base
+// step's importance weights, in double), reduce.cu (deterministic two-pass
+// sums in double), gemm.go, gemm_cublas.go and gemm.cu (the matrix
+// products), network.go (the sequential network) and backend.go (the two
+// training steps). `make kernels` compiles the .cu files to PTX for sm_80
+// and sm_90 (scripts/cuda-kernels.sh); the PTX is committed and embedded, so
+// building needs no nvcc, and `make test-cuda` checks it is current.
+//
+// # Arithmetic
+//
+// float32 tensors, float64 reductions, as on the CPU. The elementwise
+// kernels are compiled without fused multiply-adds and follow the CPU's
+// order of operations, so given the same inputs they give the CPU's bits
+// (bias, activations' derivatives, interpolation, the Adam update, the
+// power iteration's matrix-vector products); tanh, exp and log come from
+// CUDA's library and may differ from Go's in the last place. The matrix
+// products and reductions add in another order than the CPU, so a training
+// step agrees with the CPU's to float32 rounding, not bit for bit; the tests
+// state the tolerances. All kernels are deterministic (no atomics), and so
+// is cuBLAS's SGEMM: the same run gives the same bits every time, and a run
+// resumed from a checkpoint continues exactly.
+//
+// # Matrix products
+//
+// With cuBLAS (the default) or with gemm.cu's tiled kernel: the build tag
+// nocublas leaves cuBLAS out, giving a binary that needs only the driver's
+// libcuda (the one scripts/gpu-check.sh carries to the GPU machine); the
+// environment variable GEBM_CUDA_GEMM=kernel selects the kernel in a cuBLAS
+// build. TF32 is not used.
+//
+// # Data movement
+//
+// Parameters, gradients, Adam's moments and every buffer of a step live on
+// the device. A step uploads its batch (the data rows from page-locked
+// memory on a second stream, overlapping the base's forward pass, which
+// needs only the latents) and brings back one small vector of statistics;
+// the update is skipped on the device when the loss or a gradient norm is
+// not finite, as the CPU backend stops before updating. The host model and
+// optimisers are brought up to date by Sync (before every checkpoint and
+// model file), so the files are the CPU backend's in every byte of format.
+package cuda
