@@ -1,0 +1,600 @@
+// The demo page: the model picker, the sampler's controls and readouts, and
+// the views. Every gebm call runs in the worker (sampler.js, worker.js);
+// this thread only keeps state and draws.
+import { SamplerWorker } from './sampler.js';
+import { Plane, bounds, energyRange, heatImage, rampCSS, drawGrid, sparkline, COLORS } from './plot.js';
+
+const $ = (id) => document.getElementById(id);
+
+// The samplers, their default step sizes and what they use.
+const METHODS = {
+  ula: { h: 0.01, about: 'z ← z − h∇U(z) + √(2h) ξ. Every finite move is taken: quick, but biased by O(h).' },
+  mala: { h: 0.05, about: 'The Langevin move, then an accept test that makes the chain exact. Too large a step shows as low acceptance.' },
+  hmc: { h: 0.05, uses: 'leapfrog', about: 'A random momentum, L leapfrog steps along the potential, then an accept test: long moves at high acceptance.' },
+  kla: { h: 0.1, uses: 'friction', about: 'Underdamped Langevin: momentum carries over between steps, damped by friction κ. Low κ glides between modes, high κ settles into one.' },
+  mh: { h: 0.3, about: 'Random-walk Metropolis: z′ = z + h ξ, no gradient, accepted by the energy difference.' },
+  imh: { h: null, about: 'Proposes a fresh generator sample z′ ~ N(0, I) and keeps it with probability min(1, e^(−β ΔE)): jumps between modes at once.' },
+};
+
+const CHAIN_CHOICES = { plane: [64, 128, 256, 512, 1024, 2048], image: [16, 36, 64, 100], none: [16, 64, 256] };
+const DEFAULT_CHAINS = { plane: 256, image: 64, none: 64 };
+const GRID_RES = 120;
+const TRAIL = 6; // frames of trail per chain
+const SEED = 1;
+
+const S = {
+  worker: null,
+  ready: false,
+  busy: false,          // a model is being opened or chains rebuilt
+  models: [],           // /models/index.json entries, then local files
+  local: new Map(),     // local file name → bytes
+  model: null,          // name of the open model
+  desc: null,
+  view: 'plane',
+  epoch: 0,
+  n: 256,
+  beta: 1,
+  method: 'mala',
+  stepSize: Object.fromEntries(Object.entries(METHODS).map(([k, v]) => [k, v.h])),
+  leapfrog: 10,
+  friction: 1,
+  running: false,
+  steps: 0,
+  acc: null,
+  meanE: null,
+  startE: null,
+  history: [],
+  rate: null,
+  ticks: [],            // [time, steps] of recent frames, for steps/s
+  data: null,
+  generator: null,
+  chains: null,
+  trails: [],
+  bounds: null,
+  heat: null,
+  heatBounds: null,
+  range: null,
+  firstSamplesMs: null,
+  error: null,
+  draws: 0,
+};
+
+// The page's state for tests and the curious: window.gebmDemo.state.
+window.gebmDemo = {
+  get state() {
+    return {
+      ready: S.ready, busy: S.busy, model: S.model, view: S.view, method: S.method, beta: S.beta,
+      stepSize: S.stepSize[S.method], n: S.n, running: S.running, steps: S.steps, acceptance: S.acc,
+      meanEnergy: S.meanE, startEnergy: S.startE, stepsPerSecond: S.rate, firstSamplesMs: S.firstSamplesMs,
+      error: S.error, draws: S.draws, heat: S.heat !== null, data: S.data ? S.data.length / 2 : 0,
+      models: S.models.map((m) => m.name),
+    };
+  },
+};
+
+let plane;
+
+// ---- status and errors ----
+
+function status(text) { $('status').textContent = text; }
+
+function showError(text) {
+  S.error = text;
+  $('error-text').textContent = text;
+  $('error').hidden = false;
+}
+
+function clearError() {
+  S.error = null;
+  $('error').hidden = true;
+}
+
+function fmt(v, digits = 3) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+  return v.toFixed(a >= 100 ? 1 : digits);
+}
+
+function fmtBytes(n) {
+  return n >= 1 << 20 ? (n / (1 << 20)).toFixed(1) + ' MiB' : n >= 1024 ? Math.round(n / 1024) + ' KiB' : n + ' B';
+}
+
+// ---- controls ----
+
+// β slider: position 0 is β = 0, otherwise β = 10^((p − 50)/25), so 50 is 1 and 100 is 100.
+const betaOf = (p) => (p <= 0 ? 0 : Math.pow(10, (p - 50) / 25));
+const posOfBeta = (b) => (b <= 0 ? 0 : Math.round(50 + 25 * Math.log10(b)));
+const roundNice = (v) => (v === 0 ? 0 : Number(v.toPrecision(2)));
+
+function syncControls() {
+  const m = METHODS[S.method];
+  $('method').value = S.method;
+  $('method-about').textContent = m.about;
+  $('beta').value = posOfBeta(S.beta);
+  $('beta-out').textContent = String(S.beta);
+  const h = S.stepSize[S.method];
+  $('step-size').disabled = h === null;
+  $('step-row').classList.toggle('off', h === null);
+  if (h !== null) $('step-size').value = Math.log10(h);
+  $('step-size-out').textContent = h === null ? 'not used' : String(roundNice(h));
+  $('friction').disabled = m.uses !== 'friction';
+  $('friction-row').classList.toggle('off', m.uses !== 'friction');
+  $('friction').value = Math.log10(S.friction);
+  $('friction-out').textContent = String(roundNice(S.friction));
+  $('leapfrog').disabled = m.uses !== 'leapfrog';
+  $('leapfrog-row').classList.toggle('off', m.uses !== 'leapfrog');
+  $('leapfrog').value = S.leapfrog;
+  $('leapfrog-out').textContent = String(S.leapfrog);
+  const ok = S.ready && S.model !== null && !S.busy;
+  for (const id of ['run', 'step', 'reset']) $(id).disabled = !ok;
+  $('run').textContent = S.running ? 'Pause' : 'Run';
+  $('run').setAttribute('aria-pressed', String(S.running));
+  $('acceptance-note').textContent = S.method === 'ula' || S.method === 'kla'
+    ? 'no accept test: finite moves' : 'per transition';
+}
+
+function sendParams() {
+  if (!S.worker) return;
+  S.worker.post('params', {
+    method: S.method, stepSize: S.stepSize[S.method] ?? 1, leapfrog: S.leapfrog, friction: S.friction,
+  });
+}
+
+function wireControls() {
+  $('method').addEventListener('change', () => {
+    S.method = $('method').value;
+    sendParams();
+    syncControls();
+  });
+  $('beta').addEventListener('input', () => {
+    S.beta = roundNice(betaOf(Number($('beta').value)));
+    syncControls();
+    applyBeta();
+  });
+  $('step-size').addEventListener('input', () => {
+    S.stepSize[S.method] = roundNice(Math.pow(10, Number($('step-size').value)));
+    sendParams();
+    syncControls();
+  });
+  $('friction').addEventListener('input', () => {
+    S.friction = roundNice(Math.pow(10, Number($('friction').value)));
+    sendParams();
+    syncControls();
+  });
+  $('leapfrog').addEventListener('input', () => {
+    S.leapfrog = Number($('leapfrog').value);
+    sendParams();
+    syncControls();
+  });
+  $('chains').addEventListener('change', () => {
+    S.n = Number($('chains').value);
+    restart();
+  });
+  $('run').addEventListener('click', toggleRun);
+  $('step').addEventListener('click', stepOnce);
+  $('reset').addEventListener('click', () => restart());
+  for (const id of ['show-heat', 'show-data', 'show-generator', 'show-chains', 'show-trails']) {
+    $(id).addEventListener('change', requestDraw);
+  }
+  $('model').addEventListener('change', () => pickModel($('model').value));
+  $('file').addEventListener('change', async () => {
+    const f = $('file').files[0];
+    $('file').value = '';
+    if (f) await openLocal(f);
+  });
+  $('error-close').addEventListener('click', clearError);
+  wireDrop();
+  document.addEventListener('keydown', (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const t = ev.target;
+    if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement ||
+        t instanceof HTMLButtonElement) return;
+    const k = ev.key.toLowerCase();
+    if (k === ' ' && !$('run').disabled) { ev.preventDefault(); toggleRun(); }
+    else if (k === 's' && !$('step').disabled) { ev.preventDefault(); stepOnce(); }
+    else if (k === 'r' && !$('reset').disabled) { ev.preventDefault(); restart(); }
+  });
+  window.addEventListener('resize', requestDraw);
+}
+
+function wireDrop() {
+  let depth = 0;
+  const hasFiles = (ev) => ev.dataTransfer && Array.from(ev.dataTransfer.types || []).includes('Files');
+  document.addEventListener('dragenter', (ev) => {
+    if (!hasFiles(ev)) return;
+    ev.preventDefault();
+    depth++;
+    $('drop').hidden = false;
+  });
+  document.addEventListener('dragleave', () => {
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) $('drop').hidden = true;
+  });
+  document.addEventListener('dragover', (ev) => {
+    if (hasFiles(ev)) ev.preventDefault();
+  });
+  document.addEventListener('drop', async (ev) => {
+    ev.preventDefault();
+    depth = 0;
+    $('drop').hidden = true;
+    const f = ev.dataTransfer && ev.dataTransfer.files[0];
+    if (f) await openLocal(f);
+  });
+}
+
+// ---- the sampler ----
+
+async function applyBeta() {
+  if (!S.model || S.busy) return;
+  const ep = S.epoch;
+  try {
+    const f = await S.worker.call('beta', { beta: S.beta });
+    if (f.epoch === ep) onFrame(f);
+  } catch (e) {
+    showError(`β = ${S.beta}: ${e.message}`);
+  }
+}
+
+async function toggleRun() {
+  if (!S.model || S.busy) return;
+  S.running = !S.running;
+  syncControls();
+  if (S.running) {
+    S.ticks = [];
+    sendParams();
+    await S.worker.call('run');
+    status(`Running ${S.method.toUpperCase()} on ${S.model}`);
+  } else {
+    await S.worker.call('pause');
+    status(`Paused after ${S.steps} steps`);
+  }
+}
+
+async function stepOnce() {
+  if (!S.model || S.busy) return;
+  if (S.running) await toggleRun();
+  sendParams();
+  const ep = S.epoch;
+  try {
+    const f = await S.worker.call('step', { steps: 1 });
+    if (f.epoch === ep) onFrame(f);
+  } catch (e) {
+    showError(`${S.method.toUpperCase()} step: ${e.message}`);
+  }
+}
+
+function onFrame(f) {
+  if (f.epoch !== S.epoch) return; // from chains since replaced
+  if (S.view === 'plane' && S.chains && f.steps > 0) {
+    S.trails.push(S.chains);
+    if (S.trails.length > TRAIL) S.trails.shift();
+  }
+  S.chains = f.x;
+  if (f.steps > 0) {
+    S.steps += f.steps;
+    S.acc = f.acc;
+    const now = performance.now();
+    S.ticks.push([now, f.steps]);
+    while (S.ticks.length > 2 && now - S.ticks[0][0] > 2000) S.ticks.shift();
+    if (S.ticks.length >= 2) {
+      const span = (now - S.ticks[0][0]) / 1000;
+      const n = S.ticks.slice(1).reduce((a, t) => a + t[1], 0);
+      S.rate = n / span;
+    } else if (f.stepMs > 0) {
+      S.rate = f.steps / (f.stepMs / 1000);
+    }
+  }
+  let sum = 0, k = 0;
+  for (const v of f.e) if (Number.isFinite(v)) { sum += v; k++; }
+  S.meanE = k ? sum / k : NaN;
+  if (S.startE === null) S.startE = S.meanE;
+  S.history.push(S.meanE);
+  if (S.history.length > 400) S.history.splice(0, S.history.length - 400);
+  requestDraw();
+}
+
+// restart makes a fresh chain set at the generator's latents (same seed):
+// the start of every run, and Reset.
+async function restart() {
+  if (!S.model) return;
+  const wasRunning = S.running;
+  if (S.running) {
+    S.running = false;
+    await S.worker.call('pause');
+  }
+  S.busy = true;
+  syncControls();
+  const ep = ++S.epoch;
+  S.steps = 0; S.acc = null; S.rate = null; S.ticks = []; S.trails = [];
+  S.history = []; S.startE = null; S.meanE = null; S.chains = null;
+  try {
+    const f = await S.worker.call('chains', { n: S.n, seed: SEED, beta: S.beta, epoch: ep });
+    S.generator = f.x.slice();
+    S.busy = false;
+    onFrame(f);
+    sendParams();
+    if (wasRunning) await toggleRun();
+  } catch (e) {
+    showError(`Could not start ${S.n} chains: ${e.message}`);
+  } finally {
+    S.busy = false;
+    syncControls();
+  }
+}
+
+// ---- models ----
+
+function setModelOptions() {
+  const sel = $('model');
+  sel.textContent = '';
+  for (const m of S.models) {
+    const o = document.createElement('option');
+    o.value = m.name;
+    o.textContent = m.source === 'local' ? `${m.name} (your file)`
+      : m.source === 'folder' ? `${m.name} (--models)` : m.name;
+    sel.append(o);
+  }
+  if (S.model !== null) sel.value = S.model;
+  sel.disabled = S.models.length === 0;
+}
+
+async function pickModel(name) {
+  const m = S.models.find((x) => x.name === name);
+  if (!m) return;
+  let bytes;
+  if (m.source === 'local') {
+    bytes = S.local.get(name).slice(0);
+  } else {
+    status(`Fetching ${m.name}…`);
+    try {
+      const r = await fetch(m.url);
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      bytes = await r.arrayBuffer();
+    } catch (e) {
+      showError(`Could not fetch ${m.url}: ${e.message}`);
+      setModelOptions();
+      return;
+    }
+  }
+  await openModel(name, bytes, m.size ?? bytes.byteLength, m.source);
+}
+
+async function openLocal(file) {
+  if (!S.ready) {
+    showError('The sampler is not loaded yet.');
+    return;
+  }
+  if (file.size > 512 << 20) {
+    showError(`${file.name}: ${fmtBytes(file.size)} is too large for a model file`);
+    return;
+  }
+  let bytes;
+  try {
+    bytes = await file.arrayBuffer();
+  } catch (e) {
+    showError(`Could not read ${file.name}: ${e.message}`);
+    return;
+  }
+  const name = file.name.replace(/\.gebm$/i, '') || file.name;
+  const keep = bytes.slice(0);
+  if (await openModel(name, bytes, file.size, 'local', file.name)) {
+    S.local.set(name, keep);
+    S.models = S.models.filter((m) => m.name !== name || m.source !== 'local');
+    S.models.push({ name, source: 'local', size: file.size });
+    setModelOptions();
+  }
+}
+
+// openModel opens bytes in the worker; on failure the current model stays
+// open and running as it was.
+async function openModel(name, bytes, size, source, label = name) {
+  const wasRunning = S.running;
+  if (S.running) {
+    S.running = false;
+    await S.worker.call('pause');
+  }
+  S.busy = true;
+  syncControls();
+  status(`Opening ${label}…`);
+  let desc;
+  try {
+    desc = await S.worker.call('open', { bytes }, [bytes]);
+  } catch (e) {
+    S.busy = false;
+    const what = e.kind === 'model' ? 'is not a usable model file' : 'could not be opened';
+    showError(`${label} ${what}: ${e.message}`);
+    setModelOptions();
+    syncControls();
+    status(S.model ? `Still showing ${S.model}` : 'No model open');
+    if (wasRunning && S.model) await toggleRun();
+    return false;
+  }
+  clearError();
+  S.model = name;
+  S.desc = desc;
+  S.epoch++; // frames of the old model's chains are stale now
+  setModelOptions();
+  describe(desc, size, source);
+  const shape = desc.shape || [];
+  S.view = desc.dim === 2 && shape.length === 0 ? 'plane' : shape.length === 2 ? 'image' : 'none';
+  $('view-2d').hidden = S.view !== 'plane';
+  $('view-image').hidden = S.view !== 'image';
+  $('view-none').hidden = S.view !== 'none';
+  $('layers-panel').hidden = S.view !== 'plane';
+  const choices = CHAIN_CHOICES[S.view].filter((n) => n <= desc.maxChains);
+  if (choices.length === 0) choices.push(desc.maxChains);
+  S.n = choices.includes(DEFAULT_CHAINS[S.view]) ? DEFAULT_CHAINS[S.view] : choices[choices.length - 1];
+  const sel = $('chains');
+  sel.textContent = '';
+  for (const n of choices) {
+    const o = document.createElement('option');
+    o.value = n;
+    o.textContent = String(n);
+    sel.append(o);
+  }
+  sel.value = S.n;
+  S.data = null; S.heat = null; S.bounds = null; S.generator = null;
+  if (S.view === 'image') S.stepSize.mala = Math.min(S.stepSize.mala, 0.02);
+  syncControls();
+  await restart();
+  status(`${name}: ${desc.dataset || 'unknown data'}, ${desc.dim}-D, latent ${desc.latent}`);
+  if (S.view === 'plane') await planeBackground(desc);
+  if (wasRunning) await toggleRun();
+  return true;
+}
+
+function describe(d, size, source) {
+  const rows = [
+    ['data', d.dataset || 'unknown'],
+    ['sample', d.shape && d.shape.length ? d.shape.join(' × ') : `${d.dim}-D`],
+    ['latent z', `${d.latent}-D`],
+    ['parameters', d.params.toLocaleString('en')],
+    ['trained', `${d.trainingSteps.toLocaleString('en')} steps`],
+    ['log-normaliser A', fmt(d.a)],
+    ['file', `${fmtBytes(size)}, ${source === 'local' ? 'your file' : source === 'folder' ? '--models folder' : 'bundled'}`],
+  ];
+  const dl = $('model-info');
+  dl.textContent = '';
+  for (const [k, v] of rows) {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    dl.append(dt, dd);
+  }
+}
+
+// planeBackground fetches the data set's reference points and computes the
+// energy heat map, after the first samples are on screen.
+async function planeBackground(desc) {
+  const model = S.model;
+  $('data-note').textContent = '';
+  if (desc.dataset) {
+    try {
+      const r = await fetch(`data/${encodeURIComponent(desc.dataset)}.json`);
+      if (r.ok) {
+        const j = await r.json();
+        if (j.dim === 2 && S.model === model) {
+          S.data = Float32Array.from(j.points, (v) => v * desc.scale + desc.offset);
+        }
+      }
+    } catch (e) { /* no data points: the legend says so */ }
+  }
+  if (S.model !== model) return;
+  if (!S.data) $('data-note').textContent = ` (not available for “${desc.dataset || 'this model'}”)`;
+  S.bounds = bounds(S.data, S.generator);
+  requestDraw();
+  try {
+    const b = S.bounds;
+    const { e } = await S.worker.call('grid', { xmin: b.xmin, xmax: b.xmax, ymin: b.ymin, ymax: b.ymax, res: GRID_RES });
+    if (S.model !== model) return;
+    S.range = energyRange(e);
+    S.heat = heatImage(e, GRID_RES, S.range);
+    S.heatBounds = b;
+    $('ramp-lo').textContent = fmt(S.range.lo);
+    $('ramp-hi').textContent = fmt(S.range.hi);
+    requestDraw();
+  } catch (e) {
+    showError(`Energy heat map: ${e.message}`);
+  }
+}
+
+// ---- drawing ----
+
+let drawPending = false;
+function requestDraw() {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(draw);
+}
+
+function draw() {
+  drawPending = false;
+  if (S.view === 'plane' && plane && S.chains) {
+    if (!S.bounds) S.bounds = bounds(S.data, S.generator);
+    plane.draw({
+      bounds: S.bounds, heat: S.heat, heatBounds: S.heatBounds, data: S.data, generator: S.generator,
+      chains: S.chains, trails: S.trails,
+      show: {
+        heat: $('show-heat').checked, data: $('show-data').checked, generator: $('show-generator').checked,
+        chains: $('show-chains').checked, trails: $('show-trails').checked && S.running,
+      },
+    });
+  } else if (S.view === 'image' && S.chains && S.desc) {
+    const lo = S.desc.offset, hi = Math.max(1, lo + 1e-3);
+    drawGrid($('grid-gen'), S.generator, S.n, S.desc.shape, lo, hi);
+    drawGrid($('grid-mcmc'), S.chains, S.n, S.desc.shape, lo, hi);
+  }
+  if (S.chains) {
+    S.draws++;
+    if (S.firstSamplesMs === null) {
+      S.firstSamplesMs = performance.now(); // since navigation started
+      $('first-note').textContent = `first drawn at ${Math.round(S.firstSamplesMs)} ms`;
+    }
+  }
+  $('acceptance').textContent = S.acc === null ? '–' : `${(100 * S.acc).toFixed(1)}%`;
+  $('mean-energy').textContent = fmt(S.meanE, 4);
+  $('energy-start').textContent = fmt(S.startE, 4);
+  $('rate').textContent = S.rate === null ? '–' : S.rate >= 100 ? Math.round(S.rate).toLocaleString('en') : S.rate.toFixed(1);
+  $('steps').textContent = S.steps.toLocaleString('en');
+  sparkline($('energy-spark'), S.history, COLORS.chain);
+}
+
+// ---- start ----
+
+async function start() {
+  plane = new Plane($('plane'));
+  $('ramp').style.background = rampCSS();
+  wireControls();
+  syncControls();
+  S.worker = new SamplerWorker();
+  S.worker.onframe = (f) => {
+    S.worker.post('ack');
+    onFrame(f);
+  };
+  S.worker.onstopped = (err) => {
+    S.running = false;
+    syncControls();
+    showError(`The sampler stopped: ${err.message}`);
+  };
+  S.worker.onfatal = (err) => {
+    S.ready = false;
+    S.running = false;
+    syncControls();
+    showError(err.message);
+    status('The sampler is not available');
+  };
+  const index = fetch('models/index.json').then((r) => {
+    if (!r.ok) throw new Error(`models/index.json: HTTP ${r.status}`);
+    return r.json();
+  });
+  try {
+    await S.worker.call('init');
+  } catch (e) {
+    showError(e.message);
+    status('The sampler is not available');
+    return;
+  }
+  S.ready = true;
+  let idx;
+  try {
+    idx = await index;
+  } catch (e) {
+    showError(`Could not list the models: ${e.message}. You can still open a .gebm file.`);
+    status('Open a model file');
+    syncControls();
+    return;
+  }
+  S.models = idx.models;
+  setModelOptions();
+  if (!idx.default) {
+    status('No bundled model: open a .gebm file');
+    syncControls();
+    return;
+  }
+  $('model').value = idx.default;
+  await pickModel(idx.default);
+}
+
+start();

@@ -1,0 +1,126 @@
+// The sampler's thread. It loads the GOOS=js WebAssembly module (which
+// registers globalThis.gebm) and runs every gebm call, so that the page's
+// thread only draws. Messages in: {id, op, ...args}; replies: {id, ok,
+// result} or {id, ok: false, error: {message, kind}}. While running it also
+// posts unsolicited {op: "frame"} messages, at most two ahead of the page's
+// acknowledgements, so a slow page is never buried in frames.
+'use strict';
+
+let model = 0;   // handle of the open model, 0 for none
+let chains = 0;  // handle of the chain set, 0 for none
+let epoch = 0;   // the page's number for the chain set: frames carry it
+let params = { method: 'mala', stepSize: 0.05, leapfrog: 10, friction: 1 };
+let running = false;
+let inflight = 0;     // frames posted and not yet acknowledged
+let perTick = 1;      // transitions per frame, adapted to about tickMs of work
+const tickMs = 30;
+let scheduled = false;
+
+function errorOf(e) {
+  return { message: String(e && e.message || e), kind: (e && e.kind) || 'internal' };
+}
+
+async function init() {
+  const resp = await fetch('../wasm/gebm.wasm');
+  if (!resp.ok) {
+    const text = (await resp.text()).trim();
+    throw Object.assign(new Error(`could not load the sampler (HTTP ${resp.status}): ${text}`), { kind: 'load' });
+  }
+  importScripts('../wasm/wasm_exec.js');
+  const go = new Go();
+  const { instance } = await WebAssembly.instantiateStreaming(resp, go.importObject);
+  go.run(instance); // registers globalThis.gebm, then waits for calls
+  if (!self.gebm) throw Object.assign(new Error('the sampler did not register globalThis.gebm'), { kind: 'load' });
+  return {};
+}
+
+function frame(acc, steps, stepMs) {
+  const x = gebm.samples(chains);
+  const e = gebm.energies(chains);
+  return { x, e, acc, steps, stepMs, epoch };
+}
+
+function transfer(r) {
+  const t = [];
+  for (const v of Object.values(r || {})) if (ArrayBuffer.isView(v)) t.push(v.buffer);
+  return t;
+}
+
+const ops = {
+  init,
+  open({ bytes }) {
+    const m = gebm.open(bytes);
+    let d;
+    try { d = gebm.describe(m); } catch (e) { gebm.free(m); throw e; }
+    running = false;
+    if (model) gebm.free(model); // frees its chains too
+    model = m;
+    chains = 0;
+    return d;
+  },
+  generate({ n, seed }) { return { x: gebm.generate(model, n, seed) }; },
+  grid({ xmin, xmax, ymin, ymax, res }) { return { e: gebm.energyGrid(model, xmin, xmax, ymin, ymax, res) }; },
+  chains({ n, seed, beta, epoch: ep }) {
+    const c = gebm.newChains(model, n, seed, beta);
+    if (chains) gebm.free(chains);
+    chains = c;
+    epoch = ep;
+    perTick = 1;
+    return frame(null, 0, 0);
+  },
+  params(p) { params = { ...params, ...p }; return {}; },
+  beta({ beta }) { gebm.setBeta(chains, beta); return frame(null, 0, 0); },
+  step({ steps }) { return tick(steps); },
+  run() { running = true; inflight = 0; schedule(); return {}; },
+  pause() { running = false; return {}; },
+  ack() { inflight = Math.max(0, inflight - 1); schedule(); return undefined; },
+};
+
+function tick(steps) {
+  const t0 = performance.now();
+  const acc = gebm.step(chains, params.method, params.stepSize, params.leapfrog, params.friction, steps);
+  const ms = performance.now() - t0;
+  return frame(acc, steps, ms);
+}
+
+function schedule() {
+  if (running && !scheduled && inflight < 2 && chains) {
+    scheduled = true;
+    setTimeout(loop, 0); // lets queued messages (pause, new parameters) in first
+  }
+}
+
+function loop() {
+  scheduled = false;
+  if (!running || inflight >= 2 || !chains) return;
+  let f;
+  try {
+    f = tick(perTick);
+  } catch (e) {
+    running = false;
+    postMessage({ op: 'stopped', error: errorOf(e) });
+    return;
+  }
+  // Aim at tickMs of sampling per frame: smooth motion, and a fresh frame
+  // for every one or two of the page's paints.
+  const want = f.stepMs > 0 ? perTick * tickMs / f.stepMs : perTick * 2;
+  perTick = Math.max(1, Math.min(1000, Math.round(0.5 * perTick + 0.5 * want)));
+  inflight++;
+  postMessage({ op: 'frame', ...f }, transfer(f));
+  schedule();
+}
+
+onmessage = async (ev) => {
+  const { id, op, ...a } = ev.data;
+  const f = ops[op];
+  if (!f) {
+    postMessage({ id, ok: false, error: { message: `unknown operation ${op}`, kind: 'argument' } });
+    return;
+  }
+  try {
+    const result = await f(a);
+    if (id !== undefined) postMessage({ id, ok: true, result }, transfer(result));
+  } catch (e) {
+    if (id !== undefined) postMessage({ id, ok: false, error: errorOf(e) });
+  }
+};

@@ -1,0 +1,225 @@
+package www
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+var fakeWasm = fstest.MapFS{
+	"gebm.wasm":    {Data: []byte("\x00asm\x01\x00\x00\x00")},
+	"wasm_exec.js": {Data: []byte("// glue\n")},
+}
+
+// newTestServer serves the embedded page, a fake sampler and a models
+// folder holding mine.gebm, a shadowing 8gaussians.gebm, a non-model file,
+// a sub-folder, and a link that leads out of the folder.
+func newTestServer(t *testing.T) (*Server, *bytes.Buffer, string) {
+	t.Helper()
+	root := t.TempDir()
+	models := filepath.Join(root, "models")
+	for _, d := range []string{models, filepath.Join(models, "sub")} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		"models/mine.gebm":       "MINE",
+		"models/8gaussians.gebm": "SHADOW",
+		"models/notes.txt":       "not a model",
+		"models/.hidden.gebm":    "hidden",
+		"models/sub/inner.gebm":  "INNER",
+		"secret.gebm":            "SECRET",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(root, "secret.gebm"), filepath.Join(models, "escape.gebm")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("mine.gebm", filepath.Join(models, "alias.gebm")); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	s, err := New(Options{Models: models, Wasm: fakeWasm, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, &log, root
+}
+
+func get(t *testing.T, h http.Handler, method, target string, hdr ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(method, "http://gebm.test"+target, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		r.Header.Set(hdr[i], hdr[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func TestRoutes(t *testing.T) {
+	s, log, _ := newTestServer(t)
+	for _, c := range []struct {
+		path, ctype, body string
+	}{
+		{"/", "text/html; charset=utf-8", "<title>GEBM playground"},
+		{"/index.html", "text/html; charset=utf-8", "<title>GEBM playground"},
+		{"/css/demo.css", "text/css; charset=utf-8", ":root"},
+		{"/js/main.js", "text/javascript; charset=utf-8", "import"},
+		{"/js/worker.js", "text/javascript; charset=utf-8", "importScripts"},
+		{"/wasm/gebm.wasm", "application/wasm", "\x00asm"},
+		{"/wasm/wasm_exec.js", "text/javascript; charset=utf-8", "glue"},
+		{"/models/mine.gebm", "application/octet-stream", "MINE"},
+		{"/models/alias.gebm", "application/octet-stream", "MINE"}, // a link within the folder
+		{"/models/8gaussians.gebm", "application/octet-stream", "SHADOW"},
+		{"/models/rings.gebm", "application/octet-stream", "GEBM"},
+		{"/models/index.json", "application/json", `"default":"8gaussians"`},
+		{"/data/8gaussians.json", "application/json", `"name":"8gaussians"`},
+	} {
+		w := get(t, s, "GET", c.path)
+		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != c.ctype || !strings.Contains(w.Body.String(), c.body) {
+			t.Errorf("GET %s: %d %q, body %.60q; want 200 %q containing %q", c.path, w.Code, w.Header().Get("Content-Type"), w.Body.String(), c.ctype, c.body)
+		}
+		if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: no nosniff header", c.path)
+		}
+	}
+	if !strings.Contains(log.String(), "GET /models/index.json 200") {
+		t.Errorf("request log:\n%s", log.String())
+	}
+	if w := get(t, s, "HEAD", "/js/main.js"); w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Errorf("HEAD: %d, %d bytes", w.Code, w.Body.Len())
+	}
+	// An ETag from the contents: a repeat visit gets 304.
+	etag := get(t, s, "GET", "/js/main.js").Header().Get("ETag")
+	if w := get(t, s, "GET", "/js/main.js", "If-None-Match", etag); etag == "" || w.Code != http.StatusNotModified {
+		t.Errorf("If-None-Match %q: %d", etag, w.Code)
+	}
+}
+
+func TestModelIndex(t *testing.T) {
+	s, _, _ := newTestServer(t)
+	var idx ModelIndex
+	if err := json.Unmarshal(get(t, s, "GET", "/models/index.json").Body.Bytes(), &idx); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range idx.Models {
+		got = append(got, m.Name+":"+m.Source)
+		if m.URL != "models/"+m.Name+".gebm" || m.Size <= 0 {
+			t.Errorf("entry %+v", m)
+		}
+	}
+	// The folder's first (links within it included, the link out of it
+	// and everything not a *.gebm file left out), then the bundled ones it
+	// does not shadow.
+	want := []string{"8gaussians:folder", "alias:folder", "mine:folder", "25gaussians:bundled", "rings:bundled"}
+	if len(got) < len(want) || strings.Join(got[:len(want)], " ") != strings.Join(want, " ") {
+		t.Errorf("index %v, want %v first", got, want)
+	}
+	for _, m := range idx.Models {
+		if m.Name == "escape" || m.Name == "inner" || m.Name == ".hidden" || m.Name == "notes" {
+			t.Errorf("index lists %s", m.Name)
+		}
+	}
+	if idx.Default != DefaultModel {
+		t.Errorf("default %q", idx.Default)
+	}
+}
+
+// TestNoTraversal: nothing outside the embedded files and the models
+// folder, no folder listings, no odd paths.
+func TestNoTraversal(t *testing.T) {
+	s, _, _ := newTestServer(t)
+	for _, p := range []string{
+		"/../go.mod", "/js/../../go.mod", "/%2e%2e/go.mod", "/js/%2e%2e/index.html", "/js/../index.html",
+		"//etc/passwd", "/js//main.js", "/./index.html", "/index.html/", "/js\\main.js",
+		"/js/", "/js", "/css/", "/models/", "/models", "/wasm/", "/data/",
+		"/embed.go", "/server.go", "/wasm/README.txt", "/models/TRAINING.md", "/models/8gaussians-samples.png",
+		"/models/../embed.go", "/models/..%2fserver.go", "/models/%2e%2e%2fsecret.gebm",
+		"/models/escape.gebm", "/models/sub/inner.gebm", "/models/sub", "/models/.hidden.gebm", "/models/notes.txt",
+		"/models/nothere.gebm", "/data/mnist.json", "/data/8GAUSSIANS.json", "/data/8gaussians", "/data/../index.html",
+		"/favicon.ico", "/e2e/doc.go", "/js/main.js%00.png",
+	} {
+		w := get(t, s, "GET", p)
+		if w.Code != http.StatusNotFound {
+			t.Errorf("GET %s: %d (%d bytes), want 404", p, w.Code, w.Body.Len())
+		}
+		if strings.Contains(w.Body.String(), "SECRET") || strings.Contains(w.Body.String(), "module ") {
+			t.Errorf("GET %s leaked %q", p, w.Body.String())
+		}
+	}
+	for _, m := range []string{"POST", "PUT", "DELETE"} {
+		if w := get(t, s, m, "/"); w.Code != http.StatusMethodNotAllowed {
+			t.Errorf("%s /: %d", m, w.Code)
+		}
+	}
+}
+
+func TestData(t *testing.T) {
+	s, _, _ := newTestServer(t)
+	var d DataJSON
+	b := get(t, s, "GET", "/data/rings.json").Body.Bytes()
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != "rings" || d.Dim != 2 || d.Seed != DataSeed || len(d.Points) != 2*DataPoints {
+		t.Errorf("rings: %s %d %d %d points", d.Name, d.Dim, d.Seed, len(d.Points)/2)
+	}
+	// A fixed seed: a second server gives the same bytes.
+	s2, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b2 := get(t, s2, "GET", "/data/rings.json").Body.Bytes(); !bytes.Equal(b, b2) {
+		t.Error("/data/rings.json differs between servers")
+	}
+}
+
+func TestMissingWasm(t *testing.T) {
+	s, err := New(Options{Wasm: fstest.MapFS{"README.txt": {Data: []byte("build me")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.HasWasm() {
+		t.Fatal("HasWasm with no gebm.wasm")
+	}
+	for _, p := range []string{"/wasm/gebm.wasm", "/wasm/wasm_exec.js"} {
+		if w := get(t, s, "GET", p); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "make build") {
+			t.Errorf("GET %s without the sampler: %d %q", p, w.Code, w.Body.String())
+		}
+	}
+	// The page itself is still served.
+	if w := get(t, s, "GET", "/"); w.Code != http.StatusOK {
+		t.Errorf("GET / without the sampler: %d", w.Code)
+	}
+	// What the build embedded: README.txt always, the sampler after make wasm.
+	if _, err := Files().Open("wasm/README.txt"); err != nil {
+		t.Errorf("embedded wasm/README.txt: %v", err)
+	}
+	t.Logf("this binary embeds the sampler: %v", HasWasm())
+}
+
+func TestModelsFolderErrors(t *testing.T) {
+	if _, err := New(Options{Models: filepath.Join(t.TempDir(), "nope")}); err == nil {
+		t.Error("a missing folder: no error")
+	}
+	f := filepath.Join(t.TempDir(), "file.gebm")
+	if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{Models: f}); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("a file as the folder: %v", err)
+	}
+}
