@@ -246,9 +246,16 @@ async function toggleRun() {
     await S.worker.call('run');
     status(`Running ${S.method.toUpperCase()} on ${S.model}`);
   } else {
-    await S.worker.call('pause');
+    await pause();
     status(`Paused after ${S.steps} steps`);
   }
+}
+
+// pause stops the worker's loop and takes its last frame, with energies.
+async function pause() {
+  S.running = false;
+  const f = await S.worker.call('pause');
+  if (f && f.x) onFrame(f);
 }
 
 async function stepOnce() {
@@ -285,12 +292,14 @@ function onFrame(f) {
       S.rate = f.steps / (f.stepMs / 1000);
     }
   }
-  let sum = 0, k = 0;
-  for (const v of f.e) if (Number.isFinite(v)) { sum += v; k++; }
-  S.meanE = k ? sum / k : NaN;
-  if (S.startE === null) S.startE = S.meanE;
-  S.history.push(S.meanE);
-  if (S.history.length > 400) S.history.splice(0, S.history.length - 400);
+  if (f.e) { // frames while running carry energies a few times a second
+    let sum = 0, k = 0;
+    for (const v of f.e) if (Number.isFinite(v)) { sum += v; k++; }
+    S.meanE = k ? sum / k : NaN;
+    if (S.startE === null) S.startE = S.meanE;
+    S.history.push(S.meanE);
+    if (S.history.length > 400) S.history.splice(0, S.history.length - 400);
+  }
   requestDraw();
 }
 
@@ -299,10 +308,7 @@ function onFrame(f) {
 async function restart() {
   if (!S.model) return;
   const wasRunning = S.running;
-  if (S.running) {
-    S.running = false;
-    await S.worker.call('pause');
-  }
+  if (S.running) await pause();
   S.busy = true;
   syncControls();
   const ep = ++S.epoch;
@@ -390,10 +396,7 @@ async function openLocal(file) {
 // open and running as it was.
 async function openModel(name, bytes, size, source, label = name) {
   const wasRunning = S.running;
-  if (S.running) {
-    S.running = false;
-    await S.worker.call('pause');
-  }
+  if (S.running) await pause();
   S.busy = true;
   syncControls();
   status(`Opening ${label}…`);

@@ -124,15 +124,28 @@ export class Plane {
     const px = (x) => (x - b.xmin) * sx;
     const py = (y) => (b.ymax - y) * sy;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = '#fbfbf8';
-    ctx.fillRect(0, 0, w, h);
-    if (s.show.heat && s.heat) {
-      ctx.imageSmoothingEnabled = true;
-      ctx.imageSmoothingQuality = 'high';
-      const hb = s.heatBounds;
-      ctx.drawImage(s.heat, px(hb.xmin), py(hb.ymax), (hb.xmax - hb.xmin) * sx, (hb.ymax - hb.ymin) * sy);
+    // The heat map and the axes change only with the model, the window
+    // and the layer switch: draw them once into a cached canvas.
+    const heat = s.show.heat ? s.heat : null;
+    const key = [w, h, b.xmin, b.xmax, b.ymin, b.ymax].join();
+    if (!this.bg || this.bgKey !== key || this.bgHeat !== heat) {
+      this.bg = this.bg || document.createElement('canvas');
+      this.bg.width = w;
+      this.bg.height = h;
+      const g = this.bg.getContext('2d');
+      g.fillStyle = '#fbfbf8';
+      g.fillRect(0, 0, w, h);
+      if (heat) {
+        g.imageSmoothingEnabled = true;
+        g.imageSmoothingQuality = 'high';
+        const hb = s.heatBounds;
+        g.drawImage(heat, px(hb.xmin), py(hb.ymax), (hb.xmax - hb.xmin) * sx, (hb.ymax - hb.ymin) * sy);
+      }
+      this.axes(g, b, px, py, dpr);
+      this.bgKey = key;
+      this.bgHeat = heat;
     }
-    this.axes(b, px, py, dpr);
+    ctx.drawImage(this.bg, 0, 0);
     const dots = (pts, color, r) => {
       if (!pts) return;
       ctx.fillStyle = color;
@@ -185,8 +198,7 @@ export class Plane {
     if (s.show.data) dots(s.data, COLORS.data, 1.4 * dpr);
   }
 
-  axes(b, px, py, dpr) {
-    const ctx = this.ctx;
+  axes(ctx, b, px, py, dpr) {
     const span = b.xmax - b.xmin;
     const step = niceStep(span / 5);
     ctx.strokeStyle = COLORS.axis;

@@ -14,6 +14,7 @@ let running = false;
 let inflight = 0;     // frames posted and not yet acknowledged
 let perTick = 1;      // transitions per frame, adapted to about tickMs of work
 const tickMs = 30;
+const energyEveryMs = 200;
 let scheduled = false;
 
 function errorOf(e) {
@@ -34,9 +35,21 @@ async function init() {
   return {};
 }
 
-function frame(acc, steps, stepMs) {
+// frame reads the chains' samples and, when withEnergy, their energies.
+// Each read is a forward pass through the networks (the energies need the
+// base's again), so while running the energies are read a few times a
+// second only; a frame without them has e = null.
+let lastEnergy = 0;
+let samplesMs = 0; // cost of the last samples read
+function frame(acc, steps, stepMs, withEnergy = true) {
+  const t0 = performance.now();
   const x = gebm.samples(chains);
-  const e = gebm.energies(chains);
+  samplesMs = performance.now() - t0;
+  let e = null;
+  if (withEnergy) {
+    e = gebm.energies(chains);
+    lastEnergy = performance.now();
+  }
   return { x, e, acc, steps, stepMs, epoch };
 }
 
@@ -72,15 +85,15 @@ const ops = {
   beta({ beta }) { gebm.setBeta(chains, beta); return frame(null, 0, 0); },
   step({ steps }) { return tick(steps); },
   run() { running = true; inflight = 0; schedule(); return {}; },
-  pause() { running = false; return {}; },
+  pause() { running = false; return chains ? frame(null, 0, 0) : {}; },
   ack() { inflight = Math.max(0, inflight - 1); schedule(); return undefined; },
 };
 
-function tick(steps) {
+function tick(steps, withEnergy = true) {
   const t0 = performance.now();
   const acc = gebm.step(chains, params.method, params.stepSize, params.leapfrog, params.friction, steps);
   const ms = performance.now() - t0;
-  return frame(acc, steps, ms);
+  return frame(acc, steps, ms, withEnergy);
 }
 
 function schedule() {
@@ -95,15 +108,17 @@ function loop() {
   if (!running || inflight >= 2 || !chains) return;
   let f;
   try {
-    f = tick(perTick);
+    f = tick(perTick, performance.now() - lastEnergy > energyEveryMs);
   } catch (e) {
     running = false;
     postMessage({ op: 'stopped', error: errorOf(e) });
     return;
   }
-  // Aim at tickMs of sampling per frame: smooth motion, and a fresh frame
-  // for every one or two of the page's paints.
-  const want = f.stepMs > 0 ? perTick * tickMs / f.stepMs : perTick * 2;
+  // Aim at tickMs of sampling per frame (smooth motion, a fresh frame for
+  // every one or two of the page's paints), but at least three times the
+  // cost of reading the samples, so that drawing costs the sampler little.
+  const target = Math.max(tickMs, 3 * samplesMs);
+  const want = f.stepMs > 0 ? perTick * target / f.stepMs : perTick * 2;
   perTick = Math.max(1, Math.min(1000, Math.round(0.5 * perTick + 0.5 * want)));
   inflight++;
   postMessage({ op: 'frame', ...f }, transfer(f));
