@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 
-	"gorgonia.org/cu"
-
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 )
@@ -108,7 +106,7 @@ type Trainer struct {
 	rowsZ  int // rows z holds
 
 	px, pz, palpha pinned // staging of the uploads
-	xReady         cu.Event
+	xReady         drvEvent
 	stats          Doubles
 	host           [nStats]float64
 
@@ -165,7 +163,7 @@ func NewTrainer(m *model.GEBM, a *nn.Param, optE, optB *nn.Adam, c Config) (*Tra
 			return nil, err
 		}
 	}
-	if t.xReady, err = cu.MakeEvent(cu.DisableTiming); err != nil {
+	if t.xReady, err = drvMakeEvent(); err != nil {
 		return nil, fmt.Errorf("cuda: %w", err)
 	}
 	return t, t.d.check()
@@ -253,14 +251,14 @@ func (t *Trainer) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStat
 	d.zeroDoubles(t.stats)
 	// z and alpha go first on the default stream; x, the largest, travels
 	// on the copy stream while the base computes B(z).
-	d.uploadAsync(t.z, t.pz, z, cu.Stream{})
-	d.uploadAsync(t.alpha, t.palpha, alpha, cu.Stream{})
+	d.uploadAsync(t.z, t.pz, z, defaultStream)
+	d.uploadAsync(t.alpha, t.palpha, alpha, defaultStream)
 	d.uploadAsync(t.xy, t.px, x, d.copyStream)
-	d.fail(t.xReady.Record(d.copyStream))
+	d.fail(drvRecord(t.xReady, d.copyStream))
 	y := t.base.Forward(t.z, B)
 	xs, ys := t.xy.Slice(0, B*D), t.xy.Slice(B*D, 2*B*D)
 	d.copy(ys, y)
-	d.fail(cu.Stream{}.Wait(t.xReady, 0))
+	d.fail(drvWait(defaultStream, t.xReady))
 
 	e := t.energy.Forward(t.xy.Slice(0, 2*B*D), 2*B)
 	d.zero(t.gE)
@@ -307,7 +305,7 @@ func (t *Trainer) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
 		return BaseStats{}, err
 	}
 	d.zeroDoubles(t.stats)
-	d.uploadAsync(t.z, t.pz, z, cu.Stream{})
+	d.uploadAsync(t.z, t.pz, z, defaultStream)
 	y := t.base.Forward(t.z, B)
 	e, gx := t.energy.InputGrad(y, B)
 	d.importanceWeights(e, t.w.Slice(0, B), t.stats.Range(sWeightSum, sAHat+1), t.stats.At(sESS))
@@ -398,7 +396,7 @@ func (t *Trainer) Close() error {
 	for _, p := range []*pinned{&t.px, &t.pz, &t.palpha} {
 		t.d.fail(p.free())
 	}
-	t.d.fail(cu.DestroyEvent(&t.xReady))
+	t.d.fail(drvDestroyEvent(&t.xReady))
 	return t.d.check()
 }
 

@@ -10,8 +10,6 @@ import (
 	"runtime"
 	"sync"
 	"unsafe"
-
-	"gorgonia.org/cu"
 )
 
 // The kernels, compiled by `make kernels` (nvcc -ptx) from the .cu files
@@ -29,13 +27,12 @@ var modules = []string{"activation", "adam", "gemm", "kale", "linear", "penalty"
 // legacy default stream, in order, from one goroutine at a time.
 type Device struct {
 	ordinal int
-	dev     cu.Device
-	ctx     cu.CUContext
+	ctx     drvContext
 	name    string
 	sms     int
-	fn      map[string]cu.Function
+	fn      map[string]drvFunc
 
-	copyStream cu.Stream // non-blocking: uploads that overlap compute
+	copyStream drvStream // non-blocking: uploads that overlap compute
 	partial    Doubles   // scratch of the two-pass reductions
 
 	// arguments of the launch in progress (no allocation per launch)
@@ -60,39 +57,19 @@ func Open(ordinal int) (*Device, error) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	n, err := cu.NumDevices()
+	info, err := drvOpen(ordinal)
 	if err != nil {
 		return nil, fmt.Errorf("cuda: %w", err)
 	}
-	if ordinal < 0 || ordinal >= n {
-		return nil, fmt.Errorf("cuda: device %d does not exist (%d found)", ordinal, n)
-	}
-	dev, err := cu.GetDevice(ordinal)
-	if err != nil {
-		return nil, fmt.Errorf("cuda: %w", err)
-	}
-	d := &Device{ordinal: ordinal, dev: dev, fn: map[string]cu.Function{}}
-	if d.name, err = dev.Name(); err != nil {
-		return nil, fmt.Errorf("cuda: %w", err)
-	}
-	major, minor, err := dev.ComputeCapability()
-	if err != nil {
-		return nil, fmt.Errorf("cuda: %w", err)
-	}
+	d := &Device{ordinal: ordinal, ctx: info.ctx, name: info.name, sms: info.sms, fn: map[string]drvFunc{}}
 	arch := "sm_80"
 	switch {
-	case major >= 9:
+	case info.major >= 9:
 		arch = "sm_90"
-	case major < 8:
-		return nil, fmt.Errorf("cuda: %s has compute capability %d.%d; gebm's kernels need 8.0 or newer", d.name, major, minor)
+	case info.major < 8:
+		return nil, fmt.Errorf("cuda: %s has compute capability %d.%d; gebm's kernels need 8.0 or newer", d.name, info.major, info.minor)
 	}
-	if d.sms, err = dev.Attribute(cu.MultiprocessorCount); err != nil {
-		return nil, fmt.Errorf("cuda: %w", err)
-	}
-	if d.ctx, err = dev.RetainPrimaryCtx(); err != nil {
-		return nil, fmt.Errorf("cuda: %w", err)
-	}
-	if err := cu.SetCurrentContext(d.ctx); err != nil {
+	if err := drvSetCurrent(d.ctx); err != nil {
 		return nil, fmt.Errorf("cuda: %w", err)
 	}
 	for _, name := range modules {
@@ -100,17 +77,15 @@ func Open(ordinal int) (*Device, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cuda: %w", err)
 		}
-		mod, err := cu.LoadData(string(src))
+		fns, err := drvLoad(string(src), kernelNames(string(src)))
 		if err != nil {
 			return nil, fmt.Errorf("cuda: loading the %s kernels (%s) on %s: %w", name, arch, d.name, err)
 		}
-		for _, k := range kernelNames(string(src)) {
-			if d.fn[k], err = mod.Function(k); err != nil {
-				return nil, fmt.Errorf("cuda: kernel %s: %w", k, err)
-			}
+		for k, f := range fns {
+			d.fn[k] = f
 		}
 	}
-	if d.copyStream, err = cu.MakeStream(cu.NonBlocking); err != nil {
+	if d.copyStream, err = drvMakeStream(); err != nil {
 		return nil, fmt.Errorf("cuda: %w", err)
 	}
 	d.partial = d.allocDoubles(maxPartials)
@@ -157,7 +132,7 @@ func (d *Device) Name() string { return d.name }
 // point that touches the GPU starts with it.
 func (d *Device) bind() func() {
 	runtime.LockOSThread()
-	if err := cu.SetCurrentContext(d.ctx); err != nil {
+	if err := drvSetCurrent(d.ctx); err != nil {
 		d.fail(err)
 	}
 	return runtime.UnlockOSThread
@@ -178,7 +153,7 @@ func (d *Device) check() error {
 
 // Buffer is a run of float32 on the device.
 type Buffer struct {
-	ptr cu.DevicePtr
+	ptr devPtr
 	n   int
 }
 
@@ -193,12 +168,12 @@ func (b Buffer) Slice(from, to int) Buffer {
 	if from < 0 || to < from || to > b.n {
 		panic(fmt.Sprintf("cuda: slice [%d:%d] of %d", from, to, b.n))
 	}
-	return Buffer{b.ptr + cu.DevicePtr(4*from), to - from}
+	return Buffer{b.ptr + devPtr(4*from), to - from}
 }
 
 // Doubles is a run of float64 on the device (reductions and statistics).
 type Doubles struct {
-	ptr cu.DevicePtr
+	ptr devPtr
 	n   int
 }
 
@@ -207,7 +182,7 @@ func (b Doubles) At(i int) Doubles {
 	if i < 0 || i >= b.n {
 		panic(fmt.Sprintf("cuda: element %d of %d", i, b.n))
 	}
-	return Doubles{b.ptr + cu.DevicePtr(8*i), 1}
+	return Doubles{b.ptr + devPtr(8*i), 1}
 }
 
 // Range returns elements [from, to) as a Doubles sharing memory.
@@ -215,7 +190,7 @@ func (b Doubles) Range(from, to int) Doubles {
 	if from < 0 || to < from || to > b.n {
 		panic(fmt.Sprintf("cuda: range [%d:%d] of %d", from, to, b.n))
 	}
-	return Doubles{b.ptr + cu.DevicePtr(8*from), to - from}
+	return Doubles{b.ptr + devPtr(8*from), to - from}
 }
 
 // Alloc returns n zeroed float32 on the device (n ≥ 1).
@@ -229,26 +204,26 @@ func (d *Device) allocDoubles(n int) Doubles {
 	return Doubles{p, n}
 }
 
-func (d *Device) alloc(bytes int) cu.DevicePtr {
-	p, err := cu.MemAlloc(int64(bytes))
+func (d *Device) alloc(bytes int) devPtr {
+	p, err := drvAlloc(int64(bytes))
 	if err != nil {
 		d.fail(fmt.Errorf("allocating %d bytes: %w", bytes, err))
 		return 0
 	}
-	d.fail(cu.MemsetD32(p, 0, int64(bytes/4)))
+	d.fail(drvZero(p, int64(bytes/4)))
 	return p
 }
 
 // Free releases a buffer made by Alloc.
 func (d *Device) Free(b Buffer) {
 	if b.ptr != 0 {
-		d.fail(cu.MemFree(b.ptr))
+		d.fail(drvFree(b.ptr))
 	}
 }
 
 func (d *Device) freeDoubles(b Doubles) {
 	if b.ptr != 0 {
-		d.fail(cu.MemFree(b.ptr))
+		d.fail(drvFree(b.ptr))
 	}
 }
 
@@ -258,7 +233,7 @@ func (d *Device) Upload(b Buffer, x []float32) {
 		panic(fmt.Sprintf("cuda: upload of %d values into %d", len(x), b.n))
 	}
 	if len(x) > 0 {
-		d.fail(cu.MemcpyHtoD(b.ptr, unsafe.Pointer(&x[0]), int64(4*len(x))))
+		d.fail(drvHtoD(b.ptr, unsafe.Pointer(&x[0]), int64(4*len(x))))
 	}
 }
 
@@ -268,26 +243,26 @@ func (d *Device) Download(x []float32, b Buffer) {
 		panic(fmt.Sprintf("cuda: download of %d values from %d", len(x), b.n))
 	}
 	if len(x) > 0 {
-		d.fail(cu.MemcpyDtoH(unsafe.Pointer(&x[0]), b.ptr, int64(4*len(x))))
+		d.fail(drvDtoH(unsafe.Pointer(&x[0]), b.ptr, int64(4*len(x))))
 	}
 }
 
 func (d *Device) downloadDoubles(x []float64, b Doubles) {
 	if len(x) > 0 {
-		d.fail(cu.MemcpyDtoH(unsafe.Pointer(&x[0]), b.ptr, int64(8*len(x))))
+		d.fail(drvDtoH(unsafe.Pointer(&x[0]), b.ptr, int64(8*len(x))))
 	}
 }
 
 // zero clears b, in order on the default stream.
 func (d *Device) zero(b Buffer) {
 	if b.n > 0 {
-		d.fail(cu.MemsetD32Async(b.ptr, 0, int64(b.n), cu.Stream{}))
+		d.fail(drvZeroAsync(b.ptr, int64(b.n)))
 	}
 }
 
 func (d *Device) zeroDoubles(b Doubles) {
 	if b.n > 0 {
-		d.fail(cu.MemsetD32Async(b.ptr, 0, int64(2*b.n), cu.Stream{}))
+		d.fail(drvZeroAsync(b.ptr, int64(2*b.n)))
 	}
 }
 
@@ -297,14 +272,14 @@ func (d *Device) copy(dst, src Buffer) {
 		panic(fmt.Sprintf("cuda: copy of %d values into %d", src.n, dst.n))
 	}
 	if src.n > 0 {
-		d.fail(cu.MemcpyDtoDAsync(dst.ptr, src.ptr, int64(4*src.n), cu.Stream{}))
+		d.fail(drvDtoDAsync(dst.ptr, src.ptr, int64(4*src.n)))
 	}
 }
 
 // Synchronize waits for all work queued on the device.
 func (d *Device) Synchronize() error {
 	defer d.bind()()
-	d.fail(cu.Synchronize())
+	d.fail(drvSynchronize())
 	return d.check()
 }
 
@@ -335,7 +310,7 @@ func (d *Device) launch(name string, grid, block int, args ...uint64) {
 		d.argv[i] = a
 		d.argp[i] = unsafe.Pointer(&d.argv[i])
 	}
-	if err := fn.Launch(grid, 1, 1, block, 1, 1, 0, cu.Stream{}, d.argp[:len(args)]); err != nil {
+	if err := drvLaunch(fn, grid, 1, block, d.argv[:len(args)], d.argp[:len(args)]); err != nil {
 		d.fail(fmt.Errorf("launching %s: %w", name, err))
 	}
 }
@@ -350,7 +325,7 @@ func (d *Device) launch2D(name string, gx, gy, block int, args ...uint64) {
 		d.argv[i] = a
 		d.argp[i] = unsafe.Pointer(&d.argv[i])
 	}
-	if err := fn.Launch(gx, gy, 1, block, 1, 1, 0, cu.Stream{}, d.argp[:len(args)]); err != nil {
+	if err := drvLaunch(fn, gx, gy, block, d.argv[:len(args)], d.argp[:len(args)]); err != nil {
 		d.fail(fmt.Errorf("launching %s: %w", name, err))
 	}
 }

@@ -1,4 +1,4 @@
-//go:build cuda && !nocublas
+//go:build cuda && !nocublas && !cudaemu
 
 package cuda
 

@@ -1,4 +1,4 @@
-//go:build cuda && nocublas
+//go:build cuda && (nocublas || cudaemu)
 
 package cuda
 
@@ -6,7 +6,7 @@ import "errors"
 
 // HaveCublas reports whether this build links cuBLAS: not with the
 // nocublas tag, which gives a binary that needs only the driver's libcuda
-// (see scripts/gpu-check.sh).
+// (see scripts/gpu-check.sh), nor in the CPU emulation (cudaemu).
 const HaveCublas = false
 
 func newCublas(*Device) (Gemm, error) {

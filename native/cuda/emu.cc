@@ -1,0 +1,157 @@
+//go:build cuda && cudaemu
+
+// A CPU emulation of gebm's CUDA kernels: the .cu files compiled as C++
+// over emu_cuda.h, launched by name. Slow (every thread is a fiber), and
+// meant for running this package's tests on machines without a GPU.
+#include "emu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "emu_cuda.h"
+
+EmuThread* emu_cur;
+dim3 emu_block_idx, emu_block_dim, emu_grid_dim;
+
+#include "activation.cu"
+#include "adam.cu"
+#include "gemm.cu"
+#include "kale.cu"
+#include "linear.cu"
+#include "penalty.cu"
+#include "reduce.cu"
+#include "spectral.cu"
+
+namespace {
+
+const size_t kStack = 64 << 10;
+
+ucontext_t sched;
+std::vector<EmuThread> threads(1024);
+std::vector<char> stacks(1024 * kStack);
+
+struct Barrier {
+	int count;
+	long gen;
+};
+Barrier block_bar, warp_bar[32];
+double xchg[32][32];
+
+void yield() { swapcontext(&emu_cur->ctx, &sched); }
+
+void wait(Barrier& b, int n) {
+	long g = b.gen;
+	if (++b.count == n) {
+		b.count = 0;
+		b.gen++;
+		return;
+	}
+	while (b.gen == g) yield();
+}
+
+void (*kernel)(void**);
+void** kernel_args;
+
+void entry() {
+	kernel(kernel_args);
+	emu_cur->done = true;
+}
+
+template <typename... A, size_t... I>
+void call(void (*f)(A...), void** a, std::index_sequence<I...>) {
+	f(*static_cast<A*>(a[I])...);
+}
+
+template <typename... A>
+void invoke(void (*f)(A...), void** a) {
+	call(f, a, std::index_sequence_for<A...>{});
+}
+
+#define K(name) {#name, [](void** a) { invoke(name, a); }}
+
+const std::map<std::string, void (*)(void**)> kernels = {
+	K(act_forward), K(act_backward), K(act_tangent), K(act_backward_tangent),
+	K(adam), K(soft_clip),
+	K(sgemm_nn_64), K(sgemm_nt_64), K(sgemm_tn_64), K(sgemm_tt_64),
+	K(sgemm_nn_32), K(sgemm_nt_32), K(sgemm_tn_32), K(sgemm_tt_32),
+	K(energy_loss), K(importance_weights),
+	K(bias_add), K(add_column_sums),
+	K(interpolate), K(scale), K(scale_rows),
+	K(sumsq_partial), K(dot_partial), K(sum_final), K(to_double), K(fill),
+	K(sn_wt_u), K(sn_w_v), K(sn_normalize), K(sn_sigma), K(sn_scale), K(sn_finish),
+};
+
+}  // namespace
+
+void __syncthreads() { wait(block_bar, (int)blockDim.x); }
+
+double emu_shfl_down(double v, int delta) {
+	int tid = (int)threadIdx.x, w = tid / 32, lane = tid % 32;
+	int n = (int)blockDim.x - 32 * w < 32 ? (int)blockDim.x - 32 * w : 32;
+	xchg[w][lane] = v;
+	wait(warp_bar[w], n);
+	double r = lane + delta < n ? xchg[w][lane + delta] : v;
+	wait(warp_bar[w], n);
+	return r;
+}
+
+extern "C" {
+
+int emu_has(const char* name) { return kernels.count(name) != 0; }
+
+int emu_launch(const char* name, int gx, int gy, int block, const uint64_t* argv, int nargs) {
+	auto it = kernels.find(name);
+	if (it == kernels.end() || block < 1 || block > 1024 || nargs > 16) return -1;
+	uint64_t args[16];
+	void* ptrs[16];
+	for (int i = 0; i < nargs; i++) {
+		args[i] = argv[i];
+		ptrs[i] = &args[i];
+	}
+	kernel = it->second;
+	kernel_args = ptrs;
+	emu_grid_dim = {(unsigned)gx, (unsigned)gy, 1};
+	emu_block_dim = {(unsigned)block, 1, 1};
+	for (int by = 0; by < gy; by++) {
+		for (int bx = 0; bx < gx; bx++) {
+			emu_block_idx = {(unsigned)bx, (unsigned)by, 0};
+			block_bar = {0, 0};
+			for (auto& b : warp_bar) b = {0, 0};
+			for (int t = 0; t < block; t++) {
+				EmuThread& th = threads[t];
+				getcontext(&th.ctx);
+				th.ctx.uc_stack.ss_sp = &stacks[t * kStack];
+				th.ctx.uc_stack.ss_size = kStack;
+				th.ctx.uc_link = &sched;
+				makecontext(&th.ctx, entry, 0);
+				th.idx = {(unsigned)t, 0, 0};
+				th.done = false;
+			}
+			for (bool running = true; running;) {
+				running = false;
+				for (int t = 0; t < block; t++) {
+					if (threads[t].done) continue;
+					running = true;
+					emu_cur = &threads[t];
+					swapcontext(&sched, &threads[t].ctx);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+uintptr_t emu_alloc(size_t bytes) { return (uintptr_t)calloc(1, bytes); }
+void emu_free(uintptr_t p) { free((void*)p); }
+void emu_to_dev(uintptr_t dst, const void* src, size_t bytes) { memcpy((void*)dst, src, bytes); }
+void emu_to_host(void* dst, uintptr_t src, size_t bytes) { memcpy(dst, (const void*)src, bytes); }
+void emu_dev_copy(uintptr_t dst, uintptr_t src, size_t bytes) { memmove((void*)dst, (const void*)src, bytes); }
+void emu_zero(uintptr_t p, size_t bytes) { memset((void*)p, 0, bytes); }
+
+}  // extern "C"
