@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"github.com/gebm/gebm/shared/kale"
 	"github.com/gebm/gebm/shared/nn"
@@ -61,12 +62,16 @@ func TestGemm(t *testing.T) {
 				for j := 0; j < s.n; j++ {
 					var exact, abs float64
 					for l := 0; l < s.k; l++ {
-						av, bv := a[i*lda+l], b[l*ldb+j]
+						var av, bv float32
 						if tA {
 							av = a[l*lda+i]
+						} else {
+							av = a[i*lda+l]
 						}
 						if tB {
 							bv = b[j*ldb+l]
+						} else {
+							bv = b[l*ldb+j]
 						}
 						exact += float64(av) * float64(bv)
 						abs += math.Abs(float64(av) * float64(bv))
@@ -258,8 +263,6 @@ func TestReductions(t *testing.T) {
 		got := downloadD(t, d, out)
 		nearF(t, name("sumsq ", n), got[0], 0.5*ss, 1e-12)
 		nearF(t, name("dot ", n), got[1], dt, 1e-12)
-		d.Free(gx)
-		d.Free(gy)
 	}
 }
 
@@ -395,8 +398,8 @@ func TestAdamKernel(t *testing.T) {
 	d.Upload(g, randn(rng, 2101, 1))
 	bad := d.allocDoubles(2)
 	defer d.freeDoubles(bad)
-	// Two float32 NaNs side by side are the bits of a double NaN.
-	d.Upload(Buffer{bad.ptr, 4}, []float32{0, 0, float32(math.NaN()), float32(math.NaN())})
+	guardValues := []float64{0, math.NaN()}
+	d.fail(drvHtoD(bad.ptr, unsafe.Pointer(&guardValues[0]), 16))
 	a.Update(1e-3, bad)
 	sameBits(t, "params after a guarded step", download(t, d, p), before)
 }
