@@ -54,7 +54,7 @@ type result struct {
 func main() {
 	var (
 		seconds  = flag.Float64("time", 1, "seconds of one measurement")
-		repeat   = flag.Int("repeat", 3, "measurements per implementation and batch size; the best counts")
+		rounds   = flag.Int("rounds", 5, "rounds of measurement (every implementation once per round); the best counts")
 		batches  = flag.String("batches", "1,16,64", "batch sizes (chains per step)")
 		wasiPath = flag.String("wasi", "bin/gebm-wasi.wasm", "the WASI module (make wasm)")
 		jsPath   = flag.String("js", "www/wasm/gebm.wasm", "the GOOS=js module (make wasm)")
@@ -72,7 +72,6 @@ func main() {
 		bs = append(bs, b)
 	}
 	dur := time.Duration(*seconds * float64(time.Second))
-	measure := func(step func(n int) error) float64 { return best(*repeat, dur, step) }
 
 	g := testmodel.MNIST(1)
 	file := testmodel.File(g)
@@ -85,11 +84,9 @@ func main() {
 		fail(err)
 	}
 
-	var results []result
-	add := func(impl string, b int, sps float64) {
-		results = append(results, result{Impl: impl, Batch: b, StepsPerS: sps})
-		fmt.Fprintf(os.Stderr, "%-44s B=%-3d %9.1f steps/s\n", impl, b, sps)
-	}
+	// The Go side's measurements, set up once: a chain set per
+	// implementation and batch size.
+	var benches []*bench
 	kernels := []struct {
 		name string
 		gemm nn.Gemm
@@ -101,7 +98,7 @@ func main() {
 		}{{"native Go, OpenBLAS", nn.DefaultGemm()}}, kernels...)
 	}
 	for _, k := range kernels {
-		nn.SetDefaultGemm(k.gemm)
+		nn.SetDefaultGemm(k.gemm) // for the networks Open builds next
 		s := sampler.New()
 		m, err := s.Open(file)
 		if err != nil {
@@ -112,11 +109,10 @@ func main() {
 			if err != nil {
 				fail(err)
 			}
-			add(k.name, b, measure(func(n int) error { _, err := s.Step(c, ula(n)); return err }))
-			s.Free(c)
+			benches = append(benches, &bench{impl: k.name, batch: b,
+				step: func(n int) error { _, err := s.Step(c, ula(n)); return err }})
 		}
 	}
-
 	ctx := context.Background()
 	wasi, err := os.ReadFile(*wasiPath)
 	if err != nil {
@@ -126,6 +122,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	defer mod.Close(ctx)
 	in, err := mod.Instantiate(ctx)
 	if err != nil {
 		fail(err)
@@ -139,15 +136,38 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		add("Go → wasip1, wazero "+wazeroVersion(), b, measure(func(n int) error { _, err := in.Step(c, ula(n)); return err }))
-		in.Free(c)
+		benches = append(benches, &bench{impl: "Go → wasip1, wazero " + wazeroVersion(), batch: b,
+			step: func(n int) error { _, err := in.Step(c, ula(n)); return err }})
 	}
-	mod.Close(ctx)
 
-	if !*skipNode {
+	// Rounds: every implementation once per round, the best round counts.
+	// Interleaving spreads each implementation's measurements over the run,
+	// so that a busy spell on a shared machine hurts no one implementation
+	// alone; other processes only ever slow a measurement down.
+	var results []result
+	record := func(r result) {
+		fmt.Fprintf(os.Stderr, "%-60s B=%-3d %9.1f steps/s\n", r.Impl, r.Batch, r.StepsPerS)
+		for i := range results {
+			if results[i].Impl == r.Impl && results[i].Batch == r.Batch {
+				if r.StepsPerS > results[i].StepsPerS {
+					results[i] = r
+				}
+				return
+			}
+		}
+		results = append(results, r)
+	}
+	for round := range max(1, *rounds) {
+		fmt.Fprintf(os.Stderr, "round %d of %d\n", round+1, *rounds)
+		for _, b := range benches {
+			record(result{Impl: b.impl, Batch: b.batch, StepsPerS: b.measure(dur)})
+		}
+		if *skipNode {
+			continue
+		}
 		cmd := exec.Command("node", *script, "--dir", dir, "--js", *jsPath,
 			"--wasm-exec", filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"),
-			"--time", strconv.FormatFloat(*seconds, 'g', -1, 64), "--repeat", strconv.Itoa(*repeat), "--batches", *batches)
+			"--time", strconv.FormatFloat(*seconds, 'g', -1, 64), "--repeat", "1", "--batches", *batches)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -158,39 +178,42 @@ func main() {
 			if err := json.Unmarshal([]byte(line), &r); err != nil {
 				fail(fmt.Errorf("node output %q: %w", line, err))
 			}
-			results = append(results, r)
+			record(r)
 		}
 	}
-	printTable(os.Stdout, results, bs, 2*(g.Base.Spec().FLOPs()+g.Energy.Spec().FLOPs()))
+	printTable(os.Stdout, results, bs, 2*(g.Base.Spec().FLOPs()+g.Energy.Spec().FLOPs()), *rounds)
+}
+
+// bench is one implementation at one batch size.
+type bench struct {
+	impl  string
+	batch int
+	step  func(n int) error // n ULA steps of the batch
+	n     int               // steps of the last measurement
+}
+
+// measure runs one warm-up step, then batches of steps, doubling from half
+// the last measurement's, until a batch takes at least d, and returns that
+// batch's steps per second.
+func (b *bench) measure(d time.Duration) float64 {
+	if err := b.step(1); err != nil {
+		fail(err)
+	}
+	for n := max(1, b.n/2); ; n *= 2 {
+		t := time.Now()
+		if err := b.step(n); err != nil {
+			fail(err)
+		}
+		if el := time.Since(t); el >= d || n >= 1<<20 {
+			b.n = n
+			return float64(n) / el.Seconds()
+		}
+	}
 }
 
 // ula is the benchmark's kernel: n ULA steps with a small step size.
 func ula(n int) sampler.StepParams {
 	return sampler.StepParams{Method: "ula", StepSize: 0.01, Steps: n}
-}
-
-// best runs one warm-up step, then batches of steps, doubling, until a
-// batch takes at least d, and returns that batch's steps per second: the
-// best of repeat such measurements (on a shared machine, other processes
-// only ever slow a measurement down).
-func best(repeat int, d time.Duration, step func(n int) error) float64 {
-	if err := step(1); err != nil {
-		fail(err)
-	}
-	top := 0.0
-	for range max(1, repeat) {
-		for n := 1; ; n *= 2 {
-			t := time.Now()
-			if err := step(n); err != nil {
-				fail(err)
-			}
-			if el := time.Since(t); el >= d || n >= 1<<20 {
-				top = max(top, float64(n)/el.Seconds())
-				break
-			}
-		}
-	}
-	return top
 }
 
 func wazeroVersion() string {

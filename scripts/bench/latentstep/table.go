@@ -11,7 +11,7 @@ import (
 
 // printTable writes the results as a Markdown table: one row per
 // implementation, steps/s and GFLOP/s for each batch size.
-func printTable(w io.Writer, results []result, batches []int, flops int) {
+func printTable(w io.Writer, results []result, batches []int, flops, rounds int) {
 	var impls []string
 	by := map[string]map[int]result{}
 	for _, r := range results {
@@ -23,7 +23,7 @@ func printTable(w io.Writer, results []result, batches []int, flops int) {
 	}
 	host, _ := os.Hostname()
 	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Fprintf(w, "Latent gradient step (one ULA step), MNIST-size GEBM, %d FLOP per chain per step; one thread each.\n", flops)
+	fmt.Fprintf(w, "Latent gradient step (one ULA step), MNIST-size GEBM, %d FLOP per chain per step; one thread each; best of %d rounds.\n", flops, rounds)
 	fmt.Fprintf(w, "Measured %s on %s (%s, %d CPUs, load average %s).\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		host, runtime.GOARCH, runtime.NumCPU(), strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
 	fmt.Fprint(w, "| implementation |")
