@@ -4,14 +4,16 @@ FUZZTIME  ?= 60s
 BENCHTIME ?= 1s
 PKGS      := ./...
 
-.PHONY: help models build test test-native test-wasm-build test-wasm-shared lint fuzz bench clean wasm test-wasm bench-wasm
+.PHONY: help models build test test-native test-wasm-build test-wasm-shared lint fuzz bench clean wasm test-wasm bench-wasm \
+        www-wasm demo test-browser
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-build: bin/gebm ## build the native binary (OpenBLAS through cgo)
+build: bin/gebm ## build the native binary (OpenBLAS through cgo), with the browser's sampler embedded
 
-bin/gebm: FORCE
+# gebm serve embeds www/wasm/ (go:embed), so the sampler is built first.
+bin/gebm: www-wasm FORCE
 	$(GO) build -o bin/gebm ./cmd/gebm
 
 FORCE:
@@ -42,14 +44,39 @@ test-wasm-shared: bin/wazero
 # built it) into www/wasm/, and for WASI hosts (wazero) into bin/.
 WASM_OUT := www/wasm
 
-wasm: ## build the WebAssembly sampler (www/wasm/gebm.wasm, bin/gebm-wasi.wasm) and print sizes
-	@mkdir -p $(WASM_OUT) bin
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -o $(WASM_OUT)/gebm.wasm ./wasm/js
-	cp $(WASM_EXEC)/wasm_exec.js $(WASM_OUT)/wasm_exec.js
+wasm: www-wasm ## build the WebAssembly sampler (www/wasm/gebm.wasm, bin/gebm-wasi.wasm) and print sizes
+	@mkdir -p bin
 	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -buildmode=c-shared -o bin/gebm-wasi.wasm ./wasm/wasi
 	@for f in $(WASM_OUT)/gebm.wasm bin/gebm-wasi.wasm; do \
 	  printf '%-22s %9d bytes raw %9d bytes gzip -9\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); \
 	done
+
+# The browser's sampler alone, where gebm serve embeds it.
+www-wasm:
+	@mkdir -p $(WASM_OUT)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o $(WASM_OUT)/gebm.wasm ./wasm/js
+	cp $(WASM_EXEC)/wasm_exec.js $(WASM_OUT)/wasm_exec.js
+
+# The demo: build, train the default 2-D model if it is missing (into
+# DEMO_DIR, which gebm serve adds to the bundled models), serve the page.
+DEMO_ADDR  ?= 127.0.0.1:8080
+DEMO_DIR   ?= out/demo
+DEMO_MODEL ?= www/models/8gaussians.gebm
+DEMO_STEPS ?= 1500
+
+demo: build ## build, train the default model if it is missing, serve the demo page on DEMO_ADDR (127.0.0.1:8080)
+	@mkdir -p $(DEMO_DIR)
+	@if [ ! -f $(DEMO_MODEL) ] && [ ! -f $(DEMO_DIR)/8gaussians.gebm ]; then \
+	  echo "$(DEMO_MODEL) is missing: training it ($(DEMO_STEPS) steps, about a minute on 2 cores)"; \
+	  rm -rf $(DEMO_DIR)/train && \
+	  bin/gebm train --data 8gaussians --steps $(DEMO_STEPS) --seed 1 --out $(DEMO_DIR)/train && \
+	  cp $(DEMO_DIR)/train/model.gebm $(DEMO_DIR)/8gaussians.gebm || exit 1; \
+	fi
+	bin/gebm serve --addr $(DEMO_ADDR) --models $(DEMO_DIR)
+
+# The demo page in headless Chromium (also part of test-native's ./...).
+test-browser: ## run the browser tests of the demo page, verbose (screenshots in out/screenshots)
+	$(GO) test -count=1 -v ./www/e2e/
 
 # The WebAssembly sampler: vet for both targets; the sampler and the browser
 # front-end's tests in Node; the wazero tests of the WASI module (they build
@@ -90,7 +117,7 @@ models: bin/gebm ## train the bundled models (www/models/*.gebm) with fixed seed
 	scripts/train-models.sh
 
 clean:
-	rm -rf bin
+	rm -rf bin $(WASM_OUT)/gebm.wasm $(WASM_OUT)/wasm_exec.js
 
 # The CUDA backend (native/cuda, build tag cuda). Building needs the CUDA
 # toolkit (Debian non-free: nvidia-cuda-toolkit, with nvcc, cuda.h and the

@@ -51,6 +51,9 @@ func serve(ctx context.Context, c serveConfig, stdout, stderr io.Writer, ready f
 	}
 	defer srv.Close()
 	ln, err := net.Listen("tcp", c.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%w (another program has it: pick another address with --addr, or DEMO_ADDR for make demo)", err)
+	}
 	if err != nil {
 		return err
 	}
