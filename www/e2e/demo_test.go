@@ -3,11 +3,13 @@ package e2e
 import (
 	"fmt"
 	"math"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -191,6 +193,8 @@ func TestScreenshot2D(t *testing.T) {
 	p.waitFor(`window.gebmDemo.state.steps >= 60`, 2*time.Minute)
 	p.screenshot("demo-2d.png", false)
 	p.click("run")
+	p.waitFor(`!window.gebmDemo.state.running`, time.Minute)
+	p.screenshot("demo-2d-full.png", true)
 	p.noConsoleErrors()
 }
 
@@ -243,4 +247,34 @@ func TestPhoneWidth(t *testing.T) {
 	p.waitFor(`window.gebmDemo.state.steps === 1`, time.Minute)
 	p.screenshot("demo-phone.png", true)
 	p.noConsoleErrors()
+}
+
+// TestMissingSampler: a server without the sampler (a binary built before
+// make wasm) still serves the page, which says what is wrong and how to fix
+// it.
+func TestMissingSampler(t *testing.T) {
+	need(t)
+	srv, err := www.New(www.Options{Wasm: fstest.MapFS{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	ctx, cancel := chromedp.NewContext(browser)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	p := &page{t: t, ctx: ctx}
+	p.waitFor(`window.gebmDemo && window.gebmDemo.state.error !== null`, time.Minute)
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#error")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "built without the browser's sampler") || !strings.Contains(text, "make build") {
+		t.Errorf("error banner: %q", text)
+	}
+	if st := p.state(); st.Ready || st.Model != nil {
+		t.Errorf("state without a sampler: %v", st)
+	}
 }

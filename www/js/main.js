@@ -406,7 +406,7 @@ async function openModel(name, bytes, size, source, label = name) {
   } catch (e) {
     S.busy = false;
     const what = e.kind === 'model' ? 'is not a usable model file' : 'could not be opened';
-    showError(`${label} ${what}: ${e.message}`);
+    showError(`${label} ${what}: ${e.message.replace(/^sampler: open: /, '')}`);
     setModelOptions();
     syncControls();
     status(S.model ? `Still showing ${S.model}` : 'No model open');
