@@ -127,6 +127,8 @@ function syncControls() {
   $('leapfrog').value = S.leapfrog;
   $('leapfrog-out').textContent = String(S.leapfrog);
   const ok = S.ready && S.model !== null && !S.busy;
+  $('model').disabled = S.busy || S.models.length === 0;
+  $('file').disabled = S.busy || !S.ready;
   for (const id of ['run', 'step', 'reset']) $(id).disabled = !ok;
   $('run').textContent = S.running ? 'Pause' : 'Run';
   $('run').setAttribute('aria-pressed', String(S.running));
@@ -342,7 +344,7 @@ function setModelOptions() {
     sel.append(o);
   }
   if (S.model !== null) sel.value = S.model;
-  sel.disabled = S.models.length === 0;
+  sel.disabled = S.busy || S.models.length === 0;
 }
 
 async function pickModel(name) {
@@ -369,6 +371,10 @@ async function pickModel(name) {
 async function openLocal(file) {
   if (!S.ready) {
     showError('The sampler is not loaded yet.');
+    return;
+  }
+  if (S.busy) {
+    showError(`Still opening a model: drop ${file.name} again in a moment.`);
     return;
   }
   if (file.size > 512 << 20) {
