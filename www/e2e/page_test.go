@@ -31,11 +31,16 @@ type demoState struct {
 	StartEnergy    *float64 `json:"startEnergy"`
 	StepsPerSecond *float64 `json:"stepsPerSecond"`
 	FirstSamplesMs *float64 `json:"firstSamplesMs"`
-	Error          *string  `json:"error"`
-	Draws          int      `json:"draws"`
-	Heat           bool     `json:"heat"`
-	Data           int      `json:"data"`
-	Models         []string `json:"models"`
+	Marks          struct {
+		Sampler *float64 `json:"sampler"`
+		Opened  *float64 `json:"opened"`
+		Chains  *float64 `json:"chains"`
+	} `json:"marks"`
+	Error  *string  `json:"error"`
+	Draws  int      `json:"draws"`
+	Heat   bool     `json:"heat"`
+	Data   int      `json:"data"`
+	Models []string `json:"models"`
 }
 
 func (s demoState) String() string {

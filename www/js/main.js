@@ -55,6 +55,7 @@ const S = {
   heatBounds: null,
   range: null,
   firstSamplesMs: null,
+  marks: {},            // performance.now() when the sampler was ready, the first model open
   error: null,
   draws: 0,
 };
@@ -66,6 +67,7 @@ window.gebmDemo = {
       ready: S.ready, busy: S.busy, model: S.model, view: S.view, method: S.method, beta: S.beta,
       stepSize: S.stepSize[S.method], n: S.n, running: S.running, steps: S.steps, acceptance: S.acc,
       meanEnergy: S.meanE, startEnergy: S.startE, stepsPerSecond: S.rate, firstSamplesMs: S.firstSamplesMs,
+      marks: { ...S.marks },
       error: S.error, draws: S.draws, heat: S.heat !== null, data: S.data ? S.data.length / 2 : 0,
       models: S.models.map((m) => m.name),
     };
@@ -318,6 +320,7 @@ async function restart() {
   S.history = []; S.startE = null; S.meanE = null; S.chains = null;
   try {
     const f = await S.worker.call('chains', { n: S.n, seed: SEED, beta: S.beta, epoch: ep });
+    if (S.marks.chains === undefined) S.marks.chains = performance.now();
     S.generator = f.x.slice();
     S.busy = false;
     onFrame(f);
@@ -347,7 +350,16 @@ function setModelOptions() {
   sel.disabled = S.busy || S.models.length === 0;
 }
 
-async function pickModel(name) {
+function fetchModel(m) {
+  return fetch(m.url).then((r) => {
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    return r.arrayBuffer();
+  });
+}
+
+// pickModel opens a model of the picker; prefetched, when given, is a
+// promise of its bytes already on the way.
+async function pickModel(name, prefetched = null) {
   const m = S.models.find((x) => x.name === name);
   if (!m) return;
   let bytes;
@@ -356,9 +368,7 @@ async function pickModel(name) {
   } else {
     status(`Fetching ${m.name}…`);
     try {
-      const r = await fetch(m.url);
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      bytes = await r.arrayBuffer();
+      bytes = await (prefetched || fetchModel(m));
     } catch (e) {
       showError(`Could not fetch ${m.url}: ${e.message}`);
       setModelOptions();
@@ -420,6 +430,7 @@ async function openModel(name, bytes, size, source, label = name) {
     return false;
   }
   clearError();
+  if (S.marks.opened === undefined) S.marks.opened = performance.now();
   S.model = name;
   S.desc = desc;
   S.epoch++; // frames of the old model's chains are stale now
@@ -574,10 +585,17 @@ async function start() {
     showError(err.message);
     status('The sampler is not available');
   };
+  // The model list and the default model download while the sampler
+  // compiles.
   const index = fetch('models/index.json').then((r) => {
     if (!r.ok) throw new Error(`models/index.json: HTTP ${r.status}`);
     return r.json();
   });
+  const first = index.then((idx) => {
+    const m = idx.models.find((x) => x.name === idx.default);
+    return m ? fetchModel(m) : null;
+  });
+  first.catch(() => {}); // reported when used
   try {
     await S.worker.call('init');
   } catch (e) {
@@ -586,6 +604,7 @@ async function start() {
     return;
   }
   S.ready = true;
+  S.marks.sampler = performance.now();
   let idx;
   try {
     idx = await index;
@@ -603,7 +622,7 @@ async function start() {
     return;
   }
   $('model').value = idx.default;
-  await pickModel(idx.default);
+  await pickModel(idx.default, first);
 }
 
 start();
