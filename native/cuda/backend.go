@@ -108,7 +108,7 @@ type Trainer struct {
 	px, pz, palpha pinned // staging of the uploads
 	xReady         drvEvent
 	stats          Doubles
-	host           [nStats]float64
+	host           []float64 // the statistics brought back (its own allocation: cgo may not see Go pointers beside it)
 
 	loaded bool // the host state has been uploaded
 	closed bool
@@ -154,7 +154,7 @@ func NewTrainer(m *model.GEBM, a *nn.Param, optE, optB *nn.Adam, c Config) (*Tra
 	t.growZ(B)
 	t.xhat, t.dy = d.Alloc(B*D), d.Alloc(B*D)
 	t.w, t.alpha = d.Alloc(B), d.Alloc(B)
-	t.stats = d.allocDoubles(nStats)
+	t.stats, t.host = d.allocDoubles(nStats), make([]float64, nStats)
 	for _, p := range []struct {
 		dst *pinned
 		n   int
@@ -214,7 +214,7 @@ func (t *Trainer) load() error {
 // finish brings the step's statistics back (waiting for the step) and
 // reports any error the device or cuBLAS recorded.
 func (t *Trainer) finish() error {
-	t.d.downloadDoubles(t.host[:], t.stats)
+	t.d.downloadDoubles(t.host, t.stats)
 	if err := t.d.check(); err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func (t *Trainer) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStat
 	if err := t.finish(); err != nil {
 		return EnergyStats{}, err
 	}
-	h := &t.host
+	h := t.host
 	st := EnergyStats{Loss: h[sLoss], DA: h[sDA], Penalty: h[sPenalty], EnergyData: h[sMeanEp],
 		EnergyGen: h[sMeanEq], GradNorm: math.Sqrt(h[sGradSqE]), A: h[sA],
 		ParamsFinite: isFinite(h[sParamSqE]), Updated: allFinite(h[sLoss : sGradSqE+1])}
@@ -319,7 +319,7 @@ func (t *Trainer) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
 	if err := t.finish(); err != nil {
 		return BaseStats{}, err
 	}
-	h := &t.host
+	h := t.host
 	st := BaseStats{AHat: h[sAHat], ESS: h[sESS], WeightSum: h[sWeightSum], GradNorm: math.Sqrt(h[sGradSqB]),
 		ParamsFinite: isFinite(h[sParamSqB]), Updated: allFinite(h[sWeightSum : sGradSqB+1])}
 	if st.Updated {
@@ -353,7 +353,7 @@ func (t *Trainer) Evaluate(x, z []float32) (EvalStats, error) {
 	if err := t.finish(); err != nil {
 		return EvalStats{}, err
 	}
-	h := &t.host
+	h := t.host
 	return EvalStats{KALE: -h[sEvalLoss], EnergyData: h[sEvalMeanEp], EnergyGen: h[sEvalMeanEq]}, nil
 }
 
