@@ -131,7 +131,7 @@ kernels: ## regenerate native/cuda/ptx/*.ptx from native/cuda/*.cu (needs nvcc)
 cuda: ## build bin/gebm-cuda (--device cuda; needs the CUDA toolkit)
 	$(GO) build -tags cuda -o bin/gebm-cuda ./cmd/gebm
 
-test-cuda: ## CUDA build: vet, compile and link its tests, check the PTX is current, run the GPU tests where a GPU is
+test-cuda: ## CUDA build: vet, compile and link, check the PTX is current, run the tests in the CPU emulation, and on the GPU where there is one
 	$(GO) vet -tags cuda ./...
 	$(GO) vet -tags cuda,nocublas ./native/cuda/ ./native/train/
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && mkdir "$$tmp/nocublas" && \
@@ -142,7 +142,9 @@ test-cuda: ## CUDA build: vet, compile and link its tests, check the PTX is curr
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && scripts/cuda-kernels.sh "$$tmp" && \
 	  if diff -r native/cuda/ptx "$$tmp" >/dev/null; then echo "test-cuda: native/cuda/ptx matches the .cu sources"; \
 	  else diff -r native/cuda/ptx "$$tmp" | head -20; echo "test-cuda: native/cuda/ptx is stale: run make kernels"; exit 1; fi
+	$(GO) vet -tags cuda,cudaemu ./native/cuda/ ./native/train/
+	$(GO) test -tags cuda,cudaemu -short -count=1 -timeout 20m ./native/cuda/
 	@if nvidia-smi -L 2>/dev/null | grep -q '^GPU'; then \
 	  $(GO) test -tags cuda -count=1 ./native/cuda/ && \
 	  $(GO) test -tags cuda,nocublas -count=1 ./native/cuda/; \
-	else echo "test-cuda: no GPU here (nvidia-smi lists none): the GPU tests were compiled, not run"; fi
+	else echo "test-cuda: no GPU here (nvidia-smi lists none): the GPU tests ran in the CPU emulation only"; fi

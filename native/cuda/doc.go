@@ -50,6 +50,18 @@
 // environment variable GEBM_CUDA_GEMM=kernel selects the kernel in a cuBLAS
 // build. TF32 is not used.
 //
+// # Testing without a GPU
+//
+// The tests compare each kernel, whole networks and a full training
+// iteration with the CPU (shared/nn, shared/kale, native/train's CPU
+// backend). With the tags cuda,cudaemu they run on any machine: the driver
+// calls (driver_cu.go) are replaced by driver_emu.go, which runs the same
+// .cu sources compiled as C++ (emu.cc, emu_cuda.h), every GPU thread a
+// fiber, blocks one after another. That checks the kernels' indexing,
+// reductions, shuffles and barriers and all the Go around them, but not
+// what only a GPU shows: concurrency between blocks and streams, the
+// memory model, the PTX compiler, cuBLAS, and speed.
+//
 // # Data movement
 //
 // Parameters, gradients, Adam's moments and every buffer of a step live on

@@ -10,8 +10,8 @@ import (
 )
 
 // These tests need a GPU: a cuda-tagged test binary exits in
-// gorgonia.org/cu's init on a machine without one (make test-cuda only
-// compiles them there).
+// gorgonia.org/cu's init on a machine without one. Elsewhere they run in
+// the CPU emulation of the kernels (tags cuda,cudaemu; add -short there).
 
 // testDevice opens device 0 and binds its context to the test's thread.
 func testDevice(t testing.TB) *Device {

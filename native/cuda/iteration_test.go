@@ -110,6 +110,9 @@ func TestIterationMatchesCPU(t *testing.T) {
 			{"toy-softclip", "8gaussians", 2, true},
 		} {
 			t.Run(gemm+"/"+c.name, func(t *testing.T) {
+				if cuda.Emulated && testing.Short() && c.dim > 2 {
+					t.Skip("half a minute in the CPU emulation")
+				}
 				t.Setenv("GEBM_CUDA_GEMM", gemm)
 				o := train.Defaults(c.data)
 				o.Out = t.TempDir()
@@ -269,7 +272,11 @@ func TestTrainerOnGPU(t *testing.T) {
 		}
 		return tr
 	}
-	full := runT(opts(30))
+	total, stop := 30, 17
+	if cuda.Emulated && testing.Short() {
+		total, stop = 12, 7 // minutes otherwise in the CPU emulation
+	}
+	full := runT(opts(total))
 	b, err := os.ReadFile(filepath.Join(full.Opts.Out, train.ModelFile))
 	if err != nil {
 		t.Fatal(err)
@@ -289,9 +296,9 @@ func TestTrainerOnGPU(t *testing.T) {
 		}
 	}
 
-	o := opts(17)
+	o := opts(stop)
 	runT(o)
-	o.Steps, o.Resume = 30, true
+	o.Steps, o.Resume = total, true
 	resumed := runT(o)
 	a, r := full.Model.Tensors(), resumed.Model.Tensors()
 	for i := range a {
