@@ -25,7 +25,7 @@ func TestEvalToyTable(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	for _, want := range []string{"modes covered (of 8)", "high-quality samples (%)", "MMD²", "NLL under data density",
-		"KALE(data‖samples)", "generator", "GEBM", "acceptance rate", "mala β=1"} {
+		"KALE(data‖samples)", "generator", "GEBM", "acceptance rate", "mala β=100"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}
