@@ -25,8 +25,7 @@ const batches = (args.batches ?? "1,16,64").split(",").map(Number);
 const h = 0.01;
 
 function out(impl, batch, stepsPerS, note = "") {
-  console.log(JSON.stringify({ impl, batch, stepsPerS, note }));
-  console.error(`${impl.padEnd(44)} B=${String(batch).padEnd(3)} ${stepsPerS.toFixed(1).padStart(9)} steps/s`);
+  console.log(JSON.stringify({ impl, batch, stepsPerS, note })); // latentstep/main.go reports it
 }
 
 // measure runs one warm-up step, then batches of steps, doubling, until a
