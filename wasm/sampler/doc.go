@@ -20,11 +20,11 @@
 //
 // Every call validates its arguments, returns errors rather than panicking (a
 // panic inside a call is recovered into an error wrapping ErrInternal), and
-// is deterministic: the same seed and calls give the same results. Results
-// are the same bits natively and in WebAssembly when both use the same
-// matrix kernel (nn.TiledGemm is WebAssembly's default), except for
-// last-bit differences from math.Exp and math.Tanh, which use assembly on
-// amd64 (see the wazero tests in wasm/wasihost).
+// is deterministic: the same seed and calls give the same results. Natively
+// and in WebAssembly the results agree when both use the same matrix kernel
+// (nn.TiledGemm is WebAssembly's default): they may differ only in the last
+// bits, through math.Exp (inside math.Tanh), which is assembly on amd64 and
+// pure Go in wasm. The wazero tests in wasm/wasihost found them identical.
 //
 // Calls take caller-owned destination slices, as gonum does: dst is filled
 // and returned, reallocated when it is too short.
