@@ -79,8 +79,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	products := blas.Name
+	if o.Device != "cpu" {
+		products = t.Device()
+	}
 	fmt.Fprintf(stderr, "training on %s (%s): %d base steps, batch %d, latent %d, base %v, energy %v, matrix products: %s\n",
-		o.Data, o.Device, o.Steps, o.Batch, t.Model.Latent(), o.BaseHidden, o.EnergyHidden, blas.Name)
+		o.Data, o.Device, o.Steps, o.Batch, t.Model.Latent(), o.BaseHidden, o.EnergyHidden, products)
 	if !*quiet {
 		t.Progress = progress(stderr, o.Steps)
 	}

@@ -173,15 +173,6 @@ func TestNonFiniteKeepsCheckpoint(t *testing.T) {
 	}
 }
 
-func TestCUDAWithoutCUDABuild(t *testing.T) {
-	o := small(t, 1)
-	o.Device = "cuda"
-	_, err := New(o)
-	if err == nil || !strings.Contains(err.Error(), "make cuda") {
-		t.Fatalf("error %v, want one saying how to get the CUDA build", err)
-	}
-}
-
 func TestValidate(t *testing.T) {
 	for _, edit := range []func(*Options){
 		func(o *Options) { o.Steps = 0 },

@@ -137,6 +137,9 @@ func dataInfo(spec string, d *data.Dataset) ckpt.DataInfo {
 	return ckpt.DataInfo{Name: spec, Dim: d.Dim, Shape: d.Norm.Shape, Scale: d.Norm.Scale, Offset: d.Norm.Offset}
 }
 
+// Device names the backend doing the arithmetic ("cpu", "cuda:0 ...").
+func (t *Trainer) Device() string { return t.back.Name() }
+
 // restore loads the optimiser state, the random stream and the schedule
 // position from a checkpoint.
 func (t *Trainer) restore(f *ckpt.File) error {
