@@ -16,4 +16,3 @@ func TestCUDAWithoutCUDABuild(t *testing.T) {
 		t.Fatalf("error %v, want one saying how to get the CUDA build", err)
 	}
 }
-
