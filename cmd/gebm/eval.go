@@ -287,7 +287,7 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 		row("NLL under data density (nats)", *g.NLL, *e.NLL, false, "%.2f")
 	}
 	if g.KALE != nil {
-		row("KALE(data‖samples), RKHS", *g.KALE, *e.KALE, false, "%.4f")
+		row("KALE(data‖samples), RKHS", *g.KALE, *e.KALE, false, "%.5f")
 	}
 	if g.FID != nil {
 		row("FID on gebm's MNIST-classifier features", *g.FID, *e.FID, false, "%.3f")
