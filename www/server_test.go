@@ -2,7 +2,10 @@ package www
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -100,6 +103,26 @@ func TestRoutes(t *testing.T) {
 	}
 	if w := get(t, s, "HEAD", "/js/main.js"); w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Errorf("HEAD: %d, %d bytes", w.Code, w.Body.Len())
+	}
+	// gzip for a client that takes it, made once; the same bytes after.
+	plain := get(t, s, "GET", "/js/main.js").Body.Bytes()
+	for _, ae := range []string{"gzip", "deflate, gzip;q=0.5", "br,gzip"} {
+		w := get(t, s, "GET", "/js/main.js", "Accept-Encoding", ae)
+		if w.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Accept-Encoding %q: Content-Encoding %q", ae, w.Header().Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(w.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err := io.ReadAll(zr); err != nil || !bytes.Equal(b, plain) {
+			t.Errorf("gzip body differs (%v)", err)
+		}
+	}
+	for _, ae := range []string{"", "gzip;q=0", "br"} {
+		if w := get(t, s, "GET", "/js/main.js", "Accept-Encoding", ae); w.Header().Get("Content-Encoding") != "" {
+			t.Errorf("Accept-Encoding %q: gzip", ae)
+		}
 	}
 	// An ETag from the contents: a repeat visit gets 304.
 	etag := get(t, s, "GET", "/js/main.js").Header().Get("ETag")
@@ -221,5 +244,30 @@ func TestModelsFolderErrors(t *testing.T) {
 	}
 	if _, err := New(Options{Models: f}); err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Errorf("a file as the folder: %v", err)
+	}
+}
+
+// TestEmbeddedWasm: the sampler this binary embeds (after make wasm) goes
+// out as application/wasm, gzip-encoded for a browser.
+func TestEmbeddedWasm(t *testing.T) {
+	if !HasWasm() {
+		t.Skip("this build embeds no sampler (make wasm builds it)")
+	}
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := fs.ReadFile(Files(), "wasm/gebm.wasm")
+	w := get(t, s, "GET", "/wasm/gebm.wasm", "Accept-Encoding", "gzip, deflate, br")
+	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/wasm" || w.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("GET /wasm/gebm.wasm: %d %v", w.Code, w.Header())
+	}
+	t.Logf("gebm.wasm: %d bytes, %d gzip-encoded", len(raw), w.Body.Len())
+	zr, err := gzip.NewReader(w.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(zr); err != nil || !bytes.Equal(b, raw) {
+		t.Errorf("decoded sampler differs (%v)", err)
 	}
 }

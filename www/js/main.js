@@ -458,7 +458,8 @@ async function openModel(name, bytes, size, source, label = name) {
   if (S.view === 'image') S.stepSize.mala = Math.min(S.stepSize.mala, 0.02);
   syncControls();
   await restart();
-  status(`${name}: ${desc.dataset || 'unknown data'}, ${desc.dim}-D, latent ${desc.latent}`);
+  const what = desc.shape && desc.shape.length ? desc.shape.join('×') + ' images' : `${desc.dim}-D`;
+  status(`${name}${desc.dataset && desc.dataset !== name ? ` (${desc.dataset})` : ''}: ${what}, latent ${desc.latent}`);
   if (S.view === 'plane') await planeBackground(desc);
   if (wasRunning) await toggleRun();
   return true;
