@@ -3,11 +3,13 @@ package e2e
 import (
 	"fmt"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -277,5 +279,46 @@ func TestMissingSampler(t *testing.T) {
 	}
 	if st := p.state(); st.Ready || st.Model != nil {
 		t.Errorf("state without a sampler: %v", st)
+	}
+}
+
+// TestEmbeddedSampler: where the binary embeds a sampler (after make wasm),
+// the browser takes it gzip-encoded from the server as gebm serve runs it,
+// and starts it. (The other tests serve a fresh build instead, which may
+// be newer than the embedded one.)
+func TestEmbeddedSampler(t *testing.T) {
+	need(t)
+	if !www.HasWasm() {
+		t.Skip("this build embeds no sampler (make wasm builds it)")
+	}
+	srv, err := www.New(www.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	encoding := "(not requested)"
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv.ServeHTTP(w, r)
+		if r.URL.Path == "/wasm/gebm.wasm" {
+			mu.Lock()
+			encoding = fmt.Sprintf("%q", w.Header().Get("Content-Encoding"))
+			mu.Unlock()
+		}
+	}))
+	defer ts.Close()
+	ctx, cancel := chromedp.NewContext(browser)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	p := &page{t: t, ctx: ctx}
+	p.waitFor(`window.gebmDemo && (window.gebmDemo.state.ready || window.gebmDemo.state.error !== null)`, 2*time.Minute)
+	if st := p.state(); !st.Ready {
+		t.Fatalf("the embedded sampler did not start: %v", st)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if encoding != `"gzip"` {
+		t.Errorf("gebm.wasm went out with Content-Encoding %s, want gzip", encoding)
 	}
 }
