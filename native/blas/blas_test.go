@@ -52,7 +52,7 @@ func rnd(rng *rand.Rand, n int) []float32 {
 // BenchmarkGemm puts OpenBLAS beside the pure-Go kernels at the training
 // shapes, so the ratio comes from one run.
 func BenchmarkGemm(b *testing.B) {
-	nnbench.Gemms(b, map[string]nn.Gemm{"tiled": nn.TiledGemm{}, "gonum": nn.GonumGemm{}, "openblas": nn.DefaultGemm()})
+	nnbench.Gemms(b, map[string]nn.Gemm{"tiled": nn.TiledGemm{}, "gonum": nn.GonumGemm, "openblas": nn.DefaultGemm()})
 }
 
 // BenchmarkForwardBackward: the MNIST-size networks' passes with OpenBLAS.

@@ -11,7 +11,7 @@ import (
 // (batch 128: the base's 512→784 layer and the energy's 784→512 layer).
 // Run with -bench Gemm; compare GFLOP/s within one run.
 func BenchmarkGemm(b *testing.B) {
-	nnbench.Gemms(b, map[string]nn.Gemm{"tiled": nn.TiledGemm{}, "gonum": nn.GonumGemm{}})
+	nnbench.Gemms(b, map[string]nn.Gemm{"tiled": nn.TiledGemm{}, "gonum": nn.GonumGemm})
 }
 
 // BenchmarkForwardBackward: the MNIST-size networks' passes with the

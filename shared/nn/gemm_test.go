@@ -76,4 +76,4 @@ func checkGemm(t *testing.T, g Gemm) {
 }
 
 func TestTiledGemm(t *testing.T) { checkGemm(t, TiledGemm{}) }
-func TestGonumGemm(t *testing.T) { checkGemm(t, GonumGemm{}) }
+func TestGonumGemm(t *testing.T) { checkGemm(t, GonumGemm) }

@@ -90,7 +90,7 @@ func main() {
 	kernels := []struct {
 		name string
 		gemm nn.Gemm
-	}{{"native Go, pure Go (nn.TiledGemm)", nn.TiledGemm{}}, {"native Go, pure Go (gonum Sgemm)", nn.GonumGemm{}}}
+	}{{"native Go, pure Go (nn.TiledGemm)", nn.TiledGemm{}}, {"native Go, pure Go (gonum Sgemm)", nn.GonumGemm}}
 	if blas.Available() {
 		kernels = append([]struct {
 			name string
