@@ -128,7 +128,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	ls := latentSampler{m: m, cfg: cfg, beta: sf.beta}
 	show := bar(stderr, sf.steps, "step", *quiet)
 	rng := rand.New(rand.NewPCG(*seed, 0x6576616c))
-	gen, gx, res, err := ls.draw(*n, rng, func(step int, _ float64) { show(step, "") })
+	gen, gx, res, err := ls.draw(*n, rng, func(step int) { show(step, "") })
 	if err != nil {
 		return err
 	}

@@ -152,7 +152,7 @@ type latentSampler struct {
 // draw returns the generator's samples B(z0), the GEBM's samples B(z_K) (nil
 // for none) and the MCMC result, for n chains. progress (not nil) sees each
 // sampling step.
-func (ls latentSampler) draw(n int, rng *rand.Rand, progress func(step int, accept float64)) (gen, gebm []float32, res *sample.Result, err error) {
+func (ls latentSampler) draw(n int, rng *rand.Rand, progress func(step int)) (gen, gebm []float32, res *sample.Result, err error) {
 	z0 := make([]float32, n*ls.m.Latent())
 	model.SampleLatents(rng, z0)
 	gen = generate(ls.m, z0, n)
@@ -165,7 +165,7 @@ func (ls latentSampler) draw(n int, rng *rand.Rand, progress func(step int, acce
 	}
 	res, err = ch.Run(ls.cfg, rng, func(rec int, _ []float32, _ []float64) {
 		if progress != nil {
-			progress(rec+1, 0)
+			progress(rec + 1)
 		}
 	})
 	if err != nil {
@@ -236,7 +236,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	ls := latentSampler{m: m, cfg: cfg, none: none, beta: sf.beta}
 	show := bar(stderr, sf.steps, "step", *quiet || none)
 	rng := rand.New(rand.NewPCG(*seed, 0x73616d70))
-	gen, x, res, err := ls.draw(*n, rng, func(step int, _ float64) { show(step, "") })
+	gen, x, res, err := ls.draw(*n, rng, func(step int) { show(step, "") })
 	if err != nil {
 		return err
 	}
