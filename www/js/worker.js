@@ -71,7 +71,6 @@ const ops = {
     chains = 0;
     return d;
   },
-  generate({ n, seed }) { return { x: gebm.generate(model, n, seed) }; },
   grid({ xmin, xmax, ymin, ymax, res }) { return { e: gebm.energyGrid(model, xmin, xmax, ymin, ymax, res) }; },
   chains({ n, seed, beta, epoch: ep }) {
     const c = gebm.newChains(model, n, seed, beta);
