@@ -3,10 +3,13 @@ package nn
 import "sync"
 
 // TiledGemm is a pure-Go Sgemm for targets without a tuned BLAS
-// (WebAssembly above all). It packs op(A) into row-major m×k and op(B) into
+// (WebAssembly above all). It works on op(A) as row-major m×k and op(B) as
 // its transpose, n×k, so that every entry of C is a dot product of two
-// contiguous rows, then computes C in 2×4 register blocks: eight
+// contiguous rows, and computes C in 2×4 register blocks: eight
 // accumulators and six loads per step of k, few enough to stay in registers.
+// An operand already in that layout (A not transposed with lda = k; B
+// transposed with ldb = k, as in a linear layer's forward product x·Wᵀ) is
+// read in place; any other is packed first.
 // Single-threaded; safe for concurrent use (scratch comes from a pool).
 type TiledGemm struct{}
 
@@ -17,17 +20,40 @@ func (TiledGemm) Sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda
 	if m == 0 || n == 0 {
 		return
 	}
-	bufp := packPool.Get().(*[]float32)
-	need := (m + n) * k
-	if cap(*bufp) < need {
-		*bufp = make([]float32, need)
+	inA, inB := !tA && lda == k, tB && ldb == k // already row-major m×k, n×k
+	need := 0
+	if !inA {
+		need += m * k
 	}
-	buf := (*bufp)[:need]
-	ap, bt := buf[:m*k], buf[m*k:]
-	pack(ap, a, lda, m, k, tA)
-	pack(bt, b, ldb, n, k, !tB)
+	if !inB {
+		need += n * k
+	}
+	var bufp *[]float32
+	var buf []float32
+	if need > 0 {
+		bufp = packPool.Get().(*[]float32)
+		if cap(*bufp) < need {
+			*bufp = make([]float32, need)
+		}
+		buf = (*bufp)[:need]
+	}
+	var ap, bt []float32
+	if inA {
+		ap = a[:m*k]
+	} else {
+		ap, buf = buf[:m*k], buf[m*k:]
+		pack(ap, a, lda, m, k, tA)
+	}
+	if inB {
+		bt = b[:n*k]
+	} else {
+		bt = buf[:n*k]
+		pack(bt, b, ldb, n, k, !tB)
+	}
 	tiledDots(m, n, k, alpha, ap, bt, beta, c, ldc)
-	packPool.Put(bufp)
+	if bufp != nil {
+		packPool.Put(bufp)
+	}
 }
 
 // pack writes the rows×cols matrix X (stored with stride ld, transposed when
