@@ -38,7 +38,7 @@ type samplerFlags struct {
 // Recommended sampler settings, measured with gebm eval on 8gaussians,
 // 25gaussians and MNIST models (README, "Evaluation"): short-run MALA at low
 // temperature, β = 100 (the reference's value), with a small fixed step
-// (1e-4) for 200 steps from the generator's latents, no step-size
+// (1e-4) for 100 steps from the generator's latents, no step-size
 // adaptation. Each sample is pulled into the energy well nearest its
 // generator sample; the generator's allocation of mass between modes is
 // kept. Longer chains, larger (or adapted) steps at β ≫ 1 travel between
@@ -46,7 +46,7 @@ type samplerFlags struct {
 // wells: mode proportions, hence MMD², KALE and FID, then get worse. At β = 1
 // the trained energies are nearly flat on the generator's samples (energy std
 // 0.02–0.3, importance-weight ESS ≥ 89%), so the GEBM is almost its generator.
-var defaultSampler = samplerFlags{method: "mala", steps: 200, warmup: 0, beta: 100, stepSize: 1e-4, leapfrog: 5, friction: 1, jitter: 0.5}
+var defaultSampler = samplerFlags{method: "mala", steps: 100, warmup: 0, beta: 100, stepSize: 1e-4, leapfrog: 5, friction: 1, jitter: 0.5}
 
 func (s *samplerFlags) register(fs *flag.FlagSet) {
 	*s = defaultSampler
