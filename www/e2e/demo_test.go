@@ -216,7 +216,7 @@ func TestImageView(t *testing.T) {
 		t.Fatalf("the image view is not the one shown (%v)", err)
 	}
 	p.click("run")
-	p.waitFor(`window.gebmDemo.state.steps >= 4`, 3*time.Minute)
+	p.waitFor(`window.gebmDemo.state.steps >= 20`, 3*time.Minute)
 	p.click("run")
 	p.waitFor(`!window.gebmDemo.state.running`, time.Minute)
 	// The refined grid differs from the generator's.
