@@ -218,14 +218,19 @@ func energyOnSamples(m *model.GEBM, x []float32, n int, beta float64) energyStat
 }
 
 // evalData returns n fresh rows of the data to compare with: new draws for a
-// toy (a seed the trainer never uses), the test split otherwise.
+// toy (a stream the trainer never uses), the test split otherwise (MNIST's
+// 10000 test images; a file's held-out 10%).
 func evalData(ds data.Spec, n int, seed uint64, mnistDir string, m *model.GEBM) (fresh []float32, toy data.Toy, norm data.Normalization, err error) {
 	if ds.Kind == data.SpecToy {
 		fresh = make([]float32, n*ds.Toy.Dim())
 		ds.Toy.Sample(rand.New(rand.NewPCG(seed, 0x66726573)), fresh)
 		return fresh, ds.Toy, data.Identity(), nil
 	}
-	_, test, err := data.Load(ds, data.LoadOptions{Seed: seed, TestFraction: 0.2, MNISTDir: mnistDir})
+	// For a .npy/.csv file, the held-out rows are those gebm train held out:
+	// the same split (its default test fraction, 0.1, with the model's
+	// training seed), so that no training row is used as fresh data when the
+	// model was trained on this file with the default --test-fraction.
+	_, test, err := data.Load(ds, data.LoadOptions{Seed: m.Training.Seed, TestFraction: 0.1, MNISTDir: mnistDir})
 	if err != nil {
 		return nil, nil, norm, err
 	}
