@@ -19,11 +19,12 @@ import (
 	"io/fs"
 )
 
-// files is everything the server may serve, apart from a --models folder.
+// files is everything the server may serve, apart from a --models folder
+// (of models/, only the model files: not the pictures or the classifier).
 // all:wasm takes the committed README.txt too, so the pattern matches in a
 // fresh clone where the sampler is not built yet.
 //
-//go:embed index.html css js all:wasm models
+//go:embed index.html css js all:wasm models/*.gebm
 var files embed.FS
 
 // Files returns the embedded page, sampler and models, rooted at www/.

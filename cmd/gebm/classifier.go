@@ -19,7 +19,7 @@ func init() {
 
 // DefaultClassifierFile is where train-classifier writes and eval reads the
 // classifier (relative to the repository root).
-const DefaultClassifierFile = "models/mnist-classifier.clf"
+const DefaultClassifierFile = "www/models/mnist-classifier.clf"
 
 func runTrainClassifier(args []string, stdout, stderr io.Writer) error {
 	o := classifier.DefaultOptions()
