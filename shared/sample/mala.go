@@ -1,7 +1,6 @@
 package sample
 
 import (
-	"math"
 	"math/rand/v2"
 )
 
@@ -17,17 +16,8 @@ import (
 // One potential evaluation. Returns the sum over chains of min(1, r) (0 for a non-finite
 // proposal).
 func (c *Chains) stepMALA(h float64, rng *rand.Rand) float64 {
-	c.refresh()
-	clear(c.bad)
-	s := math.Sqrt(2 * h)
+	c.proposeLangevin(h, rng)
 	d := c.d
-	for i := 0; i < c.n; i++ {
-		for k := i * d; k < (i+1)*d; k++ {
-			c.zp[k] = float32(float64(c.z[k]) - float64(h*float64(c.g[k])) + float64(s*rng.NormFloat64()))
-		}
-		c.guard(i)
-	}
-	c.pot.Eval(c.zp, c.up, c.gp)
 	var sum float64
 	for i := 0; i < c.n; i++ {
 		lo, hi := i*d, (i+1)*d

@@ -15,6 +15,22 @@ import (
 // variance is σ²/(1 − h/(2σ²)). One potential evaluation. Returns the number of moves
 // taken.
 func (c *Chains) stepULA(h float64, rng *rand.Rand) float64 {
+	c.proposeLangevin(h, rng)
+	var taken float64
+	for i := 0; i < c.n; i++ {
+		c.proposed[i]++
+		if c.proposalOK(i) {
+			c.accept(i)
+			taken++
+		}
+	}
+	return taken
+}
+
+// proposeLangevin draws the Langevin proposal z' = z − h∇U(z) + √(2h) ξ for
+// every chain into zp and evaluates U and ∇U there (up, gp); the guard marks
+// chains whose proposal is not finite. ULA takes it, MALA accepts or rejects it.
+func (c *Chains) proposeLangevin(h float64, rng *rand.Rand) {
 	c.refresh()
 	clear(c.bad)
 	s := math.Sqrt(2 * h)
@@ -26,13 +42,4 @@ func (c *Chains) stepULA(h float64, rng *rand.Rand) float64 {
 		c.guard(i)
 	}
 	c.pot.Eval(c.zp, c.up, c.gp)
-	var taken float64
-	for i := 0; i < c.n; i++ {
-		c.proposed[i]++
-		if c.proposalOK(i) {
-			c.accept(i)
-			taken++
-		}
-	}
-	return taken
 }
