@@ -5,7 +5,7 @@ BENCHTIME ?= 1s
 PKGS      := ./...
 
 .PHONY: help models build test test-native test-wasm-build test-wasm-shared lint fuzz bench clean wasm test-wasm bench-wasm \
-        www-wasm demo test-browser
+        www-wasm demo test-browser simd-kernel test-wasm-simd
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,7 +21,7 @@ FORCE:
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
 WASM_TESTED := ./shared/nn/ ./shared/ckpt/ ./shared/model/ ./shared/sample/
 
-test: test-wasm-build test-native test-wasm-shared test-wasm ## run every test (what CI runs)
+test: test-wasm-build test-native test-wasm-shared test-wasm test-wasm-simd ## run every test (what CI runs)
 
 test-native:
 	$(GO) test -count=1 $(PKGS)
@@ -41,20 +41,24 @@ test-wasm-shared: bin/wazero
 	  $(GO) test -count=1 -exec=$(WASM_EXEC)/go_wasip1_wasm_exec $(WASM_TESTED)
 
 # The sampler for the browser (GOOS=js, with the wasm_exec.js of the Go that
-# built it) into www/wasm/, and for WASI hosts (wazero) into bin/.
+# built it) into www/wasm/, and for WASI hosts (wazero) into bin/. Both do
+# their matrix products in the SIMD128 kernel (wasm/simd, -tags wasmsimd):
+# `make wasm` rebuilds it from wasm/simd/src/gemm.c with clang and lld;
+# `make www-wasm` (and so `make build`) embeds the committed gemm.wasm.
 WASM_OUT := www/wasm
+WASM_TAGS := wasmsimd
 
-wasm: www-wasm ## build the WebAssembly sampler (www/wasm/gebm.wasm, bin/gebm-wasi.wasm) and print sizes
+wasm: simd-kernel www-wasm ## build the SIMD128 kernel and the WebAssembly sampler (www/wasm/gebm.wasm, bin/gebm-wasi.wasm) and print sizes
 	@mkdir -p bin
-	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -buildmode=c-shared -o bin/gebm-wasi.wasm ./wasm/wasi
-	@for f in $(WASM_OUT)/gebm.wasm bin/gebm-wasi.wasm; do \
+	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -tags=$(WASM_TAGS) -buildmode=c-shared -o bin/gebm-wasi.wasm ./wasm/wasi
+	@for f in wasm/simd/gemm.wasm $(WASM_OUT)/gebm.wasm bin/gebm-wasi.wasm; do \
 	  printf '%-22s %9d bytes raw %9d bytes gzip -9\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); \
 	done
 
 # The browser's sampler alone, where gebm serve embeds it.
 www-wasm:
 	@mkdir -p $(WASM_OUT)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -o $(WASM_OUT)/gebm.wasm ./wasm/js
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -tags=$(WASM_TAGS) -o $(WASM_OUT)/gebm.wasm ./wasm/js
 	cp $(WASM_EXEC)/wasm_exec.js $(WASM_OUT)/wasm_exec.js
 
 # The demo: build, train the default 2-D model if it is missing (into
@@ -86,6 +90,22 @@ test-wasm:
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/...
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec ./wasm/js/ ./wasm/sampler/
 	$(GO) test -count=1 ./wasm/...
+
+# The SIMD128 matrix kernel (needs clang and lld: apt-get install clang lld).
+simd-kernel: ## build wasm/simd/gemm.wasm from wasm/simd/src/gemm.c
+	wasm/simd/build.sh
+
+# The same packages built with the SIMD128 kernel (-tags wasmsimd), in Node
+# and in wazero, with a host that provides the kernel (wasm/simd); the
+# kernel's own checks run in test-native.
+test-wasm-simd: bin/wasiexec
+	GOOS=js GOARCH=wasm $(GO) vet -tags wasmsimd ./shared/nn/ ./wasm/...
+	GOOS=wasip1 GOARCH=wasm $(GO) vet -tags wasmsimd ./shared/nn/ ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags wasmsimd -exec=$(CURDIR)/wasm/simd/go_js_wasm_exec ./shared/nn/ ./wasm/js/ ./wasm/sampler/
+	GOOS=wasip1 GOARCH=wasm $(GO) test -count=1 -tags wasmsimd -exec=$(CURDIR)/bin/wasiexec ./shared/nn/ ./wasm/sampler/
+
+bin/wasiexec: FORCE
+	$(GO) build -o bin/wasiexec ./wasm/simd/wasiexec
 
 # One latent gradient step of the MNIST-size model, native, in wazero, in
 # Node (Go wasm) and in TensorFlow.js, one thread each: docs/WASM-BENCH.md.

@@ -36,6 +36,8 @@
 //	energyGrid(model, xmin, xmax, ymin, ymax, res) → Float32Array (res×res, row j is y_j)
 //	generate(model, n, seed) → Float32Array (n×D)
 //	free(handle)
+//	simdKernel() → Uint8Array|null, kernelStats() → {imported, kernel, fallback}
+//	  (the SIMD128 matrix kernel of a build with -tags wasmsimd: simd.go)
 //
 // A failed call throws an Error whose message is the sampler's and whose
 // kind property is "argument", "handle", "model", "state" or "internal".

@@ -3,6 +3,7 @@ package wasihost
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -22,6 +23,7 @@ var exports = []string{"mem_alloc", "mem_free", "last_error", "open", "describe"
 // a WebAssembly instance).
 type Instance struct {
 	ctx     context.Context
+	module  *Module
 	mod     api.Module
 	fns     map[string]api.Function
 	stderr  *tail
@@ -46,15 +48,22 @@ func (m *Module) instantiate(ctx context.Context, initialize bool) (*Instance, e
 	if err != nil {
 		return nil, fmt.Errorf("wasihost: instantiate: %w (stderr: %s)", err, stderr)
 	}
-	in := &Instance{ctx: ctx, mod: mod, fns: map[string]api.Function{}, stderr: stderr}
+	in := &Instance{ctx: ctx, module: m, mod: mod, fns: map[string]api.Function{}, stderr: stderr}
 	for _, name := range exports {
 		in.fns[name] = mod.ExportedFunction(name)
 	}
 	return in, nil
 }
 
-// Close releases the instance.
-func (in *Instance) Close() error { return in.mod.Close(in.ctx) }
+// Close releases the instance (and its kernel instance, if any).
+func (in *Instance) Close() error {
+	return errors.Join(in.module.simd.Release(in.ctx, in.mod), in.mod.Close(in.ctx))
+}
+
+// SIMD reports whether the instance's matrix products run in the SIMD128
+// kernel: the module was built with -tags wasmsimd and has called it (so,
+// after its first matrix product; before that, false).
+func (in *Instance) SIMD() bool { return in.module.simd.Attached(in.mod) }
 
 // MemoryPages is the size of the instance's linear memory in 64 KiB pages.
 func (in *Instance) MemoryPages() uint32 { return in.mod.Memory().Size() / 65536 }

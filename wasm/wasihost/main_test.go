@@ -13,10 +13,12 @@ import (
 )
 
 // module is the sampler module, built from ../wasi by TestMain and compiled
-// once for every test.
+// once for every test; simdModule the same built with -tags wasmsimd, which
+// does its matrix products in the SIMD128 kernel (simd_test.go).
 var (
 	moduleBytes []byte
 	module      *Module
+	simdModule  *Module
 )
 
 // TestMain builds the WASI module with the go command that runs the tests
@@ -36,23 +38,32 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	out := filepath.Join(dir, "gebm-wasi.wasm")
-	cmd := exec.Command(goTool(), "build", "-buildmode=c-shared", "-o", out, "github.com/gebm/gebm/wasm/wasi")
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building the wasip1 module: %v\n%s", err, b)
-		return 1
-	}
-	if moduleBytes, err = os.ReadFile(out); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
 	ctx := context.Background()
-	if module, err = Compile(ctx, moduleBytes, Config{}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+	for _, tags := range []string{"", "wasmsimd"} {
+		out := filepath.Join(dir, "gebm-wasi"+tags+".wasm")
+		cmd := exec.Command(goTool(), "build", "-buildmode=c-shared", "-tags="+tags, "-o", out, "github.com/gebm/gebm/wasm/wasi")
+		cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building the wasip1 module (tags %q): %v\n%s", tags, err, b)
+			return 1
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		mod, err := Compile(ctx, b, Config{})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer mod.Close(ctx)
+		if tags == "" {
+			moduleBytes, module = b, mod
+		} else {
+			simdModule = mod
+		}
 	}
-	defer module.Close(ctx)
 	return m.Run()
 }
 

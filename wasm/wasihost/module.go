@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 
+	"github.com/gebm/gebm/wasm/simd/simdhost"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
@@ -35,6 +36,7 @@ type Module struct {
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
 	cache    wazero.CompilationCache
+	simd     *simdhost.Host // gebm.gemm, the SIMD128 kernel
 }
 
 // DefaultCacheDir is the compilation cache under the user's cache
@@ -86,6 +88,10 @@ func Compile(ctx context.Context, wasm []byte, cfg Config) (*Module, error) {
 		return nil, fmt.Errorf("wasihost: WASI: %w", err)
 	}
 	var err error
+	if m.simd, err = simdhost.Instantiate(ctx, m.rt); err != nil {
+		m.Close(ctx)
+		return nil, fmt.Errorf("wasihost: %w", err)
+	}
 	if m.compiled, err = m.rt.CompileModule(ctx, wasm); err != nil {
 		m.Close(ctx)
 		return nil, fmt.Errorf("wasihost: compile: %w", err)

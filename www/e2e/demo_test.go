@@ -298,8 +298,11 @@ func TestEmbeddedSampler(t *testing.T) {
 	var mu sync.Mutex
 	encoding := "(not requested)"
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		srv.ServeHTTP(w, r)
-		if r.URL.Path == "/wasm/gebm.wasm" {
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		srv.ServeHTTP(sw, r)
+		// Every worker of the page fetches the sampler: a later fetch may be
+		// a 304, which carries no Content-Encoding.
+		if r.URL.Path == "/wasm/gebm.wasm" && sw.code == http.StatusOK {
 			mu.Lock()
 			encoding = fmt.Sprintf("%q", w.Header().Get("Content-Encoding"))
 			mu.Unlock()
@@ -321,4 +324,15 @@ func TestEmbeddedSampler(t *testing.T) {
 	if encoding != `"gzip"` {
 		t.Errorf("gebm.wasm went out with Content-Encoding %s, want gzip", encoding)
 	}
+}
+
+// statusWriter records the status code a handler writes.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
 }

@@ -158,7 +158,7 @@ func buildWasm(dir string) error {
 		return err
 	}
 	start := time.Now()
-	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "gebm.wasm"), "github.com/gebm/gebm/wasm/js")
+	cmd := exec.Command("go", "build", "-trimpath", "-tags=wasmsimd", "-o", filepath.Join(dir, "gebm.wasm"), "github.com/gebm/gebm/wasm/js")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("%v\n%s", err, out)

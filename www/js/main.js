@@ -1,7 +1,7 @@
 // The demo page: the model picker, the sampler's controls and readouts, and
 // the views. Every gebm call runs in the worker (sampler.js, worker.js);
 // this thread only keeps state and draws.
-import { SamplerWorker } from './sampler.js';
+import { SamplerPool } from './pool.js';
 import { Plane, bounds, energyRange, heatImage, rampCSS, drawGrid, sparkline, COLORS } from './plot.js';
 
 const $ = (id) => document.getElementById(id);
@@ -569,7 +569,7 @@ async function start() {
   $('ramp').style.background = rampCSS();
   wireControls();
   syncControls();
-  S.worker = new SamplerWorker();
+  S.worker = new SamplerPool(); // one sampler worker per core (pool.js)
   S.worker.onframe = (f) => {
     S.worker.post('ack');
     onFrame(f);

@@ -27,12 +27,16 @@ async function init() {
     const text = (await resp.text()).trim();
     throw Object.assign(new Error(`could not load the sampler (HTTP ${resp.status}): ${text}`), { kind: 'load' });
   }
-  importScripts('../wasm/wasm_exec.js');
+  importScripts('../wasm/wasm_exec.js', 'simd.js');
   const go = new Go();
+  const link = gebmSIMD.link(); // the SIMD128 matrix kernel's import (simd.js)
+  Object.assign(go.importObject, link.imports);
   const { instance } = await WebAssembly.instantiateStreaming(resp, go.importObject);
   go.run(instance); // registers globalThis.gebm, then waits for calls
   if (!self.gebm) throw Object.assign(new Error('the sampler did not register globalThis.gebm'), { kind: 'load' });
-  return {};
+  // Without SIMD128 (or a build without the kernel) the Go kernel does the products.
+  const simd = await link.attach(instance.exports.mem, gebm.simdKernel && gebm.simdKernel()).catch(() => false);
+  return { simd };
 }
 
 // frame reads the chains' samples and, when withEnergy, their energies.
@@ -82,7 +86,7 @@ const ops = {
   },
   params(p) { params = { ...params, ...p }; return {}; },
   beta({ beta }) { gebm.setBeta(chains, beta); return frame(null, 0, 0); },
-  step({ steps }) { return tick(steps); },
+  step({ steps, energy = true }) { return tick(steps, energy); },
   run() { running = true; inflight = 0; schedule(); return {}; },
   pause() { running = false; return chains ? frame(null, 0, 0) : {}; },
   ack() { inflight = Math.max(0, inflight - 1); schedule(); return undefined; },

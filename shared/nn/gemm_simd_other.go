@@ -1,0 +1,7 @@
+//go:build !wasm || !wasmsimd
+
+package nn
+
+const simdImported = false
+
+var simdStats SIMDStats

@@ -1,0 +1,166 @@
+// SamplerPool spreads the chains over one sampler worker (worker.js) per
+// core and merges what they return, behind the interface of SamplerWorker
+// (sampler.js): call(op, args, transfer), post(op, args), and the
+// callbacks onframe, onstopped and onfatal. Every worker holds the model;
+// a chain set of n chains is n/W chains in each of W workers (seeds seed,
+// seed+1, ...), and a frame is the workers' frames concatenated in worker
+// order, so the page sees one chain set.
+//
+// While running, the pool drives the workers in lock-step: it asks every
+// worker for the same number of transitions, waits for all, posts the
+// merged frame and goes on, at most two frames ahead of the page's
+// acknowledgements (post('ack')), adapting the transitions per frame to
+// about tickMs of work, as a single worker does on its own. The page's
+// thread only concatenates arrays; all sampling runs in the workers.
+import { SamplerWorker } from './sampler.js';
+
+const tickMs = 30;
+const energyEveryMs = 200;
+
+export class SamplerPool {
+  // size: workers, by default one per core (navigator.hardwareConcurrency),
+  // at most 8.
+  constructor(size = Math.min(8, Math.max(1, navigator.hardwareConcurrency || 1))) {
+    this.workers = [];
+    this.onframe = () => {};
+    this.onstopped = () => {};
+    this.onfatal = () => {};
+    this.fatal = false;
+    for (let i = 0; i < size; i++) {
+      const w = new SamplerWorker();
+      w.onfatal = (err) => {
+        if (this.fatal) return;
+        this.fatal = true;
+        this.running = false;
+        this.onfatal(err);
+      };
+      this.workers.push(w);
+    }
+    this.active = 1;      // workers holding chains of the current set
+    this.counts = [0];    // chains in each active worker
+    this.epoch = 0;
+    this.running = false;
+    this.loop = null;     // the promise of the running loop
+    this.inflight = 0;    // frames posted and not yet acknowledged
+    this.wake = null;     // resolves when an ack lets the loop go on
+    this.perTick = 1;
+    this.lastEnergy = 0;
+    this.info = { workers: size, simd: false };
+  }
+
+  get size() { return this.workers.length; }
+
+  // all runs op with args in the first n workers (args may be a function of
+  // the worker's index) and resolves to their results in order.
+  all(op, args = {}, n = this.active) {
+    return Promise.all(this.workers.slice(0, n).map((w, i) => w.call(op, typeof args === 'function' ? args(i) : args)));
+  }
+
+  // merge concatenates the active workers' frames into one.
+  merge(frames) {
+    const total = frames.reduce((s, f) => s + f.x.length, 0);
+    const x = new Float32Array(total);
+    let off = 0;
+    for (const f of frames) { x.set(f.x, off); off += f.x.length; }
+    let e = null;
+    if (frames.every((f) => f.e)) {
+      e = new Float32Array(frames.reduce((s, f) => s + f.e.length, 0));
+      off = 0;
+      for (const f of frames) { e.set(f.e, off); off += f.e.length; }
+    }
+    let acc = null;
+    if (frames.every((f) => typeof f.acc === 'number')) {
+      let n = 0;
+      acc = 0;
+      frames.forEach((f, i) => { acc += f.acc * this.counts[i]; n += this.counts[i]; });
+      acc = n ? acc / n : 0;
+    }
+    return { x, e, acc, steps: frames[0].steps, stepMs: Math.max(...frames.map((f) => f.stepMs)), epoch: frames[0].epoch };
+  }
+
+  async call(op, args = {}, transfer = []) {
+    switch (op) {
+      case 'init': {
+        const r = await this.all('init', {}, this.size);
+        this.info.simd = r.every((x) => x && x.simd);
+        console.info(`gebm sampler: ${this.size} worker${this.size === 1 ? '' : 's'}, ` +
+          (this.info.simd ? 'SIMD128 matrix kernel' : 'Go matrix kernel (no WebAssembly SIMD128)'));
+        return { ...r[0], ...this.info };
+      }
+      case 'open': {
+        // Every worker gets the model; all but the last a copy.
+        const bytes = args.bytes;
+        const r = await Promise.all(this.workers.map((w, i) => i === this.size - 1
+          ? w.call('open', { bytes }, transfer)
+          : w.call('open', { bytes: bytes.slice(0) })));
+        this.active = 1;
+        this.counts = [0];
+        return r[0];
+      }
+      case 'grid': return this.workers[0].call('grid', args);
+      case 'chains': {
+        const n = args.n;
+        this.active = Math.max(1, Math.min(this.size, n));
+        this.counts = [];
+        for (let i = 0; i < this.active; i++) this.counts.push(Math.floor(n / this.active) + (i < n % this.active ? 1 : 0));
+        this.epoch = args.epoch;
+        this.perTick = 1;
+        return this.merge(await this.all('chains', (i) => ({ ...args, n: this.counts[i], seed: args.seed + i })));
+      }
+      case 'beta': return this.merge(await this.all('beta', args));
+      case 'step': return this.merge(await this.all('step', args));
+      case 'run':
+        if (!this.running) {
+          this.running = true;
+          this.inflight = 0;
+          this.loop = this.run();
+        }
+        return {};
+      case 'pause': {
+        this.running = false;
+        if (this.wake) this.wake();
+        await this.loop;
+        return this.merge(await this.all('pause'));
+      }
+      default: { // params and anything new: every worker
+        const r = await this.all(op, args, this.size);
+        return r[0];
+      }
+    }
+  }
+
+  post(op, args = {}) {
+    if (op === 'ack') {
+      this.inflight = Math.max(0, this.inflight - 1);
+      if (this.wake) this.wake();
+      return;
+    }
+    for (const w of this.workers) w.post(op, args);
+  }
+
+  // run is the loop while running: rounds of lock-step transitions.
+  async run() {
+    while (this.running) {
+      if (this.inflight >= 2) {
+        await new Promise((resolve) => { this.wake = resolve; });
+        this.wake = null;
+        continue;
+      }
+      const withEnergy = performance.now() - this.lastEnergy > energyEveryMs;
+      let f;
+      try {
+        f = this.merge(await this.all('step', { steps: this.perTick, energy: withEnergy }));
+      } catch (err) {
+        this.running = false;
+        this.onstopped(err);
+        return;
+      }
+      if (withEnergy) this.lastEnergy = performance.now();
+      if (!this.running) return; // paused meanwhile: pause reads the state
+      const want = f.stepMs > 0 ? this.perTick * tickMs / f.stepMs : this.perTick * 2;
+      this.perTick = Math.max(1, Math.min(1000, Math.round(0.5 * this.perTick + 0.5 * want)));
+      this.inflight++;
+      this.onframe({ op: 'frame', ...f });
+    }
+  }
+}
