@@ -108,8 +108,10 @@ bin/wasiexec: FORCE
 	$(GO) build -o bin/wasiexec ./wasm/simd/wasiexec
 
 # One latent gradient step of the MNIST-size model, native, in wazero, in
-# Node (Go wasm) and in TensorFlow.js, one thread each: docs/WASM-BENCH.md.
-bench-wasm: wasm ## benchmark the latent step: native Go, wazero, Node and TensorFlow.js
+# Node (Go wasm: SIMD128 kernel on one worker and one per core, Go kernel)
+# and in TensorFlow.js: docs/WASM-BENCH.md.
+bench-wasm: wasm ## benchmark the latent step: native Go, wazero, Node (SIMD128 and Go kernels) and TensorFlow.js
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o bin/gebm-js-go.wasm ./wasm/js
 	cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error
 	OPENBLAS_NUM_THREADS=1 $(GO) run ./scripts/bench/latentstep
 

@@ -1,10 +1,12 @@
 // Command latentstep measures one latent gradient step of the MNIST-size
 // GEBM (latent 64, base 64→256→512→784, energy 784→512→256→1) at several
 // batch sizes, in one run, for every way gebm can run it: native Go
-// (OpenBLAS, and the pure-Go kernels), the WASI module in wazero, the
-// GOOS=js module in Node, and TensorFlow.js in the same Node computing the
-// same potential gradient with the same weights. It prints a Markdown table
-// (see docs/WASM-BENCH.md).
+// (OpenBLAS, and the pure-Go kernels), the WASI module in wazero (with the
+// SIMD128 kernel), the GOOS=js module in Node with the SIMD128 kernel (one
+// worker, and one per core as the page runs it) and with its Go kernel, and
+// TensorFlow.js in the same Node computing the same potential gradient with
+// the same weights (one thread, and forced to two). It prints a Markdown
+// table and the ratios the goal is stated in (see docs/WASM-BENCH.md).
 //
 // A step is one ULA transition of B chains, z ← z − h∇U(z) + √(2h)ξ, with
 //
@@ -20,7 +22,8 @@
 //
 // Run it with `make bench-wasm`, which builds the modules, installs
 // TensorFlow.js into scripts/bench/node_modules and limits OpenBLAS to one
-// thread; every measurement uses one thread.
+// thread; every measurement uses one thread, except the rows that say
+// workers or threads.
 package main
 
 import (
@@ -55,9 +58,14 @@ func main() {
 	var (
 		seconds  = flag.Float64("time", 1, "seconds of one measurement")
 		rounds   = flag.Int("rounds", 5, "rounds of measurement (every implementation once per round); the best counts")
-		batches  = flag.String("batches", "1,16,64", "batch sizes (chains per step)")
+		batches  = flag.String("batches", "1,16,64,256", "batch sizes (chains per step)")
 		wasiPath = flag.String("wasi", "bin/gebm-wasi.wasm", "the WASI module (make wasm)")
-		jsPath   = flag.String("js", "www/wasm/gebm.wasm", "the GOOS=js module (make wasm)")
+		jsPath   = flag.String("js", "www/wasm/gebm.wasm", "the GOOS=js module with the SIMD128 kernel (make wasm)")
+		jsGoPath = flag.String("js-go", "bin/gebm-js-go.wasm", "the GOOS=js module without it, Go kernel (make bench-wasm); \"\": skip")
+		kernel   = flag.String("kernel", "wasm/simd/gemm.wasm", "the SIMD128 kernel")
+		simdJS   = flag.String("simd-js", "www/js/simd.js", "the kernel's JavaScript glue")
+		workers  = flag.Int("workers", runtime.NumCPU(), "workers for the per-core row")
+		threads  = flag.Int("tf-threads", 2, "threads for TensorFlow.js's threaded row (0: none)")
 		script   = flag.String("node", "scripts/bench/latentstep.mjs", "the Node script (GOOS=js module and TensorFlow.js)")
 		skipNode = flag.Bool("skip-node", false, "measure only native Go and wazero")
 	)
@@ -131,12 +139,19 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	wasiName := "Go → wasip1, Go kernel, wazero " + wazeroVersion()
+	if c, err := in.NewChains(m, 1, 1, 1); err == nil {
+		if _, err := in.Step(c, ula(1)); err == nil && in.SIMD() {
+			wasiName = "Go → wasip1, SIMD128 kernel (simdhost), wazero " + wazeroVersion()
+		}
+		in.Free(c)
+	}
 	for _, b := range bs {
 		c, err := in.NewChains(m, b, 1, 1)
 		if err != nil {
 			fail(err)
 		}
-		benches = append(benches, &bench{impl: "Go → wasip1, wazero " + wazeroVersion(), batch: b,
+		benches = append(benches, &bench{impl: wasiName, batch: b,
 			step: func(n int) error { _, err := in.Step(c, ula(n)); return err }})
 	}
 
@@ -165,23 +180,35 @@ func main() {
 		if *skipNode {
 			continue
 		}
-		cmd := exec.Command("node", *script, "--dir", dir, "--js", *jsPath,
+		nodeArgs := []string{*script, "--dir", dir, "--js", *jsPath, "--kernel", *kernel, "--simd-js", *simdJS,
+			"--workers", strconv.Itoa(*workers),
 			"--wasm-exec", filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"),
-			"--time", strconv.FormatFloat(*seconds, 'g', -1, 64), "--repeat", "1", "--batches", *batches)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			fail(fmt.Errorf("node %s: %w", *script, err))
+			"--time", strconv.FormatFloat(*seconds, 'g', -1, 64), "--repeat", "1", "--batches", *batches}
+		if *jsGoPath != "" {
+			nodeArgs = append(nodeArgs, "--js-go", *jsGoPath)
 		}
-		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-			var r result
-			if err := json.Unmarshal([]byte(line), &r); err != nil {
-				fail(fmt.Errorf("node output %q: %w", line, err))
+		runs := [][]string{nodeArgs}
+		if *threads > 0 { // TF.js's threads are set once per process
+			runs = append(runs, append(append([]string(nil), nodeArgs...), "--tf-threads", strconv.Itoa(*threads)))
+		}
+		for _, a := range runs {
+			cmd := exec.Command("node", a...)
+			cmd.Stderr = os.Stderr
+			out, err := cmd.Output()
+			if err != nil {
+				fail(fmt.Errorf("node %s: %w", *script, err))
 			}
-			record(r)
+			for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				var r result
+				if err := json.Unmarshal([]byte(line), &r); err != nil {
+					fail(fmt.Errorf("node output %q: %w", line, err))
+				}
+				record(r)
+			}
 		}
 	}
 	printTable(os.Stdout, results, bs, 2*(g.Base.Spec().FLOPs()+g.Energy.Spec().FLOPs()), *rounds)
+	printRatios(os.Stdout, results, bs)
 }
 
 // bench is one implementation at one batch size.

@@ -23,7 +23,7 @@ func printTable(w io.Writer, results []result, batches []int, flops, rounds int)
 	}
 	host, _ := os.Hostname()
 	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Fprintf(w, "Latent gradient step (one ULA step), MNIST-size GEBM, %d FLOP per chain per step; one thread each; best of %d rounds.\n", flops, rounds)
+	fmt.Fprintf(w, "Latent gradient step (one ULA step), MNIST-size GEBM, %d FLOP per chain per step; one thread each unless the row says workers or threads; best of %d rounds.\n", flops, rounds)
 	fmt.Fprintf(w, "Measured %s on %s (%s, %d CPUs, load average %s).\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		host, runtime.GOARCH, runtime.NumCPU(), strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
 	fmt.Fprint(w, "| implementation |")
@@ -40,7 +40,10 @@ func printTable(w io.Writer, results []result, batches []int, flops, rounds int)
 		note := ""
 		for _, b := range batches {
 			r, ok := by[impl][b]
-			if !ok {
+			if r.Note != "" {
+				note = r.Note
+			}
+			if !ok || r.StepsPerS == 0 {
 				fmt.Fprint(w, " – | – |")
 				continue
 			}
@@ -50,5 +53,45 @@ func printTable(w io.Writer, results []result, batches []int, flops, rounds int)
 			}
 		}
 		fmt.Fprintf(w, " %s |\n", note)
+	}
+}
+
+// printRatios writes the ratios the goal is stated in, per batch size: the
+// gebm browser sampler (the SIMD128 kernel in V8, the better of one worker
+// and one per core) against TensorFlow.js's best configuration in the same
+// V8 (any wasm row), and the parts of that.
+func printRatios(w io.Writer, results []result, batches []int) {
+	best := func(b int, match func(impl string) bool) (float64, string) {
+		v, name := 0.0, ""
+		for _, r := range results {
+			if r.Batch == b && r.StepsPerS > v && match(r.Impl) {
+				v, name = r.StepsPerS, r.Impl
+			}
+		}
+		return v, name
+	}
+	jsSIMD := func(s string) bool { return strings.HasPrefix(s, "Go → js/wasm, SIMD128") }
+	oneWorker := func(s string) bool { return jsSIMD(s) && strings.Contains(s, " 1 worker") }
+	perCore := func(s string) bool { return jsSIMD(s) && strings.Contains(s, "one per core") }
+	goKernel := func(s string) bool { return strings.HasPrefix(s, "Go → js/wasm, Go kernel") }
+	tfWasm := func(s string) bool { return strings.HasPrefix(s, "TensorFlow.js") && strings.Contains(s, " wasm ") }
+	tfOneThread := func(s string) bool { return tfWasm(s) && strings.Contains(s, " 1 thread)") }
+	ratio := func(a, b float64) string {
+		if a == 0 || b == 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%.2f×", a/b)
+	}
+	fmt.Fprint(w, "\nRatios of steps/s (goal: gebm's browser sampler ≥ 1.5× TensorFlow.js's best at B=16 and B=64):\n\n")
+	fmt.Fprint(w, "| B | gebm best (SIMD128, 1 worker or one per core) / TF.js best wasm | SIMD128 1 worker / TF.js best 1 thread | SIMD128 one per core / 1 worker | SIMD128 1 worker / Go kernel (js/wasm) | TF.js best |\n")
+	fmt.Fprint(w, "|---:|---:|---:|---:|---:|---|\n")
+	for _, b := range batches {
+		g, _ := best(b, jsSIMD)
+		t, tname := best(b, tfWasm)
+		t1, _ := best(b, tfOneThread)
+		one, _ := best(b, oneWorker)
+		pc, _ := best(b, perCore)
+		gk, _ := best(b, goKernel)
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", b, ratio(g, t), ratio(one, t1), ratio(pc, one), ratio(one, gk), tname)
 	}
 }
