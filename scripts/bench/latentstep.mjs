@@ -18,14 +18,16 @@
 //
 // With --tf-threads N it measures only TF.js's wasm backend with N threads,
 // which TF.js does not enable in Node (tfjs issue 3830): the script forces
-// it (the flag, and emscripten's worker started from files instead of blob
-// URLs, which Node's workers cannot load) and reports a row with a note
-// instead of a number where the backend still runs one thread.
+// it (the flag; emscripten's worker started from files instead of blob
+// URLs, which Node's workers cannot load; and enough cores reported for
+// TF.js's cap of half the logical cores) and reports a row with a note
+// instead of a number where the backend still runs fewer threads.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { tfjsVariants } from "./tfstep.mjs";
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
@@ -137,6 +139,10 @@ async function goWorkers(module, label) {
 // and the main script the worker imports), which Node's workers cannot
 // load; here both are written to files instead.
 function forceThreads() {
+  // TF.js caps its threads at half the logical cores (emscripten reads
+  // os.cpus() in Node): make room for tfThreads.
+  const cpus = os.cpus();
+  if (tfThreads > cpus.length / 2) os.cpus = () => Array.from({ length: 2 * tfThreads }, (_, i) => cpus[i % cpus.length]);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-threads-"));
   const Base = globalThis.Blob;
   let mainPath = null;
@@ -176,118 +182,24 @@ const wbuf = fs.readFileSync(path.join(dir, "weights.bin"));
 const weights = new Float32Array(wbuf.buffer, wbuf.byteOffset, wbuf.byteLength / 4);
 const check = JSON.parse(fs.readFileSync(path.join(dir, "check.json")));
 
-// net turns a layer list into tensors: W (out×in), WT (in×out), b.
-function net(list) {
-  return list.map((l) => {
-    if (l.kind !== "linear") return { kind: l.kind, slope: l.slope ?? 0 };
-    const w = weights.subarray(l.w, l.w + l.in * l.out);
-    const W = tf.tensor2d(w, [l.out, l.in]);
-    return { kind: "linear", W, WT: tf.keep(W.transpose()), b: tf.tensor1d(weights.subarray(l.b, l.b + l.out)) };
-  });
-}
-
-function act(kind, slope, x) {
-  switch (kind) {
-    case "relu": return tf.relu(x);
-    case "leakyrelu": return tf.leakyRelu(x, slope);
-    case "tanh": return tf.tanh(x);
-    default: throw new Error(`layer kind ${kind}`);
-  }
-}
-
-// naive: forward with out×in weights (matMul with transposeB); tf.grad
-// derives the backward.
-function naivePotential(base, energy) {
-  const forward = (layersOf, x) => {
-    for (const l of layersOf) x = l.kind === "linear" ? tf.add(tf.matMul(x, l.W, false, true), l.b) : act(l.kind, l.slope, x);
-    return x;
-  };
-  const U = (z) => tf.add(tf.mul(0.5, tf.sum(tf.square(z), 1)), tf.reshape(forward(energy, forward(base, z)), [-1]));
-  const grad = tf.grad((z) => tf.sum(U(z)));
-  return (z) => ({ u: U(z), g: grad(z) });
-}
-
-// pre-transposed: forward x·WT, and a hand-written backward dx = dy·W, with
-// both layouts stored, so that no product has a transpose flag.
-function manualPotential(base, energy) {
-  const forward = (layersOf, x, tape) => {
-    for (const l of layersOf) {
-      tape.push(x);
-      x = l.kind === "linear" ? tf.add(tf.matMul(x, l.WT), l.b) : act(l.kind, l.slope, x);
-    }
-    return x;
-  };
-  const backward = (layersOf, tape, outp, dy) => {
-    for (let i = layersOf.length - 1; i >= 0; i--) {
-      const l = layersOf[i], x = tape[i], y = i + 1 < tape.length ? tape[i + 1] : outp;
-      if (l.kind === "linear") dy = tf.matMul(dy, l.W);
-      else if (l.kind === "relu") dy = tf.mul(dy, tf.step(x, 0));
-      else if (l.kind === "leakyrelu") dy = tf.mul(dy, tf.where(tf.greater(x, 0), 1, l.slope));
-      else if (l.kind === "tanh") dy = tf.mul(dy, tf.sub(1, tf.square(y)));
-      else throw new Error(`layer kind ${l.kind}`);
-    }
-    return dy;
-  };
-  return (z) => {
-    const tb = [], te = [];
-    const x = forward(base, z, tb);
-    const e = forward(energy, x, te);
-    const de = tf.onesLike(e);
-    const gx = backward(energy, te, e, de);
-    const gz = backward(base, tb, x, gx);
-    return { u: tf.add(tf.mul(0.5, tf.sum(tf.square(z), 1)), tf.reshape(e, [-1])), g: tf.add(z, gz) };
-  };
-}
-
-// maxRel is the largest |a − b| / max(1, |b|).
-function maxRel(a, b) {
-  let d = 0;
-  for (let i = 0; i < b.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return d;
-}
-
 async function tfjs(backend, variants) {
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} did not start`);
   await tf.ready();
-  const base = net(layers.base), energy = net(layers.energy);
   let env = backend;
   if (backend === "wasm") {
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
     const threads = tfwasm.getThreadsCount();
     env = `wasm (SIMD ${simd ? "on" : "off"}, ${threads} thread${threads === 1 ? "" : "s"})`;
     if (tfThreads > 0 && threads < tfThreads) {
-      for (const [name] of variants) for (const b of batches) {
+      for (const name of variants) for (const b of batches) {
         out(`TensorFlow.js ${tf.version.tfjs} wasm (SIMD ${simd ? "on" : "off"}, ${tfThreads} threads), ${name}`, b, 0,
           `not measured: forced on in Node, the backend still runs ${threads} thread (pthreadpool)`);
       }
       return;
     }
   }
-  for (const [name, make] of variants) {
-    const pot = make(base, energy);
-    const zc = tf.tensor2d(check.z, [check.n, check.z.length / check.n]);
-    const { u, g } = pot(zc);
-    const diff = Math.max(maxRel(await u.data(), check.u), maxRel(await g.data(), check.grad));
-    tf.dispose([zc, u, g]);
-    const note = `max rel. diff of U, ∇U from Go: ${diff.toExponential(1)}`;
-    if (!(diff < 1e-3)) throw new Error(`TF.js ${backend} ${name}: U or ∇U differ from Go's by ${diff}`);
-    for (const b of batches) {
-      let z = tf.randomNormal([b, check.z.length / check.n], 0, 1, "float32", 1);
-      const step = async (n) => {
-        for (let i = 0; i < n; i++) {
-          const next = tf.tidy(() => {
-            const { g } = pot(z);
-            return tf.add(tf.sub(z, tf.mul(h, g)), tf.mul(Math.sqrt(2 * h), tf.randomNormal(z.shape)));
-          });
-          z.dispose();
-          z = next;
-        }
-        await z.data(); // wait for the last step (wasm and cpu run eagerly; this only reads back)
-      };
-      out(`TensorFlow.js ${tf.version.tfjs} ${env}, ${name}`, b, await measure(step), note);
-      z.dispose();
-    }
-  }
+  const note = tfThreads > 0 ? "; threads forced on in Node" : "";
+  await tfjsVariants(tf, { layers, weights, check, batches, h, measure, out, env, variants, note });
 }
 
 if (tfThreads === 0 && !args["skip-go"]) {
@@ -297,9 +209,9 @@ if (tfThreads === 0 && !args["skip-go"]) {
 }
 await loadTF();
 if (tfThreads > 0) {
-  await tfjs("wasm", [["pre-transposed", manualPotential]]);
+  await tfjs("wasm", ["pre-transposed"]);
 } else {
-  await tfjs("wasm", [["tf.grad (naive)", naivePotential], ["pre-transposed", manualPotential]]);
-  await tfjs("cpu", [["pre-transposed", manualPotential]]);
+  await tfjs("wasm", ["tf.grad (naive)", "pre-transposed"]);
+  await tfjs("cpu", ["pre-transposed"]);
 }
 process.exit(0);

@@ -56,8 +56,10 @@ export class SamplerPool {
     return Promise.all(this.workers.slice(0, n).map((w, i) => w.call(op, typeof args === 'function' ? args(i) : args)));
   }
 
-  // merge concatenates the active workers' frames into one.
+  // merge concatenates the active workers' frames into one ({} where a
+  // worker has no chains yet, as a single worker answers).
   merge(frames) {
+    if (frames.some((f) => !f || !f.x)) return {};
     const total = frames.reduce((s, f) => s + f.x.length, 0);
     const x = new Float32Array(total);
     let off = 0;

@@ -35,6 +35,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,6 +69,7 @@ func main() {
 		threads  = flag.Int("tf-threads", 2, "threads for TensorFlow.js's threaded row (0: none)")
 		script   = flag.String("node", "scripts/bench/latentstep.mjs", "the Node script (GOOS=js module and TensorFlow.js)")
 		skipNode = flag.Bool("skip-node", false, "measure only native Go and wazero")
+		inChrome = flag.Bool("browser", true, "also measure in headless Chromium (the page's pool; TensorFlow.js with threads)")
 	)
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
@@ -172,6 +174,21 @@ func main() {
 		}
 		results = append(results, r)
 	}
+	var br *browser
+	if *inChrome && !*skipNode {
+		if br, err = startBrowser(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "latentstep: no browser rows:", err)
+		} else {
+			defer br.close()
+		}
+	}
+	var pages []string
+	for _, q := range []string{"mode=gebm&workers=1", fmt.Sprintf("mode=gebm&workers=%d", *workers),
+		"mode=tfjs&threads=1", fmt.Sprintf("mode=tfjs&threads=%d", *threads)} {
+		if !slices.Contains(pages, q) && !strings.HasSuffix(q, "=0") {
+			pages = append(pages, q)
+		}
+	}
 	for round := range max(1, *rounds) {
 		fmt.Fprintf(os.Stderr, "round %d of %d\n", round+1, *rounds)
 		for _, b := range benches {
@@ -203,6 +220,18 @@ func main() {
 				if err := json.Unmarshal([]byte(line), &r); err != nil {
 					fail(fmt.Errorf("node output %q: %w", line, err))
 				}
+				record(r)
+			}
+		}
+		if br == nil {
+			continue
+		}
+		for _, q := range pages {
+			rows, err := br.run(fmt.Sprintf("%s&batches=%s&time=%g", q, *batches, *seconds))
+			if err != nil {
+				fail(err)
+			}
+			for _, r := range rows {
 				record(r)
 			}
 		}

@@ -56,19 +56,20 @@ func printTable(w io.Writer, results []result, batches []int, flops, rounds int)
 	}
 }
 
-// printRatios writes the ratios the goal is stated in, per batch size: the
-// gebm browser sampler (the SIMD128 kernel in V8, the better of one worker
-// and one per core) against TensorFlow.js's best configuration in the same
-// V8 (any wasm row), and the parts of that.
+// printRatios writes the ratios the goal is stated in, per engine (Node's
+// V8, and Chromium's where it ran) and batch size: the gebm browser sampler
+// (the SIMD128 kernel, the better of one worker and one per core) against
+// TensorFlow.js's best configuration in the same engine (any wasm row), and
+// the parts of that.
 func printRatios(w io.Writer, results []result, batches []int) {
-	best := func(b int, match func(impl string) bool) (float64, string) {
-		v, name := 0.0, ""
-		for _, r := range results {
-			if r.Batch == b && r.StepsPerS > v && match(r.Impl) {
-				v, name = r.StepsPerS, r.Impl
-			}
+	engineOf := func(impl string) string {
+		switch {
+		case strings.Contains(impl, "Chromium"):
+			return "Chromium"
+		case strings.HasPrefix(impl, "Go → js/wasm"), strings.HasPrefix(impl, "TensorFlow.js"):
+			return "Node"
 		}
-		return v, name
+		return ""
 	}
 	jsSIMD := func(s string) bool { return strings.HasPrefix(s, "Go → js/wasm, SIMD128") }
 	oneWorker := func(s string) bool { return jsSIMD(s) && strings.Contains(s, " 1 worker") }
@@ -82,16 +83,30 @@ func printRatios(w io.Writer, results []result, batches []int) {
 		}
 		return fmt.Sprintf("%.2f×", a/b)
 	}
-	fmt.Fprint(w, "\nRatios of steps/s (goal: gebm's browser sampler ≥ 1.5× TensorFlow.js's best at B=16 and B=64):\n\n")
-	fmt.Fprint(w, "| B | gebm best (SIMD128, 1 worker or one per core) / TF.js best wasm | SIMD128 1 worker / TF.js best 1 thread | SIMD128 one per core / 1 worker | SIMD128 1 worker / Go kernel (js/wasm) | TF.js best |\n")
-	fmt.Fprint(w, "|---:|---:|---:|---:|---:|---|\n")
-	for _, b := range batches {
-		g, _ := best(b, jsSIMD)
-		t, tname := best(b, tfWasm)
-		t1, _ := best(b, tfOneThread)
-		one, _ := best(b, oneWorker)
-		pc, _ := best(b, perCore)
-		gk, _ := best(b, goKernel)
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", b, ratio(g, t), ratio(one, t1), ratio(pc, one), ratio(one, gk), tname)
+	for _, engine := range []string{"Node", "Chromium"} {
+		best := func(b int, match func(impl string) bool) (float64, string) {
+			v, name := 0.0, ""
+			for _, r := range results {
+				if r.Batch == b && r.StepsPerS > v && engineOf(r.Impl) == engine && match(r.Impl) {
+					v, name = r.StepsPerS, r.Impl
+				}
+			}
+			return v, name
+		}
+		if v, _ := best(batches[0], jsSIMD); v == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\nRatios of steps/s in %s (goal: gebm's browser sampler ≥ 1.5× TensorFlow.js's best in the same engine at B=16 and B=64):\n\n", engine)
+		fmt.Fprint(w, "| B | gebm best (SIMD128, 1 worker or one per core) / TF.js best wasm | SIMD128 1 worker / TF.js best 1 thread | SIMD128 one per core / 1 worker | SIMD128 1 worker / Go kernel (js/wasm) | TF.js best |\n")
+		fmt.Fprint(w, "|---:|---:|---:|---:|---:|---|\n")
+		for _, b := range batches {
+			g, _ := best(b, jsSIMD)
+			t, tname := best(b, tfWasm)
+			t1, _ := best(b, tfOneThread)
+			one, _ := best(b, oneWorker)
+			pc, _ := best(b, perCore)
+			gk, _ := best(b, goKernel)
+			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", b, ratio(g, t), ratio(one, t1), ratio(pc, one), ratio(one, gk), tname)
+		}
 	}
 }
