@@ -1,15 +1,10 @@
 package ckpt
 
 import (
-	"bytes"
-	"encoding/binary"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/gebm/gebm/shared/nn"
 )
@@ -43,37 +38,26 @@ const (
 // ("opt/A.adam_m"); A itself is stored in the header.
 const NameA = "A"
 
+// modelFile is the container of model files.
+var modelFile = Container{Magic: Magic, Version: Version, Noun: "model file"}
+
 // Encode writes a model file. The header's Tensors list is filled from
 // tensors; the file is validated as Decode would, so that a file written is
 // a file that reads.
 func Encode(h Header, tensors []Tensor) ([]byte, error) {
 	h.Tensors = h.Tensors[:0:0]
-	total := 0
-	for _, t := range tensors {
+	data := make([][]float32, len(tensors))
+	for i, t := range tensors {
 		if n := shapeSize(t.Shape); n != len(t.Data) {
 			return nil, fmt.Errorf("ckpt: tensor %s: shape %v holds %d values, got %d", t.Name, t.Shape, n, len(t.Data))
 		}
 		h.Tensors = append(h.Tensors, TensorInfo{Name: t.Name, Shape: t.Shape})
-		total += len(t.Data)
+		data[i] = t.Data
 	}
-	js, err := json.Marshal(h)
+	buf, err := modelFile.Write(h, data)
 	if err != nil {
-		return nil, fmt.Errorf("ckpt: encoding header: %w", err)
+		return nil, err
 	}
-	if len(js) > MaxHeader {
-		return nil, fmt.Errorf("ckpt: header of %d bytes exceeds %d", len(js), MaxHeader)
-	}
-	buf := make([]byte, 0, prefixLen+len(js)+4*total+4)
-	buf = append(buf, Magic...)
-	buf = binary.LittleEndian.AppendUint32(buf, Version)
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(js)))
-	buf = append(buf, js...)
-	for _, t := range tensors {
-		for _, v := range t.Data {
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-		}
-	}
-	buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli))
 	if _, err := Decode(buf); err != nil {
 		return nil, fmt.Errorf("ckpt: refusing to write an invalid file: %w", err)
 	}
@@ -84,70 +68,39 @@ func Encode(h Header, tensors []Tensor) ([]byte, error) {
 // with the file; no input makes it panic or allocate more than the input's
 // size.
 func Decode(b []byte) (*File, error) {
-	if len(b) < prefixLen+4 {
-		if len(b) >= len(Magic) && string(b[:len(Magic)]) != Magic || len(b) < len(Magic) && !strings.HasPrefix(Magic, string(b)) {
-			return nil, errors.New("not a gebm model file (wrong magic bytes)")
-		}
-		return nil, fmt.Errorf("model file truncated: %d bytes, a model file has at least %d", len(b), prefixLen+4)
+	js, body, sumOK, err := modelFile.Open(b)
+	if err != nil {
+		return nil, err
 	}
-	if string(b[:len(Magic)]) != Magic {
-		return nil, errors.New("not a gebm model file (wrong magic bytes)")
-	}
-	if v := binary.LittleEndian.Uint32(b[8:]); v != Version {
-		return nil, fmt.Errorf("model file format version %d is not supported (this gebm reads version %d)", v, Version)
-	}
-	hlen := binary.LittleEndian.Uint32(b[12:])
-	if hlen > MaxHeader {
-		return nil, fmt.Errorf("model file header declares %d bytes, more than the limit %d", hlen, MaxHeader)
-	}
-	if int(hlen) > len(b)-prefixLen-4 {
-		return nil, fmt.Errorf("model file truncated: header declares %d bytes, only %d follow", hlen, len(b)-prefixLen-4)
-	}
-	body := b[prefixLen+int(hlen) : len(b)-4]
-	sumOK := crc32.Checksum(b[:len(b)-4], castagnoli) == binary.LittleEndian.Uint32(b[len(b)-4:])
-
 	var h Header
-	dec := json.NewDecoder(bytes.NewReader(b[prefixLen : prefixLen+int(hlen)]))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&h); err != nil {
-		if !sumOK {
-			return nil, errors.New("model file corrupt: checksum mismatch")
-		}
-		return nil, fmt.Errorf("model file header: %v", err)
+	if err := modelFile.DecodeHeader(js, sumOK, &h); err != nil {
+		return nil, err
 	}
 	total, err := tensorTotal(h.Tensors)
 	if err != nil {
 		return nil, err
 	}
-	if total != len(body)/4 || len(body)%4 != 0 {
-		if total > len(body)/4 {
-			return nil, fmt.Errorf("model file truncated: header declares %d tensor values (%d bytes), %d bytes present", total, 4*total, len(body))
-		}
-		return nil, fmt.Errorf("model file corrupt: %d bytes of tensor data where the header declares %d", len(body), 4*total)
+	if err := modelFile.CheckSize(total, body); err != nil {
+		return nil, err
 	}
 	if !sumOK {
-		return nil, errors.New("model file corrupt: checksum mismatch")
+		return nil, modelFile.ChecksumError()
 	}
 	if err := h.validate(); err != nil {
 		return nil, err
 	}
 	f := &File{Header: h, tensors: make(map[string][]float32, len(h.Tensors))}
-	off := 0
-	for _, ti := range h.Tensors {
+	names := make([]string, len(h.Tensors))
+	dst := make([][]float32, len(h.Tensors))
+	for i, ti := range h.Tensors {
 		if _, dup := f.tensors[ti.Name]; dup {
 			return nil, fmt.Errorf("model file: tensor %q appears twice", ti.Name)
 		}
-		n := shapeSize(ti.Shape)
-		data := make([]float32, n)
-		for i := range data {
-			v := math.Float32frombits(binary.LittleEndian.Uint32(body[4*(off+i):]))
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, fmt.Errorf("model file: tensor %s has a non-finite value (%v) at index %d", ti.Name, v, i)
-			}
-			data[i] = v
-		}
-		off += n
-		f.tensors[ti.Name] = data
+		names[i], dst[i] = ti.Name, make([]float32, shapeSize(ti.Shape))
+		f.tensors[ti.Name] = dst[i]
+	}
+	if err := modelFile.ReadTensors(body, names, dst); err != nil {
+		return nil, err
 	}
 	if err := f.checkArchitecture(); err != nil {
 		return nil, err
