@@ -4,10 +4,12 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/gebm/gebm/shared/data"
+	"github.com/gebm/gebm/shared/nn"
 )
 
 // TestSoftmaxCrossEntropyGradient checks ∂L/∂logits against central
@@ -213,4 +215,34 @@ func TestShifter(t *testing.T) {
 		}
 	}
 	t.Fatal("no seed drew (1, 1)")
+}
+
+// TestLoadHugeArchitectureRefused: a small file declaring a network of tens
+// of millions of parameters is refused from its sizes, before any network is
+// allocated (reading it used to allocate the networks first).
+func TestLoadHugeArchitectureRefused(t *testing.T) {
+	h := fileHeader{
+		Features: nn.MLP(784, []int{30000}, 1000, nn.Activation(nn.KindReLU, 0), "", false),
+		Head:     nn.MLP(1000, nil, 10, nn.Activation(nn.KindReLU, 0), "", false),
+		Info:     Info{Dim: 784, Classes: 10},
+	}
+	for g, spec := range []nn.Spec{h.Features, h.Head} {
+		for _, ti := range spec.Tensors() {
+			h.Tensors = append(h.Tensors, tensorRef{Name: groups[g] + ti.Name, Shape: ti.Shape})
+		}
+	}
+	b, err := classifierFile.Write(h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = Load(b)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Fatalf("error %v, want a truncation", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+		t.Fatalf("refusing a %d-byte file allocated %d MiB", len(b), grew>>20)
+	}
 }

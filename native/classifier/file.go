@@ -1,15 +1,13 @@
 package classifier
 
 import (
-	"bytes"
-	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"math"
+	"slices"
 	"time"
 
+	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/nn"
 )
 
@@ -28,8 +26,6 @@ const Magic = "GEBMCLF\x1a"
 // Version is the format version written and read.
 const Version = 1
 
-const maxHeader = 1 << 20
-
 type fileHeader struct {
 	Features nn.Spec     `json:"features"`
 	Head     nn.Spec     `json:"head"`
@@ -42,76 +38,51 @@ type tensorRef struct {
 	Shape []int  `json:"shape"`
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// classifierFile is the container of classifier files.
+var classifierFile = ckpt.Container{Magic: Magic, Version: Version, Noun: "classifier file"}
+
+// groups names the two networks' tensors in a file.
+var groups = []string{"features/", "head/"}
 
 // Encode writes the classifier as a file, stamping the time.
 func (c *Classifier) Encode() ([]byte, error) {
 	c.Info.Time = time.Now().UTC().Format(time.RFC3339)
 	h := fileHeader{Features: c.Features.Spec(), Head: c.Head.Spec(), Info: c.Info}
 	var vals [][]float32
-	for _, grp := range []struct {
-		prefix string
-		ps     []*nn.Param
-	}{{"features/", c.Features.Params()}, {"head/", c.Head.Params()}} {
-		for _, p := range grp.ps {
-			h.Tensors = append(h.Tensors, tensorRef{Name: grp.prefix + p.Name, Shape: p.Shape})
+	for g, net := range []*nn.Network{c.Features, c.Head} {
+		for _, p := range net.Params() {
+			for _, f := range p.Value {
+				if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+					return nil, errors.New("classifier: refusing to write a non-finite parameter")
+				}
+			}
+			h.Tensors = append(h.Tensors, tensorRef{Name: groups[g] + p.Name, Shape: p.Shape})
 			vals = append(vals, p.Value)
 		}
 	}
-	js, err := json.Marshal(h)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	buf.WriteString(Magic)
-	var u4 [4]byte
-	binary.LittleEndian.PutUint32(u4[:], Version)
-	buf.Write(u4[:])
-	binary.LittleEndian.PutUint32(u4[:], uint32(len(js)))
-	buf.Write(u4[:])
-	buf.Write(js)
-	for _, v := range vals {
-		for _, f := range v {
-			if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-				return nil, errors.New("classifier: refusing to write a non-finite parameter")
-			}
-			binary.LittleEndian.PutUint32(u4[:], math.Float32bits(f))
-			buf.Write(u4[:])
-		}
-	}
-	binary.LittleEndian.PutUint32(u4[:], crc32.Checksum(buf.Bytes(), castagnoli))
-	buf.Write(u4[:])
-	return buf.Bytes(), nil
+	return classifierFile.Write(h, vals)
 }
 
 // Load reads and checks a classifier file: magic, version, lengths against
-// the bytes present (before allocating), checksum, architectures, tensor
-// shapes against them, and finite values.
+// the bytes present, checksum, architectures, tensor shapes against them
+// (from the specs, before any network is allocated), and finite values.
 func Load(b []byte) (*Classifier, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("not a valid classifier file: "+format, args...)
 	}
-	if len(b) < 20 || string(b[:8]) != Magic {
-		if len(b) >= 8 && string(b[:4]) == "GEBM" {
-			return nil, bad("this is a gebm model file, not a classifier")
-		}
-		return nil, bad("wrong magic (want %q)", Magic)
+	if len(b) >= 8 && string(b[:8]) == ckpt.Magic {
+		return nil, bad("this is a gebm model file, not a classifier")
 	}
-	if v := binary.LittleEndian.Uint32(b[8:]); v != Version {
-		return nil, bad("format version %d (this gebm reads %d)", v, Version)
+	js, body, sumOK, err := classifierFile.Open(b)
+	if err != nil {
+		return nil, bad("%v", err)
 	}
-	hl := int(binary.LittleEndian.Uint32(b[12:]))
-	if hl > maxHeader || 16+hl+4 > len(b) {
-		return nil, bad("header length %d does not fit in %d bytes", hl, len(b))
-	}
-	if got, want := crc32.Checksum(b[:len(b)-4], castagnoli), binary.LittleEndian.Uint32(b[len(b)-4:]); got != want {
-		return nil, bad("checksum mismatch (file damaged or truncated)")
+	if !sumOK {
+		return nil, bad("%v (file damaged or truncated)", classifierFile.ChecksumError())
 	}
 	var h fileHeader
-	dec := json.NewDecoder(bytes.NewReader(b[16 : 16+hl]))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&h); err != nil {
-		return nil, bad("header: %v", err)
+	if err := classifierFile.DecodeHeader(js, sumOK, &h); err != nil {
+		return nil, bad("%v", err)
 	}
 	for _, s := range []nn.Spec{h.Features, h.Head} {
 		if err := s.Validate(); err != nil {
@@ -122,6 +93,29 @@ func Load(b []byte) (*Classifier, error) {
 		return nil, bad("architecture %d → %d | %d → %d does not match dim %d, classes %d",
 			h.Features.In(), h.Features.Out(), h.Head.In(), h.Head.Out(), h.Info.Dim, h.Info.Classes)
 	}
+	var want []tensorRef
+	total := 0
+	for g, spec := range []nn.Spec{h.Features, h.Head} {
+		for _, t := range spec.Tensors() {
+			if t.Trainable {
+				want = append(want, tensorRef{Name: groups[g] + t.Name, Shape: t.Shape})
+				total += shapeSize(t.Shape)
+			}
+		}
+	}
+	if len(h.Tensors) != len(want) {
+		return nil, bad("%d tensors, the architecture has %d", len(h.Tensors), len(want))
+	}
+	names := make([]string, len(want))
+	for i, t := range h.Tensors {
+		if t.Name != want[i].Name || !slices.Equal(t.Shape, want[i].Shape) {
+			return nil, bad("tensor %d is %s %v, want %s %v", i, t.Name, t.Shape, want[i].Name, want[i].Shape)
+		}
+		names[i] = t.Name
+	}
+	if err := classifierFile.CheckSize(total, body); err != nil {
+		return nil, bad("%v", err)
+	}
 	f, err := nn.NewUninitialized(h.Features)
 	if err != nil {
 		return nil, bad("%v", err)
@@ -130,54 +124,24 @@ func Load(b []byte) (*Classifier, error) {
 	if err != nil {
 		return nil, bad("%v", err)
 	}
-	var want []tensorRef
 	var dst [][]float32
-	for _, grp := range []struct {
-		prefix string
-		ps     []*nn.Param
-	}{{"features/", f.Params()}, {"head/", hd.Params()}} {
-		for _, p := range grp.ps {
-			want = append(want, tensorRef{Name: grp.prefix + p.Name, Shape: p.Shape})
+	for _, net := range []*nn.Network{f, hd} {
+		for _, p := range net.Params() {
 			dst = append(dst, p.Value)
 		}
 	}
-	if len(h.Tensors) != len(want) {
-		return nil, bad("%d tensors, the architecture has %d", len(h.Tensors), len(want))
-	}
-	off := 16 + hl
-	for i, t := range h.Tensors {
-		if t.Name != want[i].Name || !sameShape(t.Shape, want[i].Shape) {
-			return nil, bad("tensor %d is %s %v, want %s %v", i, t.Name, t.Shape, want[i].Name, want[i].Shape)
-		}
-		n := len(dst[i])
-		if off+4*n > len(b)-4 {
-			return nil, bad("tensor %s runs past the end of the file", t.Name)
-		}
-		for j := range dst[i] {
-			v := math.Float32frombits(binary.LittleEndian.Uint32(b[off+4*j:]))
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, bad("tensor %s holds a non-finite value", t.Name)
-			}
-			dst[i][j] = v
-		}
-		off += 4 * n
-	}
-	if off != len(b)-4 {
-		return nil, bad("%d bytes after the last tensor", len(b)-4-off)
+	if err := classifierFile.ReadTensors(body, names, dst); err != nil {
+		return nil, bad("%v", err)
 	}
 	f.Refresh(0)
 	hd.Refresh(0)
 	return &Classifier{Features: f, Head: hd, Info: h.Info}, nil
 }
 
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
+func shapeSize(shape []int) int {
+	n := 1
+	for _, s := range shape {
+		n *= s
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return n
 }
