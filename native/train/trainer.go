@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gebm/gebm/shared/ckpt"
@@ -151,11 +152,7 @@ func (t *Trainer) restore(f *ckpt.File) error {
 	}{{ckpt.PrefixEnergy, t.optE, r.EnergyAdamStep}, {ckpt.PrefixBase, t.optB, r.BaseAdamStep}} {
 		part.opt.Step = part.step
 		for _, s := range part.opt.StateTensors() {
-			name := ckpt.PrefixOpt + part.prefix + s.Name
-			if s.Name == ckpt.NameA+".adam_m" || s.Name == ckpt.NameA+".adam_v" {
-				name = ckpt.PrefixOpt + s.Name
-			}
-			copy(s.Value, f.Tensor(name))
+			copy(s.Value, f.Tensor(optTensorName(part.prefix, s.Name)))
 		}
 	}
 	if err := t.pcg.UnmarshalBinary(r.RNG); err != nil {
@@ -354,11 +351,7 @@ func (t *Trainer) saveCheckpoint() error {
 		opt    *nn.Adam
 	}{{ckpt.PrefixEnergy, t.optE}, {ckpt.PrefixBase, t.optB}} {
 		for _, s := range part.opt.StateTensors() {
-			name := ckpt.PrefixOpt + part.prefix + s.Name
-			if s.Name == ckpt.NameA+".adam_m" || s.Name == ckpt.NameA+".adam_v" {
-				name = ckpt.PrefixOpt + s.Name
-			}
-			ts = append(ts, ckpt.Tensor{Name: name, Shape: s.Shape, Data: s.Value})
+			ts = append(ts, ckpt.Tensor{Name: optTensorName(part.prefix, s.Name), Shape: s.Shape, Data: s.Value})
 		}
 	}
 	b, err := ckpt.Encode(h, ts)
@@ -366,6 +359,16 @@ func (t *Trainer) saveCheckpoint() error {
 		return err
 	}
 	return WriteFileAtomic(filepath.Join(t.Opts.Out, CheckpointFile), b)
+}
+
+// optTensorName is the checkpoint's name for an optimiser-state tensor of
+// the network under prefix: "opt/energy/0.weight.adam_m", and "opt/A.adam_m"
+// for the scalar A, which the energy's optimiser updates but no network holds.
+func optTensorName(prefix, state string) string {
+	if strings.HasPrefix(state, ckpt.NameA+".") {
+		return ckpt.PrefixOpt + state
+	}
+	return ckpt.PrefixOpt + prefix + state
 }
 
 // record lists the options in the model file's metadata.
