@@ -28,7 +28,7 @@ type cpuBackend struct {
 	ebuf  []float32
 	gpBuf []float32
 	gqBuf []float32
-	negE  []float64
+	w     []float64 // importance weights of the base step
 }
 
 func newCPUBackend(m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) *cpuBackend {
@@ -37,7 +37,7 @@ func newCPUBackend(m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) 
 		gp: o.GP, softClip: o.SoftClip, batch: B,
 		xy: make([]float32, 2*B*D), xhat: make([]float32, B*D), dE: make([]float32, 2*B),
 		dy: make([]float32, B*D), ebuf: make([]float32, B), gpBuf: make([]float32, B), gqBuf: make([]float32, B),
-		negE: make([]float64, B)}
+		w: make([]float64, B)}
 }
 
 func (c *cpuBackend) Name() string { return "cpu" }
@@ -107,29 +107,16 @@ func (c *cpuBackend) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
 	B, D := c.batch, c.m.Dim()
 	y := c.m.Base.Forward(z, B)
 	e, gx := c.m.Energy.InputGrad(y, B)
-	maxv := math.Inf(-1)
-	for i, v := range e[:B] {
-		c.negE[i] = -float64(v)
-		maxv = math.Max(maxv, c.negE[i])
+	var st BaseStats
+	st.AHat, st.ESS = kale.ImportanceWeights(e[:B], c.w)
+	if err := finite("Â (importance weights)", st.AHat, "", 0); err != nil {
+		return st, err
 	}
-	var sum float64
-	for i := range c.negE {
-		c.negE[i] = math.Exp(c.negE[i] - maxv)
-		sum += c.negE[i]
-	}
-	st := BaseStats{AHat: maxv + math.Log(sum) - math.Log(float64(B))}
-	var sq float64
 	for i := 0; i < B; i++ {
-		w := c.negE[i] / sum
-		sq += w * w
-		wf := float32(w)
+		wf := float32(c.w[i])
 		for j := i * D; j < (i+1)*D; j++ {
 			c.dy[j] = wf * gx[j]
 		}
-	}
-	st.ESS = 1 / sq
-	if err := finite("importance weights", sum, "Â", st.AHat); err != nil {
-		return st, err
 	}
 	c.m.Base.ZeroGrad()
 	c.m.Base.BackwardParams(c.dy)
