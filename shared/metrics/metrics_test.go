@@ -3,6 +3,7 @@ package metrics
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -226,7 +227,7 @@ func TestModesHandMade(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := len(x) / 2 // 22
-	if want := []int{10, 3, 1, 1}; !equalInts(r.Counts, want) {
+	if want := []int{10, 3, 1, 1}; !slices.Equal(r.Counts, want) {
 		t.Errorf("counts %v, want %v", r.Counts, want)
 	}
 	if r.Covered != 2 || r.Total != 4 {
@@ -253,18 +254,6 @@ func TestModesHandMade(t *testing.T) {
 	if _, err := Modes(x[:3], modes, ModeOptions{}); err == nil {
 		t.Error("odd length accepted")
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestModesOnData: exact draws from 25gaussians cover all 25 modes with
