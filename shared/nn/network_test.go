@@ -277,8 +277,10 @@ func TestInitDeterministic(t *testing.T) {
 			if v != c.Params()[k].Value[i] {
 				same = false
 			}
-			if bound := 1 / math.Sqrt(float64(p.Shape[len(p.Shape)-1])); p.Name == "0.weight" && math.Abs(float64(v)) > 1/math.Sqrt(4) || math.IsNaN(bound) {
-				t.Fatalf("%s[%d] = %v outside U(-1/sqrt(in), 1/sqrt(in))", p.Name, i, v)
+			// Layer 0 takes 4 inputs, layer 2 takes 8 (weights and biases alike).
+			in := map[byte]float64{'0': 4, '2': 8}[p.Name[0]]
+			if math.Abs(float64(v)) > 1/math.Sqrt(in) {
+				t.Fatalf("%s[%d] = %v outside U(-1/sqrt(in), 1/sqrt(in)), in = %v", p.Name, i, v, in)
 			}
 		}
 	}
