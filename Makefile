@@ -83,13 +83,12 @@ test-browser: ## run the browser tests of the demo page, verbose (screenshots in
 	$(GO) test -count=1 -v ./www/e2e/
 
 # The WebAssembly sampler: vet for both targets; the sampler and the browser
-# front-end's tests in Node; the wazero tests of the WASI module (they build
-# it) and the sampler natively.
+# front-end's tests in Node. (The wazero tests of the WASI module and the
+# sampler's native tests are native packages: test-native runs them.)
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/...
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec ./wasm/js/ ./wasm/sampler/
-	$(GO) test -count=1 ./wasm/...
 
 # The SIMD128 matrix kernel (needs clang and lld: apt-get install clang lld).
 simd-kernel: ## build wasm/simd/gemm.wasm from wasm/simd/src/gemm.c
