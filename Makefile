@@ -4,26 +4,41 @@ FUZZTIME  ?= 60s
 BENCHTIME ?= 1s
 PKGS      := ./...
 
-.PHONY: help models build test test-native test-wasm-build test-wasm-shared lint fuzz bench clean wasm test-wasm bench-wasm \
+.PHONY: help models build test test-deps test-native test-wasm-build test-wasm-shared lint fuzz bench clean wasm test-wasm bench-wasm \
         www-wasm demo test-browser simd-kernel test-wasm-simd
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-build: bin/gebm ## build the native binary (OpenBLAS through cgo), with the browser's sampler embedded
+build: bin/gebm ## build the native binary (OpenBLAS through cgo, pure Go where OpenBLAS is missing), with the browser's sampler embedded
+
+# OpenBLAS makes training about 8x faster (docs/RATIONALE.md) but is not on a
+# fresh machine: where the C compiler cannot link -lopenblas, bin/gebm is built
+# with pure-Go products (-tags noopenblas) and make says how to get the fast one.
+CC ?= cc
+HAVE_OPENBLAS := $(shell printf 'int main(void){return 0;}' | $(CC) -x c -o /dev/null - -lopenblas >/dev/null 2>&1 && echo yes)
+NATIVE_TAGS := $(if $(HAVE_OPENBLAS),,noopenblas)
 
 # gebm serve embeds www/wasm/ (go:embed), so the sampler is built first.
 bin/gebm: www-wasm FORCE
-	$(GO) build -o bin/gebm ./cmd/gebm
+	$(GO) build -tags '$(NATIVE_TAGS)' -o bin/gebm ./cmd/gebm
+	@[ -n "$(HAVE_OPENBLAS)" ] || echo "make: no OpenBLAS here, so bin/gebm multiplies matrices in pure Go (training ~8x slower); for the fast build: apt-get install libopenblas-dev, then make build"
 
 FORCE:
 
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
 WASM_TESTED := ./shared/nn/ ./shared/ckpt/ ./shared/model/ ./shared/sample/
 
-test: test-wasm-build test-native test-wasm-shared test-wasm test-wasm-simd ## run every test (what CI runs)
+test: test-deps test-wasm-build test-native test-wasm-shared test-wasm test-wasm-simd ## run every test (what CI runs); as root, first installs the Debian packages they need
 
-test-native:
+# The Debian packages the tests need (scripts/deps.sh, group test): as root
+# with apt-get they are installed; otherwise make stops with the command to run.
+test-deps:
+	@scripts/deps.sh ensure test
+
+# The embedded-sampler tests (www, www/e2e) test what gebm serve ships, so the
+# sampler is built first.
+test-native: test-deps www-wasm
 	$(GO) test -count=1 $(PKGS)
 
 # shared/ must build for both WebAssembly targets: the browser (js) and the
@@ -152,7 +167,8 @@ kernels: ## regenerate native/cuda/ptx/*.ptx from native/cuda/*.cu (needs nvcc)
 cuda: ## build bin/gebm-cuda (--device cuda; needs the CUDA toolkit)
 	$(GO) build -tags cuda -o bin/gebm-cuda ./cmd/gebm
 
-test-cuda: ## CUDA build: vet, compile and link, check the PTX is current, run the tests in the CPU emulation, and on the GPU where there is one
+test-cuda: ## CUDA build: vet, compile and link, check the PTX is current, run the tests in the CPU emulation, and on the GPU where there is one; as root, first installs the toolkit
+	@scripts/deps.sh ensure cuda
 	$(GO) vet -tags cuda ./...
 	$(GO) vet -tags cuda,nocublas ./native/cuda/ ./native/train/
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && mkdir "$$tmp/nocublas" && \
