@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/gebm/gebm/shared/testenv"
 )
 
 var fakeWasm = fstest.MapFS{
@@ -260,7 +262,7 @@ func TestModelsFolderErrors(t *testing.T) {
 // out as application/wasm, gzip-encoded for a browser.
 func TestEmbeddedWasm(t *testing.T) {
 	if !HasWasm() {
-		t.Skip("this build embeds no sampler (make wasm builds it)")
+		testenv.Missing(t, "this build embeds no sampler (make www-wasm builds it; make test does)")
 	}
 	s, err := New(Options{})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gebm/gebm/native/classifier"
 	"github.com/gebm/gebm/shared/data"
+	"github.com/gebm/gebm/shared/testenv"
 )
 
 // TestEvalToyTable evaluates an untrained 2-D model on 8gaussians: every
@@ -131,7 +132,7 @@ func mnistOrSkip(t *testing.T) string {
 	}
 	dir, err := data.FindMNISTDir()
 	if err != nil {
-		t.Skipf("MNIST not available: %v", err)
+		testenv.Missing(t, "MNIST not available: %v", err)
 	}
 	return dir
 }

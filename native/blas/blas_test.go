@@ -8,13 +8,14 @@ import (
 	"github.com/gebm/gebm/native/blas"
 	"github.com/gebm/gebm/shared/nn"
 	"github.com/gebm/gebm/shared/nn/nnbench"
+	"github.com/gebm/gebm/shared/testenv"
 )
 
 // TestMatchesTiled checks that the selected native Gemm agrees with the
 // pure-Go kernel on random shapes and all transposes (relative 1e-5·k).
 func TestMatchesTiled(t *testing.T) {
 	if !blas.Available() {
-		t.Skip("built without OpenBLAS")
+		testenv.Missing(t, "built without OpenBLAS (apt-get install libopenblas-dev; -tags noopenblas and CGO_ENABLED=0 leave it out)")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	g := nn.DefaultGemm()

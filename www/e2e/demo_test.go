@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/gebm/gebm/shared/testenv"
 	"github.com/gebm/gebm/www"
 )
 
@@ -289,7 +290,7 @@ func TestMissingSampler(t *testing.T) {
 func TestEmbeddedSampler(t *testing.T) {
 	need(t)
 	if !www.HasWasm() {
-		t.Skip("this build embeds no sampler (make wasm builds it)")
+		testenv.Missing(t, "this build embeds no sampler (make www-wasm builds it; make test does)")
 	}
 	srv, err := www.New(www.Options{})
 	if err != nil {

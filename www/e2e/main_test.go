@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/gebm/gebm/shared/testenv"
 	"github.com/gebm/gebm/wasm/testmodel"
 	"github.com/gebm/gebm/www"
 )
@@ -66,7 +67,7 @@ func setup() (code int, cleanup func()) {
 	}
 	chrome, err := chromium()
 	if err != nil {
-		if os.Getenv("CI") != "" {
+		if testenv.InCI() {
 			fmt.Fprintf(os.Stderr, "e2e: %v; CI is set, so this is a failure (apt-get install -y chromium)\n", err)
 			return 1, cleanup
 		}
