@@ -220,16 +220,17 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// TestWriteSeedCorpus regenerates the committed seed corpus when
-// GEBM_WRITE_CORPUS=1 (the files are committed; this is how they were made).
-func TestWriteSeedCorpus(t *testing.T) {
-	if os.Getenv("GEBM_WRITE_CORPUS") != "1" {
-		t.Skip("set GEBM_WRITE_CORPUS=1 to rewrite testdata/fuzz/FuzzDecode")
-	}
+// TestSeedCorpusIsCurrent checks that the committed seed corpus of
+// FuzzDecode is what the current encoder makes of the sample file (valid,
+// truncated, bad checksum, magic only, edited header), so that the fuzzer
+// starts from files of today's format; GEBM_WRITE_CORPUS=1 rewrites it.
+func TestSeedCorpusIsCurrent(t *testing.T) {
 	dir := filepath.Join("testdata", "fuzz", "FuzzDecode")
-	os.MkdirAll(dir, 0o755)
 	h, ts := sampleFile(t, true)
-	good, _ := Encode(h, ts)
+	good, err := Encode(h, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	inputs := map[string][]byte{
 		"valid_resume":  good,
 		"truncated":     good[:len(good)/2],
@@ -237,10 +238,25 @@ func TestWriteSeedCorpus(t *testing.T) {
 		"magic_only":    []byte(Magic),
 		"header_edited": withHeader(t, good, func(s string) string { return strings.Replace(s, `"latent":2`, `"latent":9`, 1) }),
 	}
+	write := os.Getenv("GEBM_WRITE_CORPUS") == "1"
 	for name, b := range inputs {
 		content := "go test fuzz v1\n[]byte(" + quoteBytes(b) + ")\n"
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
+		path := filepath.Join(dir, name)
+		if write {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		have, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (GEBM_WRITE_CORPUS=1 go test -run SeedCorpus ./shared/ckpt/ writes it)", err)
+		}
+		if string(have) != content {
+			t.Errorf("%s is stale: GEBM_WRITE_CORPUS=1 go test -run SeedCorpus ./shared/ckpt/ rewrites it", path)
 		}
 	}
 }
