@@ -4,7 +4,6 @@ package cuda
 
 import (
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/gebm/gebm/shared/nn"
@@ -77,9 +76,6 @@ func TestNetworkPasses(t *testing.T) {
 	d := testDevice(t)
 	for _, g := range testGemms(t, d) {
 		for ci, c := range netCases() {
-			if Emulated && strings.HasPrefix(c.name, "mnist") && testing.Short() {
-				continue // minutes in the CPU emulation
-			}
 			what := g.Name() + " " + c.name + ": "
 			host, net := deviceCopy(t, d, g, c.spec, uint64(ci))
 			rng := rand.New(rand.NewPCG(uint64(ci), 2))
