@@ -142,19 +142,30 @@ audit() {
 	command -v strace >/dev/null || { echo "deps.sh audit: needs strace (in the machine image)" >&2; exit 1; }
 	local tmp
 	tmp=$(mktemp -d)
-	# Files executed or opened outside the Go toolchain, the module cache and
-	# scratch space, each path once. strace pipes its log to awk as it goes.
-	local rc=0
+	# Files executed (x) or opened (o) outside the Go toolchain, the module
+	# cache and scratch space, each once; awk reads strace's log through a
+	# pipe as it is written, so the log never lands on disk.
+	mkfifo "$tmp/log"
+	awk -F'"' '$2 ~ /^\/(usr|lib|lib64|bin|sbin|opt)\// && $2 !~ /^\/usr\/local\/go\// {
+		t = ($1 ~ /execve\(/) ? "x" : "o"
+		if (!seen[t $2]++) print t "\t" $2
+	}' <"$tmp/log" >"$tmp/used" &
+	local reader=$! rc=0
 	strace -f -qq --seccomp-bpf -e trace=execve,openat -e status=successful -e signal=none \
-		-o "|awk -F'\"' '\$2 ~ /^\\/(usr|lib|lib64|bin|sbin|opt)\\// && \$2 !~ /^\\/usr\\/local\\/go\\// && !seen[\$2]++ { print \$2 }' > $tmp/used" \
-		-- "$@" || rc=$?
-	# strace returns before its output pipe has drained.
-	sleep 1
+		-o "$tmp/log" -- "$@" || rc=$?
+	wait "$reader"
 	# shellcheck disable=SC2086
 	allowed $groups | sort -u >"$tmp/allowed"
-	owners <"$tmp/used" | sort -t$'\t' -k2 >"$tmp/owned"
+	cut -f2 "$tmp/used" | sort -u | owners >"$tmp/owned"
+	# A file of a package outside the allowed set is refused; so is a program
+	# or shared library that no package owns (copied in by hand). Other
+	# unowned files are caches that packages' triggers generate (fontconfig,
+	# gio, glib schemas), allowed.
 	local bad
-	bad=$(awk -F'\t' 'NR == FNR { ok[$1] = 1; next } $2 == "-" || !($2 in ok)' "$tmp/allowed" "$tmp/owned")
+	bad=$(awk -F'\t' 'FILENAME == ARGV[1] { ok[$1] = 1; next }
+		FILENAME == ARGV[2] { if ($1 == "x") exe[$2] = 1; next }
+		($2 != "-" && !($2 in ok)) || ($2 == "-" && ($1 in exe || $1 ~ /\.so(\.[0-9]+)*$/))' \
+		"$tmp/allowed" "$tmp/used" "$tmp/owned" | sort -t$'\t' -k2)
 	local nused npk
 	nused=$(wc -l <"$tmp/used")
 	npk=$(cut -f2 "$tmp/owned" | sort -u | wc -l)
