@@ -12,7 +12,7 @@ type InterruptedError struct {
 }
 
 func (e *InterruptedError) Error() string {
-	return fmt.Sprintf("interrupted (%v) at base step %d of %d; wrote %s", e.Cause, e.Step, e.Steps, e.Checkpoint)
+	return fmt.Sprintf("interrupted by %v at base step %d of %d; wrote %s", e.Cause, e.Step, e.Steps, e.Checkpoint)
 }
 
 func (e *InterruptedError) Unwrap() error { return e.Cause }

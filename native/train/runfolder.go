@@ -102,6 +102,9 @@ func ResumeOptions(o Options, given func(flag string) bool) (Options, error) {
 	if !o.Resume {
 		return o, errors.New("train: ResumeOptions needs Options.Resume")
 	}
+	if o.Out == "" {
+		return o, errors.New("--out: required (the folder of the run to continue)")
+	}
 	f, err := checkFolder(&o)
 	if err != nil {
 		return o, err

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -126,7 +125,7 @@ var legacyDefaults = map[string]string{"a-init-batches": "10", "test-fraction": 
 // run's data. The error lists every contradiction, naming the flag and both
 // values.
 func reconcile(o *Options, f *ckpt.File, path string, given func(flag string) bool) error {
-	var errs []error
+	var errs []string
 	var unrecorded []runOption
 	for _, r := range runOptions {
 		rec, ok := r.value(f)
@@ -141,18 +140,18 @@ func reconcile(o *Options, f *ckpt.File, path string, given func(flag string) bo
 		}
 		if given(r.flag) {
 			if cur := r.get(o); !r.mayChange && cur != rec {
-				errs = append(errs, fmt.Errorf("--%s %s contradicts the run's --%s %s", r.flag, cur, r.flag, rec))
+				errs = append(errs, fmt.Sprintf("--%s %s contradicts the run's --%s %s", r.flag, cur, r.flag, rec))
 			}
 			continue
 		}
 		if err := r.set(o, rec); err != nil {
-			errs = append(errs, fmt.Errorf("%s records --%s as %q: %w", path, r.flag, rec, err))
+			errs = append(errs, fmt.Sprintf("%s records --%s as %q: %v", path, r.flag, rec, err))
 		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("--resume continues the run in %s with the options it was started with, and\n  %w\n"+
+		return fmt.Errorf("--resume continues the run in %s with the options it was started with, and\n  %s\n"+
 			"leave out those flags to continue it, or use --force instead of --resume to start a new run there",
-			filepath.Dir(path), errors.Join(errs...))
+			filepath.Dir(path), strings.Join(errs, "\n  "))
 	}
 	def := Defaults(o.Data)
 	for _, r := range unrecorded {

@@ -147,6 +147,9 @@ func dataInfo(spec string, d *data.Dataset) ckpt.DataInfo {
 	return ckpt.DataInfo{Name: spec, Dim: d.Dim, Shape: d.Norm.Shape, Scale: d.Norm.Scale, Offset: d.Norm.Offset}
 }
 
+// Step is the number of base steps done (more than 0 in a resumed run).
+func (t *Trainer) Step() int { return t.sched.baseSteps }
+
 // Device names the backend doing the arithmetic ("cpu", "cuda:0 ...").
 func (t *Trainer) Device() string { return t.back.Name() }
 
