@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,12 +15,43 @@ import (
 
 // TestMain lets the test binary act as gebm for the tests that need a
 // process of their own (signals, peak memory): with GEBM_CMD_CHILD=1 it runs
-// the command line given as its arguments and exits with its status.
+// the command line given as its arguments and exits with its status; with
+// GEBM_CMD_PEAK_FILE set too, it first writes its peak resident set size
+// there (peakRSS).
 func TestMain(m *testing.M) {
 	if os.Getenv("GEBM_CMD_CHILD") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		code := run(os.Args[1:], os.Stdout, os.Stderr)
+		if path := os.Getenv("GEBM_CMD_PEAK_FILE"); path != "" {
+			peak, err := peakRSS()
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(3)
+			}
+			os.WriteFile(path, []byte(strconv.FormatInt(peak, 10)), 0o644)
+		}
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
+}
+
+// peakRSS returns the process's peak resident set size in bytes: VmHWM in
+// /proc/self/status (Linux). getrusage's ru_maxrss, as the parent reads it
+// from ProcessState.SysUsage, would not do: Linux carries the high-water
+// mark of the memory a process replaces at exec into it, and os/exec's
+// child starts in its parent's memory (vfork), so a child's ru_maxrss is at
+// least its parent's peak (800 MB in this package's tests).
+func peakRSS() (int64, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc/self/status")
 }
 
 // child is gebm running as a separate process, its stderr read line by line.
