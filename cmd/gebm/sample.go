@@ -152,7 +152,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	modelPath := fs.String("model", "", "model file (model.gebm from gebm train)")
 	var sf samplerFlags
 	sf.register(fs)
-	n := fs.Int("n", 1000, "number of samples (= chains)")
+	n := fs.Int("n", 1000, "number of samples (= chains, run in batches of at most 2000)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("out", "", "output: .npy (float32, the model's space, e.g. [-1, 1] for MNIST), .csv, or .png (2-D: samples over the energy; images: a grid of at most 256)")
 	quiet := fs.Bool("quiet", false, "no progress output")
