@@ -57,7 +57,7 @@ max_bundle_mb=60
 
 build() {
 	command -v go >/dev/null || die "build needs Go"
-	[ -f /usr/include/cuda.h ] || die "build needs the CUDA toolkit's headers (PLATFORM-NOTES.md, CUDA)"
+	[ -f /usr/include/cuda.h ] || die "build needs the CUDA toolkit's headers (Debian: nvidia-cuda-toolkit, from non-free)"
 	local blas
 	for blas in /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.a /usr/lib/x86_64-linux-gnu/libopenblas.a; do
 		[ -f "$blas" ] && break

@@ -6,25 +6,25 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/gebm/gebm/native/classifier"
 	"github.com/gebm/gebm/native/train"
 	"github.com/gebm/gebm/shared/data"
+	"github.com/gebm/gebm/www"
 )
 
 func init() {
 	commands["train-classifier"] = command{"train the MNIST classifier whose features FID and KID use", runTrainClassifier}
 }
 
-// DefaultClassifierFile is where train-classifier writes and eval reads the
-// classifier (relative to the repository root).
-const DefaultClassifierFile = "www/models/mnist-classifier.clf"
-
 func runTrainClassifier(args []string, stdout, stderr io.Writer) error {
 	o := classifier.DefaultOptions()
 	fs := newFlags("train-classifier", stderr)
-	out := fs.String("out", DefaultClassifierFile, "output file")
+	out := fs.String("out", "", "output file (required; gebm eval uses it with --classifier, or, written to "+
+		www.MNISTClassifierFile+" before building gebm, as its bundled classifier)")
+	force := fs.Bool("force", false, "replace --out if it exists")
 	dir := fs.String("mnist-dir", "", "directory of the MNIST .gz files (default: found in the Go module cache)")
 	fs.Var(intList{&o.Hidden}, "hidden", "hidden widths; the last hidden layer is the feature layer of FID/KID")
 	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "passes over the 60000 training images")
@@ -45,7 +45,10 @@ func runTrainClassifier(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--train-rows %d must be >= 0", *trainRows)
 	}
 	if *out == "" {
-		return fmt.Errorf("--out is required")
+		return fmt.Errorf("--out is required (the bundled classifier is %s; replacing it needs --force and a rebuild of gebm)", www.MNISTClassifierFile)
+	}
+	if _, err := os.Lstat(*out); err == nil && !*force {
+		return fmt.Errorf("--out %s exists: --force replaces it", *out)
 	}
 	trainSet, testSet, err := data.Load(data.Spec{Kind: data.SpecMNIST, Name: "mnist"}, data.LoadOptions{MNISTDir: *dir})
 	if err != nil {
@@ -67,7 +70,7 @@ func runTrainClassifier(args []string, stdout, stderr io.Writer) error {
 		}
 		show(step, fmt.Sprintf("loss %.4f", loss))
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
 	c, err := classifier.Train(ctx, trainSet, testSet, o)

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -15,6 +15,7 @@ import (
 	"github.com/gebm/gebm/shared/data"
 	"github.com/gebm/gebm/shared/metrics"
 	"github.com/gebm/gebm/shared/model"
+	"github.com/gebm/gebm/www"
 )
 
 func init() {
@@ -23,17 +24,22 @@ func init() {
 
 // evalReport is eval's JSON output.
 type evalReport struct {
-	Model      string      `json:"model"`
-	Data       string      `json:"data"`
-	N          int         `json:"n"`
-	Seed       uint64      `json:"seed"`
-	Sampler    samplerJSON `json:"sampler"`
-	Accept     float64     `json:"accept_rate"`
-	StepSize   float64     `json:"step_size"`
-	Generator  setMetrics  `json:"generator"`
-	GEBM       setMetrics  `json:"gebm"`
-	Classifier *string     `json:"classifier,omitempty"`
-	RelFID     *float64    `json:"relative_fid,omitempty"`
+	Model     string      `json:"model"`
+	Data      string      `json:"data"`
+	N         int         `json:"n"`
+	Seed      uint64      `json:"seed"`
+	Sampler   samplerJSON `json:"sampler"`
+	Accept    float64     `json:"accept_rate"`
+	StepSize  float64     `json:"step_size"`
+	Generator setMetrics  `json:"generator"`
+	GEBM      setMetrics  `json:"gebm"`
+	// SubsetN samples of each set (the first), against SubsetData data
+	// rows, give MMD² and KID; KALE takes the first --kale-points of those.
+	// The other measures use all N samples.
+	SubsetN    int      `json:"mmd_kid_samples"`
+	SubsetData int      `json:"mmd_kid_data_rows"`
+	Classifier *string  `json:"classifier,omitempty"`
+	RelFID     *float64 `json:"relative_fid,omitempty"`
 	// Energy describes E on the generator's samples: how far the GEBM can
 	// move away from its generator at this β.
 	Energy  energyStats `json:"energy_on_generator"`
@@ -65,9 +71,10 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	spec := fs.String("data", "", "data to compare with: a toy name, mnist, or a .npy/.csv file (its test split)")
 	var sf samplerFlags
 	sf.register(fs)
-	n := fs.Int("n", 2000, "samples per set (generator, GEBM, data)")
+	n := fs.Int("n", 2000, "samples per set (generator, GEBM); the chains run in batches, so memory does not grow with it")
 	seed := fs.Uint64("seed", 1, "random seed")
-	clfPath := fs.String("classifier", DefaultClassifierFile, "classifier file for FID/KID on MNIST (gebm train-classifier)")
+	clfPath := fs.String("classifier", "", "classifier file for FID/KID on MNIST (gebm train-classifier; default: the one bundled in gebm, "+www.MNISTClassifierFile+")")
+	mmdPoints := fs.Int("mmd-points", defaultMMDPoints, fmt.Sprintf("samples per set for MMD² and KID (the first of each set, against as many data rows; cost grows as the square; at most %d)", maxMMDPoints))
 	kalePoints := fs.Int("kale-points", 500, "points per set for the exact RKHS KALE (cost grows as the cube); 0 skips it")
 	mnistDir := fs.String("mnist-dir", "", "directory of the MNIST .gz files (default: found in the Go module cache)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
@@ -85,6 +92,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if *n < 10 || *n > 1_000_000 {
 		return fmt.Errorf("--n %d must be in 10..1000000", *n)
 	}
+	if *mmdPoints < 10 || *mmdPoints > maxMMDPoints {
+		return fmt.Errorf("--mmd-points %d must be in 10..%d (MMD² and KID evaluate a kernel on every pair of points)", *mmdPoints, maxMMDPoints)
+	}
 	if *kalePoints < 0 {
 		return fmt.Errorf("--kale-points %d must be >= 0", *kalePoints)
 	}
@@ -99,69 +109,75 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	D := m.Dim()
 	// Check the data's dimension before loading anything large.
-	if ds.Kind == data.SpecToy && ds.Toy.Dim() != m.Dim() || ds.Kind == data.SpecMNIST && data.MNISTDim != m.Dim() {
+	if ds.Kind == data.SpecToy && ds.Toy.Dim() != D || ds.Kind == data.SpecMNIST && data.MNISTDim != D {
 		dim := data.MNISTDim
 		if ds.Kind == data.SpecToy {
 			dim = ds.Toy.Dim()
 		}
-		return fmt.Errorf("data %s has dimension %d, the model %s generates dimension %d (trained on %s)", *spec, dim, *modelPath, m.Dim(), m.Data.Name)
+		return fmt.Errorf("data %s has dimension %d, the model %s generates dimension %d (trained on %s)", *spec, dim, *modelPath, D, m.Data.Name)
 	}
 	var clf *classifier.Classifier
+	clfName := "bundled " + www.MNISTClassifierFile
+	if *clfPath != "" {
+		clfName = *clfPath
+	}
 	if ds.Kind == data.SpecMNIST {
-		b, err := os.ReadFile(*clfPath)
-		if err != nil {
-			return fmt.Errorf("FID on MNIST needs gebm's classifier (gebm train-classifier): %w", err)
+		if clf, err = loadClassifier(*clfPath); err != nil {
+			return err
 		}
-		if clf, err = classifier.Load(b); err != nil {
-			return fmt.Errorf("%s: %w", *clfPath, err)
-		}
-		if clf.Info.Dim != m.Dim() {
-			return fmt.Errorf("classifier %s takes dimension %d, the model generates %d", *clfPath, clf.Info.Dim, m.Dim())
+		if clf.Info.Dim != D {
+			return fmt.Errorf("classifier %s takes dimension %d, the model generates %d", clfName, clf.Info.Dim, D)
 		}
 	}
 	start := time.Now()
-	fresh, toy, norm, err := evalData(ds, *n, *seed, *mnistDir, m)
+	keep := min(*n, *mmdPoints)
+	fresh, toy, norm, err := evalData(ds, *n, keep, *seed, *mnistDir, m)
 	if err != nil {
 		return err
 	}
+	freshSub := spread(fresh, D, keep)
+	dataRows, subRows := len(fresh)/D, len(freshSub)/D
+	if clf != nil {
+		fresh = clf.Embed(fresh, dataRows, nil)
+		freshSub = clf.Embed(freshSub, subRows, nil)
+	}
+	var sets [2]*setTally // the generator's, the GEBM's
+	for i := range sets {
+		if sets[i], err = newSetTally(D, keep, toy, norm, clf); err != nil {
+			return err
+		}
+	}
+	energy := energyTally{m: m, beta: sf.beta}
 	ls := latentSampler{m: m, cfg: cfg, beta: sf.beta}
-	show := bar(stderr, sf.steps, "step", *quiet)
+	show := bar(stderr, sf.steps*ls.batches(*n), "step", *quiet)
 	rng := rand.New(rand.NewPCG(*seed, 0x6576616c))
-	gen, gx, res, err := ls.draw(*n, rng, func(step int) { show(step, "") })
+	acc, err := ls.run(*n, rng, func(step int) { show(step, "") }, func(_, rows int, gen, gebm []float32) error {
+		energy.add(gen, rows)
+		if err := sets[0].add(gen, rows); err != nil {
+			return err
+		}
+		return sets[1].add(gebm, rows)
+	})
 	if err != nil {
 		return err
 	}
 	rep := evalReport{Model: *modelPath, Data: *spec, N: *n, Seed: *seed,
 		Sampler: samplerJSON{Method: string(cfg.Method), Beta: sf.beta, Steps: sf.steps, Warmup: sf.warmup, StepSize: sf.stepSize,
 			Leapfrog: sf.leapfrog, Friction: sf.friction, Jitter: cfg.Jitter},
-		Accept: res.MeanAccept(), StepSize: res.StepSize, Energy: energyOnSamples(m, gen, *n, sf.beta)}
+		Accept: acc.mean(), StepSize: acc.stepSize(), Energy: energy.stats(), SubsetN: keep, SubsetData: subRows}
 	o := metrics.ToyOptions{KALEPoints: *kalePoints}
 	if *kalePoints == 0 {
 		o.KALEPoints = -1
 	}
-	for _, set := range []struct {
-		x   []float32
-		dst *setMetrics
-	}{{gen, &rep.Generator}, {gx, &rep.GEBM}} {
-		switch {
-		case clf != nil:
-			if err := featureMetrics(clf, fresh, set.x, *n, set.dst); err != nil {
-				return err
-			}
-		case toy != nil:
-			if set.dst.ToyReport, err = metrics.Toy(toy, fresh, set.x, norm, o); err != nil {
-				return err
-			}
-		default:
-			if set.dst.ToyReport, err = metrics.Compare(fresh, set.x, m.Dim(), o); err != nil {
-				return err
-			}
+	for i, dst := range []*setMetrics{&rep.Generator, &rep.GEBM} {
+		if *dst, err = sets[i].report(fresh, freshSub, o); err != nil {
+			return err
 		}
 	}
 	if clf != nil {
-		p := clfPath
-		rep.Classifier = p
+		rep.Classifier = &clfName
 		if *rep.Generator.FID > 0 {
 			r := *rep.GEBM.FID / *rep.Generator.FID
 			rep.RelFID = &r
@@ -173,103 +189,98 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	printEval(stdout, rep, sf, clf)
-	fmt.Fprintf(stdout, "%s\n", acceptSummary(res))
+	printEval(stdout, rep, sf, clf, dataRows, *kalePoints)
+	fmt.Fprintf(stdout, "%s\n", &acc)
 	return nil
 }
 
-// energyStats summarises the energy on generator samples.
-type energyStats struct {
-	Mean float64 `json:"mean"`
-	Std  float64 `json:"std"`
-	// ESS is the effective sample size, as a fraction of n, of the
-	// self-normalised importance weights w_i ∝ exp(−β E(x_i)) that turn
-	// generator samples into GEBM samples: (Σw)²/(n Σw²). Near 1, the GEBM
-	// at this β is its generator, whatever the sampler.
-	ESS float64 `json:"ess_fraction"`
+// MMD² and KID evaluate a kernel on every pair of points: with
+// defaultMMDPoints samples per set that takes seconds, with maxMMDPoints a
+// hundred times as long.
+const (
+	defaultMMDPoints = 10000
+	maxMMDPoints     = 100000
+)
+
+// spread returns at most k rows of x (dim columns), evenly spaced over all
+// of them: x itself when it has no more than k.
+func spread(x []float32, dim, k int) []float32 {
+	n := len(x) / dim
+	if n <= k {
+		return x
+	}
+	out := make([]float32, 0, k*dim)
+	for i := 0; i < k; i++ {
+		r := i * n / k
+		out = append(out, x[r*dim:(r+1)*dim]...)
+	}
+	return out
 }
 
-func energyOnSamples(m *model.GEBM, x []float32, n int, beta float64) energyStats {
-	e := make([]float64, 0, n)
-	D := m.Dim()
-	const batch = 1000
-	for lo := 0; lo < n; lo += batch {
-		hi := min(lo+batch, n)
-		for _, v := range m.Energies(x[lo*D:hi*D], hi-lo, nil) {
-			e = append(e, float64(v))
+// loadClassifier reads the classifier file at path, or, for "", the one
+// bundled in gebm.
+func loadClassifier(path string) (*classifier.Classifier, error) {
+	if path == "" {
+		c, err := classifier.Load(www.MNISTClassifier())
+		if err != nil {
+			return nil, fmt.Errorf("the bundled classifier %s: %w", www.MNISTClassifierFile, err)
 		}
+		return c, nil
 	}
-	var st energyStats
-	lo := math.Inf(1)
-	for _, v := range e {
-		st.Mean += v / float64(n)
-		lo = math.Min(lo, v)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("FID on MNIST needs gebm's classifier (gebm train-classifier): %w", err)
 	}
-	var sw, sw2 float64
-	for _, v := range e {
-		st.Std += (v - st.Mean) * (v - st.Mean) / float64(n)
-		w := math.Exp(-beta * (v - lo))
-		sw += w
-		sw2 += w * w
+	c, err := classifier.Load(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	st.Std = math.Sqrt(st.Std)
-	st.ESS = sw * sw / (float64(n) * sw2)
-	return st
+	return c, nil
 }
 
-// evalData returns n fresh rows of the data to compare with: new draws for a
-// toy (a stream the trainer never uses), the test split otherwise (MNIST's
-// 10000 test images; a file's held-out 10%).
-func evalData(ds data.Spec, n int, seed uint64, mnistDir string, m *model.GEBM) (fresh []float32, toy data.Toy, norm data.Normalization, err error) {
+// evalData returns fresh rows of the data to compare with: for a toy, keep
+// new draws (a stream the trainer never uses); otherwise at most n rows of
+// the test split, evenly spaced (MNIST's 10000 test images; the rows of a
+// .npy/.csv file that gebm train held out, with the model's recorded
+// --test-fraction and seed, so that no training row counts as fresh).
+func evalData(ds data.Spec, n, keep int, seed uint64, mnistDir string, m *model.GEBM) (fresh []float32, toy data.Toy, norm data.Normalization, err error) {
 	if ds.Kind == data.SpecToy {
-		fresh = make([]float32, n*ds.Toy.Dim())
+		fresh = make([]float32, keep*ds.Toy.Dim())
 		ds.Toy.Sample(rand.New(rand.NewPCG(seed, 0x66726573)), fresh)
 		return fresh, ds.Toy, data.Identity(), nil
 	}
-	// For a .npy/.csv file, the held-out rows are those gebm train held out:
-	// the same split (its default test fraction, 0.1, with the model's
-	// training seed), so that no training row is used as fresh data when the
-	// model was trained on this file with the default --test-fraction.
-	_, test, err := data.Load(ds, data.LoadOptions{Seed: m.Training.Seed, TestFraction: 0.1, MNISTDir: mnistDir})
+	frac := 0.1 // what gebm train held out before --test-fraction was recorded
+	if v, ok := m.Training.Options["test_fraction"]; ok {
+		if frac, err = strconv.ParseFloat(v, 64); err != nil {
+			return nil, nil, norm, fmt.Errorf("the model records test_fraction %q: %w", v, err)
+		}
+	}
+	_, test, err := data.Load(ds, data.LoadOptions{Seed: m.Training.Seed, TestFraction: frac, MNISTDir: mnistDir})
 	if err != nil {
 		return nil, nil, norm, err
 	}
 	if test.Dim != m.Dim() {
 		return nil, nil, norm, fmt.Errorf("data %s has dimension %d, the model generates dimension %d (trained on %s)", ds.Name, test.Dim, m.Dim(), m.Data.Name)
 	}
-	rows := min(n, test.Rows())
-	if rows < 4 {
-		return nil, nil, norm, fmt.Errorf("data %s: only %d test rows", ds.Name, test.Rows())
+	if test.Rows() < 4 {
+		return nil, nil, norm, fmt.Errorf("data %s: only %d test rows (the model was trained with --test-fraction %g)", ds.Name, test.Rows(), frac)
 	}
-	// An evenly spaced subset, deterministic.
-	fresh = make([]float32, 0, rows*test.Dim)
-	for i := 0; i < rows; i++ {
-		fresh = append(fresh, test.Row(i*test.Rows()/rows)...)
-	}
-	return fresh, nil, test.Norm, nil
+	return spread(test.X[:test.Rows()*test.Dim], test.Dim, min(n, test.Rows())), nil, test.Norm, nil
 }
 
-func featureMetrics(clf *classifier.Classifier, fresh, x []float32, n int, dst *setMetrics) error {
-	k := clf.FeatureDim()
-	fd := clf.Embed(fresh, len(fresh)/clf.Info.Dim, nil)
-	fx := clf.Embed(x, n, nil)
-	fid, err := metrics.FID(fd, fx, k)
-	if err != nil {
-		return err
-	}
-	kid, err := metrics.KID(fd, fx, k)
-	if err != nil {
-		return err
-	}
-	dst.FID, dst.KID = &fid, &kid
-	return nil
-}
-
-func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Classifier) {
+// printEval prints the report as a table. dataRows is the number of data
+// rows the FID's Gaussian is fitted to.
+func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Classifier, dataRows, kalePoints int) {
 	fmt.Fprintf(w, "model %s on %s: %d samples per set, seed %d\n", r.Model, r.Data, r.N, r.Seed)
-	fmt.Fprintf(w, "GEBM = latent %s\n\n", sf.String())
+	gebm := "GEBM"
+	if sf.beta == 1 {
+		fmt.Fprintf(w, "GEBM = the model (β=1), sampled by latent %s\n\n", sf.String())
+	} else {
+		gebm = fmt.Sprintf("GEBM β=%g", sf.beta)
+		fmt.Fprintf(w, "%s = the model tempered to β=%g (β=1 is the model itself), sampled by latent %s\n\n", gebm, sf.beta, sf.String())
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "metric\tgenerator\tGEBM\tbetter\t")
+	fmt.Fprintf(tw, "metric\tgenerator\t%s\tbetter\t\n", gebm)
 	row := func(name string, g, e float64, higher bool, format string) {
 		better := "GEBM"
 		switch {
@@ -299,7 +310,18 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 		row("KID on gebm's MNIST-classifier features", *g.KID, *e.KID, false, "%.5f")
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nenergy on generator samples: std %.3g; importance-weight ESS at β=%g: %.1f%% of n\n", r.Energy.Std, sf.beta, 100*r.Energy.ESS)
+	fmt.Fprintln(w)
+	if g.FID == nil {
+		fmt.Fprintf(w, "MMD² on the first %d samples of each set against %d data rows (--mmd-points)", r.SubsetN, r.SubsetData)
+		if g.KALE != nil {
+			fmt.Fprintf(w, ", KALE on the first %d of those (--kale-points)", min(kalePoints, r.SubsetN, r.SubsetData))
+		}
+		fmt.Fprintln(w)
+	} else {
+		fmt.Fprintf(w, "FID on all %d samples of each set against %d test images; KID on the first %d samples against %d of those (--mmd-points)\n",
+			r.N, dataRows, r.SubsetN, r.SubsetData)
+	}
+	fmt.Fprintf(w, "energy on generator samples: std %.3g; importance-weight ESS at β=%g: %.1f%% of n\n", r.Energy.Std, sf.beta, 100*r.Energy.ESS)
 	if r.RelFID != nil {
 		fmt.Fprintf(w, "\nrelative FID(GEBM)/FID(generator) = %.3f (%s)\n", *r.RelFID,
 			map[bool]string{true: "the GEBM is better", false: "the GEBM is not better"}[*r.RelFID < 1])

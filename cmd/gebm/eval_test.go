@@ -52,6 +52,58 @@ func TestEvalToyTable(t *testing.T) {
 	}
 }
 
+// TestEvalManyBatches: with more samples than a batch of chains, the
+// mode counts see every sample (the minimum count per mode grows with n),
+// while MMD² and KALE use the subsample --mmd-points, which the table and the
+// JSON report.
+func TestEvalManyBatches(t *testing.T) {
+	m := writeModel(t, t.TempDir(), "m.gebm", 2, nil)
+	args := []string{"eval", "--model", m, "--data", "8gaussians", "--n", "4100", "--steps", "2", "--mmd-points", "1000",
+		"--kale-points", "100", "--quiet"}
+	code, stdout, errOut := gebm(t, args...)
+	if code != 0 || !strings.Contains(stdout, "MMD² on the first 1000 samples of each set against 1000 data rows") ||
+		!strings.Contains(stdout, "KALE on the first 100") {
+		t.Fatalf("code %d, %s\n%s", code, errOut, stdout)
+	}
+	code, stdout, errOut = gebm(t, append(args, "--json")...)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var r evalReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	// A mode is covered with ⌈0.2 · n / 8⌉ high-quality samples: 103 for n = 4100.
+	if r.SubsetN != 1000 || r.SubsetData != 1000 || r.GEBM.Modes == nil || r.GEBM.Modes.MinCounts[0] != 103 {
+		t.Fatalf("JSON %+v", r)
+	}
+}
+
+// TestEnergyTallyBatches: the energy statistics merged over batches agree
+// with those of one batch (to rounding), at a β where the importance weights
+// span many orders of magnitude.
+func TestEnergyTallyBatches(t *testing.T) {
+	m, err := loadModel(writeModel(t, t.TempDir(), "m.gebm", 2, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 2500
+	x := make([]float32, 2*n)
+	for i := range x {
+		x[i] = float32(i%101)/10 - 5
+	}
+	whole := energyOnSamples(m, x, n, 30)
+	tally := energyTally{m: m, beta: 30}
+	for _, cut := range [][2]int{{0, 1}, {1, 1300}, {1300, n}} {
+		tally.add(x[2*cut[0]:2*cut[1]], cut[1]-cut[0])
+	}
+	got := tally.stats()
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) }
+	if !near(got.Mean, whole.Mean) || !near(got.Std, whole.Std) || !near(got.ESS, whole.ESS) || !(whole.ESS < 0.5) {
+		t.Fatalf("batched %+v, whole %+v", got, whole)
+	}
+}
+
 // TestEnergyOnSamples: at β = 0 the importance weights are equal (ESS = n);
 // they concentrate as β grows.
 func TestEnergyOnSamples(t *testing.T) {
@@ -114,6 +166,8 @@ func TestEvalBadInput(t *testing.T) {
 		{[]string{"--model", m, "--data", "8gaussians", "--sampler", "none"}, "--sampler none"},
 		{[]string{"--model", m, "--data", "8gaussians", "--step-size", "NaN"}, "--step-size"},
 		{[]string{"--model", m, "--data", "8gaussians", "--kale-points", "-2"}, "--kale-points"},
+		{[]string{"--model", m, "--data", "8gaussians", "--mmd-points", "5"}, "--mmd-points 5"},
+		{[]string{"--model", m, "--data", "8gaussians", "--mmd-points", "1000000"}, "--mmd-points 1000000"},
 	}
 	for _, c := range cases {
 		code, _, errOut := gebm(t, append([]string{"eval"}, c.args...)...)
@@ -181,6 +235,33 @@ func TestEvalMNIST(t *testing.T) {
 	code, _, errOut = gebm(t, "eval", "--model", m, "--data", "mnist", "--classifier", filepath.Join(dir, "none.clf"))
 	if code == 0 || !strings.Contains(errOut, "train-classifier") {
 		t.Errorf("missing classifier: %q", errOut)
+	}
+}
+
+// TestEvalBundledClassifier: without --classifier, eval uses the classifier
+// bundled in gebm, wherever it runs from (the tests run in cmd/gebm, where
+// www/models/ is not).
+func TestEvalBundledClassifier(t *testing.T) {
+	mdir := mnistOrSkip(t)
+	m := writeModel(t, t.TempDir(), "img.gebm", data.MNISTDim, []int{28, 28})
+	code, stdout, errOut := gebm(t, "eval", "--model", m, "--data", "mnist", "--mnist-dir", mdir, "--n", "60", "--steps", "1",
+		"--quiet")
+	if code != 0 || !strings.Contains(stdout, "features: bundled www/models/mnist-classifier.clf (classifier test accuracy 98.") {
+		t.Fatalf("code %d, %s\n%s", code, errOut, stdout)
+	}
+}
+
+// TestTrainClassifierOut: train-classifier needs --out, and --force to
+// replace a file; both are checked before any training.
+func TestTrainClassifierOut(t *testing.T) {
+	if code, _, errOut := gebm(t, "train-classifier"); code == 0 || !strings.Contains(errOut, "--out is required") {
+		t.Errorf("no --out: code %d, %q", code, errOut)
+	}
+	existing := filepath.Join(t.TempDir(), "c.clf")
+	os.WriteFile(existing, []byte("mine"), 0o644)
+	code, _, errOut := gebm(t, "train-classifier", "--out", existing)
+	if b, _ := os.ReadFile(existing); code == 0 || !strings.Contains(errOut, "--force") || string(b) != "mine" {
+		t.Errorf("existing --out: code %d, %q, file %q", code, errOut, b)
 	}
 }
 

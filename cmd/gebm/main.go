@@ -49,6 +49,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if !errors.Is(err, errUsage) {
 			fmt.Fprintf(stderr, "gebm %s: %v\n", args[0], err)
 		}
+		var sig signalled
+		if errors.As(err, &sig) {
+			return sig.exitCode()
+		}
 		return 1
 	}
 	return 0

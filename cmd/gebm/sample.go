@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/gebm/gebm/native/plots"
@@ -140,69 +139,20 @@ func loadModel(path string) (*model.GEBM, error) {
 	return m, nil
 }
 
-// latentSampler draws samples of a model: the generator at z ~ N(0, I), then
-// (unless the sampler is none) latent MCMC from those latents.
-type latentSampler struct {
-	m    *model.GEBM
-	cfg  sample.Config
-	none bool
-	beta float64
-}
-
-// draw returns the generator's samples B(z0), the GEBM's samples B(z_K) (nil
-// for none) and the MCMC result, for n chains. progress (not nil) sees each
-// sampling step.
-func (ls latentSampler) draw(n int, rng *rand.Rand, progress func(step int)) (gen, gebm []float32, res *sample.Result, err error) {
-	z0 := make([]float32, n*ls.m.Latent())
-	model.SampleLatents(rng, z0)
-	gen = generate(ls.m, z0, n)
-	if ls.none {
-		return gen, nil, nil, nil
-	}
-	ch, err := sample.NewChains(ls.m.Potential(ls.beta), z0, n)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	res, err = ch.Run(ls.cfg, rng, func(rec int, _ []float32, _ []float64) {
-		if progress != nil {
-			progress(rec + 1)
-		}
-	})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return gen, generate(ls.m, ch.Z(), n), res, nil
-}
-
-// generate maps latents through the base in batches (bounded memory).
-func generate(m *model.GEBM, z []float32, n int) []float32 {
-	d, D := m.Latent(), m.Dim()
-	x := make([]float32, n*D)
-	const batch = 1000
-	for lo := 0; lo < n; lo += batch {
-		hi := min(lo+batch, n)
-		copy(x[lo*D:hi*D], m.Generate(z[lo*d:hi*d], hi-lo, nil))
-	}
-	return x
-}
-
-// acceptSummary describes per-chain acceptance rates.
-func acceptSummary(res *sample.Result) string {
-	r := slices.Clone(res.AcceptRate)
-	slices.Sort(r)
-	return fmt.Sprintf("acceptance rate %.3f (chains: min %.3f, median %.3f, max %.3f), step size %.4g",
-		res.MeanAccept(), r[0], r[len(r)/2], r[len(r)-1], res.StepSize)
-}
-
 // maxGrid is the most images a .png grid shows.
 const maxGrid = 256
+
+// maxSampleBytes bounds the samples gebm sample holds before writing them:
+// the output is the only memory that grows with --n (chains run in batches,
+// see chainBatch).
+const maxSampleBytes = 4 << 30
 
 func runSample(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sample", stderr)
 	modelPath := fs.String("model", "", "model file (model.gebm from gebm train)")
 	var sf samplerFlags
 	sf.register(fs)
-	n := fs.Int("n", 1000, "number of samples (= chains)")
+	n := fs.Int("n", 1000, "number of samples (= chains, run in batches of at most 2000)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("out", "", "output: .npy (float32, the model's space, e.g. [-1, 1] for MNIST), .csv, or .png (2-D: samples over the energy; images: a grid of at most 256)")
 	quiet := fs.Bool("quiet", false, "no progress output")
@@ -233,19 +183,29 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if ext == ".png" && m.Dim() != 2 && len(m.Data.Shape) != 2 {
 		return fmt.Errorf("--out %s: a picture needs 2-D data or images; this model's data has dimension %d (use .npy or .csv)", *out, m.Dim())
 	}
+	D := m.Dim()
+	if bytes := int64(*n) * int64(D) * 4; bytes > maxSampleBytes {
+		return fmt.Errorf("--n %d: %d samples of dimension %d take %.1f GB in memory, more than gebm sample's limit of %d GB; "+
+			"at most %d fit (draw several files with different --seed)", *n, *n, D, float64(bytes)/1e9, maxSampleBytes>>30, maxSampleBytes/(4*int64(D)))
+	}
 	ls := latentSampler{m: m, cfg: cfg, none: none, beta: sf.beta}
-	show := bar(stderr, sf.steps, "step", *quiet || none)
+	show := bar(stderr, sf.steps*ls.batches(*n), "step", *quiet || none)
 	rng := rand.New(rand.NewPCG(*seed, 0x73616d70))
-	gen, x, res, err := ls.draw(*n, rng, func(step int) { show(step, "") })
+	x := make([]float32, *n*D)
+	acc, err := ls.run(*n, rng, func(step int) { show(step, "") }, func(lo, rows int, gen, gebm []float32) error {
+		if none {
+			gebm = gen
+		}
+		copy(x[lo*D:(lo+rows)*D], gebm)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	what := "generator alone"
-	if none {
-		x = gen
-	} else {
+	if !none {
 		what = sf.String()
-		fmt.Fprintf(stdout, "%s: %s\n", what, acceptSummary(res))
+		fmt.Fprintf(stdout, "%s: %s\n", what, &acc)
 	}
 	if err := writeSamples(*out, ext, m, x, *n, what); err != nil {
 		return fmt.Errorf("writing %s: %w", *out, err)

@@ -135,6 +135,7 @@ func TestSampleBadInput(t *testing.T) {
 	os.WriteFile(notModel, []byte("hello"), 0o644)
 	os.Mkdir(filepath.Join(dir, "adir.npy"), 0o755)
 	out := filepath.Join(dir, "o.npy")
+	wide := writeModel(t, dir, "wide.gebm", 1000, nil)
 	cases := []struct {
 		args []string
 		want string
@@ -162,6 +163,7 @@ func TestSampleBadInput(t *testing.T) {
 		{[]string{"--model", m, "--out", filepath.Join(dir, "adir.npy"), "--quiet"}, "adir.npy"},
 		{[]string{"--model", m, "--out", out, "--n", "x"}, "invalid value"},
 		{[]string{"--model", m, "--out", out, "stray"}, "unexpected argument"},
+		{[]string{"--model", wide, "--out", out, "--n", "2000000"}, "at most 1073741 fit"},
 	}
 	for _, c := range cases {
 		code, _, errOut := gebm(t, append([]string{"sample"}, c.args...)...)

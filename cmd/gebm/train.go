@@ -1,11 +1,12 @@
 package main
 
 import (
-	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -62,10 +63,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.SoftClip, "soft-clip", o.SoftClip, "soft-clip energy gradients g -> 2g/(1+g^2)")
 	fs.Float64Var(&o.LRDecay, "lr-decay", o.LRDecay, "learning-rate factor applied every --lr-decay-every base updates")
 	fs.IntVar(&o.LRDecayEvery, "lr-decay-every", o.LRDecayEvery, "base updates between learning-rate decays (0: never)")
-	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
+	fs.IntVar(&o.AInitBatches, "a-init-batches", o.AInitBatches, "batches of the Monte-Carlo estimate of log Z that initialises A")
+	fs.Float64Var(&o.TestFraction, "test-fraction", o.TestFraction, "fraction of a .npy/.csv file's rows held out from training (the log's held-out KALE, gebm eval)")
+	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed (initial weights, training stream, a toy's samples, a file's train/test split)")
 	fs.StringVar(&o.Device, "device", o.Device, "cpu or cuda")
-	fs.BoolVar(&o.Resume, "resume", false, "continue from DIR/checkpoint.gebm")
-	fs.IntVar(&o.CheckpointEvery, "checkpoint-every", o.CheckpointEvery, "base updates between checkpoints")
+	fs.BoolVar(&o.Resume, "resume", false, "continue the run in --out from its checkpoint.gebm, with the options it was started with")
+	fs.BoolVar(&o.Force, "force", false, "start a new run in an --out that holds one, deleting its files")
+	fs.IntVar(&o.CheckpointEvery, "checkpoint-every", o.CheckpointEvery, "base updates between checkpoints (0: only at the end and when interrupted)")
 	fs.IntVar(&o.LogEvery, "log-every", o.LogEvery, "base updates between log.csv rows")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	if err := parse(fs, args); err != nil {
@@ -75,6 +79,17 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		o.BaseHidden = hidden
 		o.EnergyHidden = reversed(hidden)
 	}
+	if o.Resume {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		given := func(name string) bool {
+			return set[name] || set["hidden"] && (name == "base-hidden" || name == "energy-hidden")
+		}
+		var err error
+		if o, err = train.ResumeOptions(o, given); err != nil {
+			return err
+		}
+	}
 	t, err := train.New(o)
 	if err != nil {
 		return err
@@ -83,19 +98,38 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if o.Device != "cpu" {
 		products = t.Device()
 	}
-	fmt.Fprintf(stderr, "training on %s (%s): %d base steps, batch %d, latent %d, base %v, energy %v, matrix products: %s\n",
-		o.Data, o.Device, o.Steps, o.Batch, t.Model.Latent(), o.BaseHidden, o.EnergyHidden, products)
+	// Signals are caught before anything is printed: from the first line
+	// on, Ctrl-C saves.
+	ctx, stop := interruptible(stderr, "finishing the current base step and writing a checkpoint")
+	defer stop()
+	what := "training"
+	if o.Resume {
+		what = fmt.Sprintf("resuming %s at base step %d", o.Out, t.Step())
+	}
+	fmt.Fprintf(stderr, "%s on %s (%s): %d base steps, batch %d, latent %d, base %v, energy %v, seed %d, matrix products: %s\n",
+		what, o.Data, o.Device, o.Steps, o.Batch, t.Model.Latent(), o.BaseHidden, o.EnergyHidden, o.Seed, products)
 	if !*quiet {
 		t.Progress = progress(stderr, o.Steps)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	start := time.Now()
 	if err := t.Run(ctx); err != nil {
+		var ie *train.InterruptedError
+		if errors.As(err, &ie) {
+			return fmt.Errorf("%w\ncontinue with: %s train --out %s --resume", err, shellQuote(os.Args[0]), shellQuote(o.Out))
+		}
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s/%s after %d base steps in %s\n", o.Out, train.ModelFile, o.Steps, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "wrote %s after %d base steps in %s\n", filepath.Join(o.Out, train.ModelFile), o.Steps, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and ./_-+=:,@.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./_-+=:,@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func reversed(x []int) []int {

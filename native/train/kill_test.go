@@ -22,6 +22,7 @@ func TestMain(m *testing.M) {
 		o.BaseHidden, o.EnergyHidden = []int{64, 64}, []int{64, 64}
 		o.CheckpointEvery, o.LogEvery = 1, 1
 		o.Resume = os.Getenv("GEBM_TRAIN_RESUME") == "1"
+		o.Force = !o.Resume // a killed round may leave a log but no checkpoint
 		tr, err := New(o)
 		if err != nil {
 			os.Stderr.WriteString(err.Error())

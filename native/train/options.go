@@ -1,8 +1,19 @@
-// Package train trains a GEBM with KALE: the energy E and the scalar A by
-// maximising the KALE lower bound with a gradient penalty, the base by the
-// importance-weighted energy gradient, on the reference's schedule (see
-// ../shared/REFERENCE.md, "Training the energy", "Training the base",
-// "Schedule").
+// Package train trains a GEBM with KALE, following the procedure of Arbel,
+// Zhou & Gretton (ICLR 2021) and their public code:
+//
+//   - the energy E and the scalar A minimise
+//     mean_x [E(x) + A] + mean_z [exp(-(E(B(z)) + A))] - 1 + λ mean ||∇_x E(x̂)||²,
+//     the negated KALE lower bound plus a gradient penalty at x̂ = αx + (1-α)B(z),
+//     α ~ U[0, 1] per sample (a squared norm, not WGAN-GP's (||g||-1)²); A
+//     starts at a Monte-Carlo estimate of log E_z[exp(-E(B(z)))];
+//   - the base minimises -mean_x E(x) - Â with the batch estimate
+//     Â = logsumexp_i(-E(B(z_i))) - log N, whose gradient is the
+//     self-normalised importance-weighted energy gradient
+//     Σ_i w_i ∇_θ E(B(z_i)), w = softmax(-E(B(z)));
+//   - Adam for both; Warmup energy-only steps, then NCritic energy steps per
+//     base step and a burst of BurstLen more every BurstEvery base steps.
+//
+// docs/KALE.md describes the KALE divergence itself.
 package train
 
 import (
@@ -42,12 +53,19 @@ type Options struct {
 	// log Z that initialises A.
 	AInitBatches int
 
-	Seed            uint64
-	Device          string // "cpu" or "cuda"
-	Resume          bool
+	Seed   uint64
+	Device string // "cpu" or "cuda"
+	// Resume continues the run in Out from its checkpoint; the options that
+	// define the run must be those it was started with (ResumeOptions fills
+	// them in). Force starts a new run in an Out that holds one, deleting
+	// its files. Without either, New refuses an Out that holds a run.
+	Resume, Force   bool
 	CheckpointEvery int // base steps between checkpoints
 	LogEvery        int // base steps between log.csv rows
-	TestFraction    float64
+	// TestFraction is the fraction of a .npy/.csv file's rows held out from
+	// training, for the log's held-out KALE and for gebm eval (a toy set has
+	// a test sample of its own, MNIST its 10000 test images).
+	TestFraction float64
 	// Quiet turns off progress output (tests).
 	Quiet bool
 }

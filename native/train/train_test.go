@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -251,5 +252,47 @@ func TestLearns8Gaussians(t *testing.T) {
 	t.Logf("KALE peak %.4f, final %.4f; %d/8 modes reached", peak, last, covered)
 	if covered < 6 {
 		t.Errorf("generator reaches %d of 8 modes, want at least 6", covered)
+	}
+}
+
+// TestInterruptedRunResumes: a cancelled run finishes its base step, writes
+// a checkpoint there and says so; resumed, it ends bit for bit where an
+// uninterrupted run ends.
+func TestInterruptedRunResumes(t *testing.T) {
+	full := run(t, small(t, 12))
+
+	o := small(t, 12)
+	o.CheckpointEvery = 0 // the only checkpoint is the interrupt's
+	tr, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	tr.Progress = func(step int, _ float64) {
+		if step == 8 {
+			cancel(errors.New("test signal"))
+		}
+	}
+	err = tr.Run(ctx)
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || ie.Step != 8 || ie.Steps != 12 || !strings.Contains(err.Error(), "test signal") {
+		t.Fatalf("Run after cancel: %v; want an InterruptedError at step 8 of 12", err)
+	}
+	f, err := readCheckpoint(filepath.Join(o.Out, CheckpointFile))
+	if err != nil || f.Training.Steps != 8 {
+		t.Fatalf("checkpoint after the interrupt: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(o.Out, ModelFile)); !os.IsNotExist(err) {
+		t.Fatalf("an interrupted run wrote model.gebm: %v", err)
+	}
+	o.Resume = true
+	resumed := run(t, o)
+	a, b := full.Model.Tensors(), resumed.Model.Tensors()
+	for i := range a {
+		for j := range a[i].Data {
+			if math.Float32bits(a[i].Data[j]) != math.Float32bits(b[i].Data[j]) {
+				t.Fatalf("%s[%d]: %v uninterrupted, %v interrupted and resumed", a[i].Name, j, a[i].Data[j], b[i].Data[j])
+			}
+		}
 	}
 }

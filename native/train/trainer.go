@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -64,11 +63,27 @@ var NewBackend = func(device string, m *model.GEBM, o *Options, a *nn.Param, opt
 	return newCPUBackend(m, o, a, optE, optB), nil
 }
 
-// New prepares a run: loads the data, builds the model (or, with Resume,
-// reads DIR/checkpoint.gebm) and the backend.
+// New prepares a run: checks that it loses no earlier work in Out (see
+// Options.Resume and Options.Force), loads the data, builds the model (or,
+// with Resume, reads Out/checkpoint.gebm) and the backend. With Force, the
+// earlier run's files are deleted once everything else is ready.
 func New(o Options) (*Trainer, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
+	}
+	resume, err := checkFolder(&o)
+	if err != nil {
+		return nil, err
+	}
+	cp := filepath.Join(o.Out, CheckpointFile)
+	if resume != nil {
+		if err := reconcile(&o, resume, cp, func(string) bool { return true }); err != nil {
+			return nil, err
+		}
+		if done := resume.Training.Steps; o.Steps <= done {
+			return nil, fmt.Errorf("--steps %d: the run in %s is already at base step %d; give a larger --steps to train it further",
+				o.Steps, o.Out, done)
+		}
 	}
 	spec, err := data.ParseSpec(o.Data)
 	if err != nil {
@@ -85,23 +100,12 @@ func New(o Options) (*Trainer, error) {
 		return nil, err
 	}
 	t := &Trainer{Opts: o, train: train, test: test}
-	var resume *ckpt.File
-	if o.Resume {
-		b, err := os.ReadFile(filepath.Join(o.Out, CheckpointFile))
-		if err != nil {
-			return nil, fmt.Errorf("--resume: %w", err)
-		}
-		if resume, err = ckpt.Decode(b); err != nil {
-			return nil, fmt.Errorf("--resume: %s: %w", filepath.Join(o.Out, CheckpointFile), err)
-		}
-		if resume.Resume == nil {
-			return nil, fmt.Errorf("--resume: %s holds no optimiser state", filepath.Join(o.Out, CheckpointFile))
-		}
+	if resume != nil {
 		if resume.Data.Dim != train.Dim {
 			return nil, fmt.Errorf("--resume: the checkpoint's data dimension is %d, %s has %d", resume.Data.Dim, o.Data, train.Dim)
 		}
 		if t.Model, err = model.FromFile(resume); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--resume: %s: %w", cp, err)
 		}
 	} else {
 		init := rand.New(rand.NewPCG(o.Seed, 1))
@@ -131,12 +135,20 @@ func New(o Options) (*Trainer, error) {
 	if t.back, err = NewBackend(o.Device, m, &t.Opts, t.a, t.optE, t.optB); err != nil {
 		return nil, err
 	}
+	if o.Force && !o.Resume {
+		if err := clearFolder(o.Out); err != nil {
+			return nil, fmt.Errorf("--force: %w", err)
+		}
+	}
 	return t, nil
 }
 
 func dataInfo(spec string, d *data.Dataset) ckpt.DataInfo {
 	return ckpt.DataInfo{Name: spec, Dim: d.Dim, Shape: d.Norm.Shape, Scale: d.Norm.Scale, Offset: d.Norm.Offset}
 }
+
+// Step is the number of base steps done (more than 0 in a resumed run).
+func (t *Trainer) Step() int { return t.sched.baseSteps }
 
 // Device names the backend doing the arithmetic ("cpu", "cuda:0 ...").
 func (t *Trainer) Device() string { return t.back.Name() }
@@ -164,8 +176,11 @@ func (t *Trainer) restore(f *ckpt.File) error {
 	return nil
 }
 
-// Run trains until Opts.Steps base steps are done or ctx is cancelled,
-// writing checkpoints, the log, and at the end the model and the plots.
+// Run trains until Opts.Steps base steps are done, writing checkpoints, the
+// log, and at the end the model and the plots. When ctx is cancelled, Run
+// finishes the base step in progress (with the energy steps before it),
+// writes a checkpoint and returns an *InterruptedError; a cancelled ctx
+// still lets one base step run.
 func (t *Trainer) Run(ctx context.Context) error {
 	o := &t.Opts
 	t.start = time.Now()
@@ -178,9 +193,6 @@ func (t *Trainer) Run(ctx context.Context) error {
 		t.initA()
 	}
 	for t.sched.baseSteps < o.Steps {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		if err := t.unit(); err != nil {
 			return t.stopped(err)
 		}
@@ -190,13 +202,24 @@ func (t *Trainer) Run(ctx context.Context) error {
 				return t.stopped(err)
 			}
 		}
+		saved := false
 		if o.CheckpointEvery > 0 && k%o.CheckpointEvery == 0 && k < o.Steps {
 			if err := t.saveCheckpoint(); err != nil {
 				return err
 			}
+			saved = true
 		}
 		if t.Progress != nil {
 			t.Progress(k, t.lastKALE)
+		}
+		if ctx.Err() != nil && k < o.Steps {
+			if !saved {
+				if err := t.saveCheckpoint(); err != nil {
+					return fmt.Errorf("interrupted at base step %d, and writing the checkpoint failed: %w", k, err)
+				}
+			}
+			return &InterruptedError{Step: k, Steps: o.Steps, Checkpoint: filepath.Join(o.Out, CheckpointFile),
+				Cause: context.Cause(ctx)}
 		}
 	}
 	if err := t.saveCheckpoint(); err != nil {
@@ -369,17 +392,4 @@ func optTensorName(prefix, state string) string {
 		return ckpt.PrefixOpt + state
 	}
 	return ckpt.PrefixOpt + prefix + state
-}
-
-// record lists the options in the model file's metadata.
-func (o *Options) record() map[string]string {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	return map[string]string{
-		"batch": strconv.Itoa(o.Batch), "lr_energy": f(o.LREnergy), "lr_base": f(o.LRBase),
-		"beta1": f(o.Beta1), "beta2": f(o.Beta2), "n_critic": strconv.Itoa(o.NCritic),
-		"warmup": strconv.Itoa(o.Warmup), "burst_every": strconv.Itoa(o.BurstEvery),
-		"burst_len": strconv.Itoa(o.BurstLen), "gp": f(o.GP), "soft_clip": strconv.FormatBool(o.SoftClip),
-		"lr_decay": f(o.LRDecay), "lr_decay_every": strconv.Itoa(o.LRDecayEvery),
-		"spectral_norm": strconv.FormatBool(o.SpectralNorm),
-	}
 }

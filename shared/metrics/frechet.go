@@ -18,28 +18,85 @@ type Gaussian struct {
 // FitGaussian fits a Gaussian to the n = len(x)/dim rows of x (row-major).
 // It needs at least two rows and finite values.
 func FitGaussian(x []float32, dim int) (Gaussian, error) {
-	n, err := rows(x, dim, 2, "FitGaussian")
-	if err != nil {
+	if _, err := rows(x, dim, 2, "FitGaussian"); err != nil {
 		return Gaussian{}, err
 	}
-	mean := make([]float64, dim)
-	for i := 0; i < n; i++ {
+	t := NewGaussianTally(dim)
+	if err := t.Add(x); err != nil {
+		return Gaussian{}, err
+	}
+	return t.Gaussian()
+}
+
+// GaussianTally fits a Gaussian to rows given in batches, in memory that
+// does not grow with their number: it keeps the count, the mean and the
+// scatter matrix M = Σ_i (x_i − mean)(x_i − mean)ᵀ, and merges each batch's
+// own (computed about the batch mean) by Chan et al.'s update
+//
+//	mean = mean_a + (n_b/n)·δ,  M = M_a + M_b + (n_a n_b/n)·δδᵀ,  δ = mean_b − mean_a,
+//
+// which avoids the cancellation of a running Σxxᵀ.
+type GaussianTally struct {
+	dim  int
+	n    int
+	mean []float64
+	m2   *mat.SymDense
+}
+
+// NewGaussianTally returns an empty tally of dim-dimensional rows.
+func NewGaussianTally(dim int) *GaussianTally {
+	return &GaussianTally{dim: dim, mean: make([]float64, max(dim, 0))}
+}
+
+// Add adds the len(x)/dim rows of x (row-major, finite).
+func (t *GaussianTally) Add(x []float32) error {
+	nb, err := rows(x, t.dim, 1, "GaussianTally.Add")
+	if err != nil {
+		return err
+	}
+	dim := t.dim
+	mb := make([]float64, dim)
+	for i := 0; i < nb; i++ {
 		for j, v := range x[i*dim : (i+1)*dim] {
-			mean[j] += float64(v)
+			mb[j] += float64(v)
 		}
 	}
-	for j := range mean {
-		mean[j] /= float64(n)
+	for j := range mb {
+		mb[j] /= float64(nb)
 	}
-	c := mat.NewDense(n, dim, nil)
-	for i := 0; i < n; i++ {
+	c := mat.NewDense(nb, dim, nil)
+	for i := 0; i < nb; i++ {
 		for j, v := range x[i*dim : (i+1)*dim] {
-			c.Set(i, j, float64(v)-mean[j])
+			c.Set(i, j, float64(v)-mb[j])
 		}
 	}
-	cov := mat.NewSymDense(dim, nil)
-	cov.SymOuterK(1/float64(n-1), c.T())
-	return Gaussian{Mean: mean, Cov: cov, N: n}, nil
+	m2b := mat.NewSymDense(dim, nil)
+	m2b.SymOuterK(1, c.T())
+	if t.n == 0 {
+		t.n, t.mean, t.m2 = nb, mb, m2b
+		return nil
+	}
+	na, n := float64(t.n), float64(t.n+nb)
+	delta := make([]float64, dim)
+	for j := range delta {
+		delta[j] = mb[j] - t.mean[j]
+		t.mean[j] += float64(nb) / n * delta[j]
+	}
+	t.m2.AddSym(t.m2, m2b)
+	t.m2.SymRankOne(t.m2, na*float64(nb)/n, mat.NewVecDense(dim, delta))
+	t.n += nb
+	return nil
+}
+
+// Gaussian returns the fitted Gaussian: the mean and the unbiased
+// covariance M/(n − 1). It needs at least two rows.
+func (t *GaussianTally) Gaussian() (Gaussian, error) {
+	if t.n < 2 {
+		return Gaussian{}, fmt.Errorf("metrics: FitGaussian: %d rows, need at least 2", t.n)
+	}
+	cov := mat.NewSymDense(t.dim, nil)
+	cov.ScaleSym(1/float64(t.n-1), t.m2)
+	return Gaussian{Mean: append([]float64(nil), t.mean...), Cov: cov, N: t.n}, nil
 }
 
 // FrechetDistance returns the Fréchet (2-Wasserstein squared) distance between

@@ -40,64 +40,99 @@ var ErrNoModes = errors.New("metrics: the data set has no modes")
 // Modes assigns each of the n = len(x)/2 samples (row-major 2-D points) to its
 // nearest mode in standard-deviation units, ‖x − μ_k‖/σ_k, and reports the
 // fraction within o.Sigmas standard deviations (high quality) and the number
-// of modes with enough high-quality samples (covered).
+// of modes with enough high-quality samples (covered). It is a ModeTally fed
+// one batch.
 func Modes(x []float32, modes []data.Mode, o ModeOptions) (ModeReport, error) {
-	if len(modes) == 0 {
-		return ModeReport{}, ErrNoModes
+	t, err := NewModeTally(modes, o)
+	if err != nil {
+		return ModeReport{}, err
 	}
-	if len(x) == 0 || len(x)%2 != 0 {
-		return ModeReport{}, fmt.Errorf("metrics: Modes: %d values are not a non-empty set of 2-D points", len(x))
+	if err := t.Add(x); err != nil {
+		return ModeReport{}, err
+	}
+	return t.Report(), nil
+}
+
+// ModeTally computes Modes over samples given in batches, in memory that does
+// not grow with their number: it keeps one count per mode.
+type ModeTally struct {
+	modes  []data.Mode
+	o      ModeOptions
+	sig    float64
+	wsum   float64
+	counts []int
+	hq, n  int
+}
+
+// NewModeTally checks the modes and the rule and returns an empty tally.
+func NewModeTally(modes []data.Mode, o ModeOptions) (*ModeTally, error) {
+	if len(modes) == 0 {
+		return nil, ErrNoModes
 	}
 	sig := o.Sigmas
 	if sig == 0 {
 		sig = 3
 	}
 	if !(sig > 0) || math.IsInf(sig, 0) {
-		return ModeReport{}, fmt.Errorf("metrics: Modes: radius %v standard deviations is not a positive number", o.Sigmas)
+		return nil, fmt.Errorf("metrics: Modes: radius %v standard deviations is not a positive number", o.Sigmas)
 	}
 	if o.MinCount < 0 {
-		return ModeReport{}, fmt.Errorf("metrics: Modes: minimum count %d < 0", o.MinCount)
+		return nil, fmt.Errorf("metrics: Modes: minimum count %d < 0", o.MinCount)
 	}
-	n := len(x) / 2
-	var wsum float64
+	t := &ModeTally{modes: modes, o: o, sig: sig, counts: make([]int, len(modes))}
 	for _, m := range modes {
 		if !(m.Std > 0) {
-			return ModeReport{}, fmt.Errorf("metrics: Modes: mode at %v has std %v", m.Center, m.Std)
+			return nil, fmt.Errorf("metrics: Modes: mode at %v has std %v", m.Center, m.Std)
 		}
-		wsum += m.Weight
+		t.wsum += m.Weight
 	}
-	r := ModeReport{Total: len(modes), Counts: make([]int, len(modes)), MinCounts: make([]int, len(modes))}
-	hq := 0
+	return t, nil
+}
+
+// Add assigns the len(x)/2 samples of a batch (row-major 2-D points).
+func (t *ModeTally) Add(x []float32) error {
+	if len(x) == 0 || len(x)%2 != 0 {
+		return fmt.Errorf("metrics: Modes: %d values are not a non-empty set of 2-D points", len(x))
+	}
+	n := len(x) / 2
 	for i := 0; i < n; i++ {
 		px, py := float64(x[2*i]), float64(x[2*i+1])
 		best, bk := math.Inf(1), -1
-		for k, m := range modes {
+		for k, m := range t.modes {
 			dx, dy := px-m.Center[0], py-m.Center[1]
 			if d := math.Sqrt(dx*dx+dy*dy) / m.Std; d < best {
 				best, bk = d, k
 			}
 		}
-		if bk >= 0 && best <= sig {
-			hq++
-			r.Counts[bk]++
+		if bk >= 0 && best <= t.sig {
+			t.hq++
+			t.counts[bk]++
 		}
 	}
-	r.HighQuality = float64(hq) / float64(n)
-	for k, m := range modes {
-		need := o.MinCount
+	t.n += n
+	return nil
+}
+
+// Report returns the coverage of all the samples added so far (at least
+// one batch).
+func (t *ModeTally) Report() ModeReport {
+	r := ModeReport{Total: len(t.modes), Counts: append([]int(nil), t.counts...), MinCounts: make([]int, len(t.modes))}
+	r.HighQuality = float64(t.hq) / float64(t.n)
+	for k, m := range t.modes {
+		need := t.o.MinCount
 		if need == 0 {
-			w := 1 / float64(len(modes))
-			if wsum > 0 {
-				w = m.Weight / wsum
+			w := 1 / float64(len(t.modes))
+			if t.wsum > 0 {
+				w = m.Weight / t.wsum
 			}
-			need = max(1, int(math.Ceil(0.2*float64(n)*w)))
+			need = max(1, int(math.Ceil(0.2*float64(t.n)*w)))
 		}
 		r.MinCounts[k] = need
 		if r.Counts[k] >= need {
 			r.Covered++
 		}
 	}
-	return r, nil
+	return r
 }
 
 // NLL returns the mean negative log-likelihood of the n = len(x)/2 samples

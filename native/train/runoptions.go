@@ -1,0 +1,222 @@
+package train
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gebm/gebm/shared/ckpt"
+	"github.com/gebm/gebm/shared/nn"
+)
+
+// A run is defined by its data, seed, network sizes and training procedure:
+// a checkpoint records them all, and a resumed run continues with them (a
+// different seed would draw another random stream and, for a data file,
+// another train/test split; other sizes would describe another model). The
+// planned number of steps, the log and checkpoint intervals and the device
+// may change when a run is resumed; they are recorded too, so that a resume
+// that does not give them continues as planned.
+
+// runOption is one option of a run: its flag, whether a resumed run may
+// change it, its value as text, and where a checkpoint records it: under key
+// in ckpt.Training.Options, or (key "") elsewhere in the header, where
+// recorded finds it.
+type runOption struct {
+	flag      string
+	key       string
+	mayChange bool
+	get       func(*Options) string
+	set       func(*Options, string) error
+	recorded  func(*ckpt.File) (string, bool)
+}
+
+// value returns the value checkpoint f records for the option, false when f
+// does not record it (a file written before the option was recorded).
+func (r runOption) value(f *ckpt.File) (string, bool) {
+	if r.key == "" {
+		return r.recorded(f)
+	}
+	v, ok := f.Training.Options[r.key]
+	return v, ok
+}
+
+// runOptions lists every option of Options that a checkpoint records.
+// Out, Resume, Force and Quiet are about this process, not the run.
+var runOptions = []runOption{
+	{flag: "data", get: func(o *Options) string { return filepath.Clean(o.Data) },
+		set:      func(o *Options, s string) error { o.Data = s; return nil },
+		recorded: func(f *ckpt.File) (string, bool) { return filepath.Clean(f.Training.Dataset), f.Training.Dataset != "" }},
+	{flag: "seed", get: func(o *Options) string { return strconv.FormatUint(o.Seed, 10) },
+		set: func(o *Options, s string) (err error) { o.Seed, err = strconv.ParseUint(s, 10, 64); return err },
+		recorded: func(f *ckpt.File) (string, bool) {
+			return strconv.FormatUint(f.Training.Seed, 10), true
+		}},
+	{flag: "latent", get: func(o *Options) string { return strconv.Itoa(o.Latent) },
+		set: func(o *Options, s string) (err error) { o.Latent, err = strconv.Atoi(s); return err },
+		recorded: func(f *ckpt.File) (string, bool) {
+			return strconv.Itoa(f.Latent), f.Latent > 0
+		}},
+	{flag: "base-hidden", get: func(o *Options) string { return formatWidths(o.BaseHidden) },
+		set: func(o *Options, s string) (err error) { o.BaseHidden, err = parseWidths(s); return err },
+		recorded: func(f *ckpt.File) (string, bool) {
+			return formatWidths(hiddenWidths(f.Base)), len(f.Base.Layers) > 0
+		}},
+	{flag: "energy-hidden", get: func(o *Options) string { return formatWidths(o.EnergyHidden) },
+		set: func(o *Options, s string) (err error) { o.EnergyHidden, err = parseWidths(s); return err },
+		recorded: func(f *ckpt.File) (string, bool) {
+			return formatWidths(hiddenWidths(f.Energy)), len(f.Energy.Layers) > 0
+		}},
+	{flag: "energy-slope", get: func(o *Options) string { return formatFloat(o.EnergySlope) },
+		set: func(o *Options, s string) (err error) { o.EnergySlope, err = strconv.ParseFloat(s, 64); return err },
+		recorded: func(f *ckpt.File) (string, bool) {
+			for _, l := range f.Energy.Layers {
+				if l.Kind == nn.KindLeakyReLU {
+					return formatFloat(l.Slope), true
+				}
+			}
+			return "", false // no hidden layer: the slope plays no part
+		}},
+	boolOption("spectral-norm", "spectral_norm", func(o *Options) *bool { return &o.SpectralNorm }),
+	intOption("batch", "batch", false, func(o *Options) *int { return &o.Batch }),
+	floatOption("lr-energy", "lr_energy", func(o *Options) *float64 { return &o.LREnergy }),
+	floatOption("lr-base", "lr_base", func(o *Options) *float64 { return &o.LRBase }),
+	floatOption("beta1", "beta1", func(o *Options) *float64 { return &o.Beta1 }),
+	floatOption("beta2", "beta2", func(o *Options) *float64 { return &o.Beta2 }),
+	intOption("n-critic", "n_critic", false, func(o *Options) *int { return &o.NCritic }),
+	intOption("warmup", "warmup", false, func(o *Options) *int { return &o.Warmup }),
+	intOption("burst-every", "burst_every", false, func(o *Options) *int { return &o.BurstEvery }),
+	intOption("burst-len", "burst_len", false, func(o *Options) *int { return &o.BurstLen }),
+	floatOption("gp", "gp", func(o *Options) *float64 { return &o.GP }),
+	boolOption("soft-clip", "soft_clip", func(o *Options) *bool { return &o.SoftClip }),
+	floatOption("lr-decay", "lr_decay", func(o *Options) *float64 { return &o.LRDecay }),
+	intOption("lr-decay-every", "lr_decay_every", false, func(o *Options) *int { return &o.LRDecayEvery }),
+	intOption("a-init-batches", "a_init_batches", false, func(o *Options) *int { return &o.AInitBatches }),
+	floatOption("test-fraction", "test_fraction", func(o *Options) *float64 { return &o.TestFraction }),
+
+	intOption("steps", "target_steps", true, func(o *Options) *int { return &o.Steps }),
+	intOption("checkpoint-every", "checkpoint_every", true, func(o *Options) *int { return &o.CheckpointEvery }),
+	intOption("log-every", "log_every", true, func(o *Options) *int { return &o.LogEvery }),
+	{flag: "device", key: "device", mayChange: true, get: func(o *Options) string { return o.Device },
+		set: func(o *Options, s string) error { o.Device = s; return nil }},
+}
+
+// record returns the options kept in ckpt.Training.Options: those of
+// runOptions that the header does not already hold (data, seed and the
+// architecture are there).
+func (o *Options) record() map[string]string {
+	m := map[string]string{}
+	for _, r := range runOptions {
+		if r.key != "" {
+			m[r.key] = r.get(o)
+		}
+	}
+	return m
+}
+
+// legacyDefaults are the values of options that older versions of gebm did
+// not record because they were not flags: every run used these.
+var legacyDefaults = map[string]string{"a-init-batches": "10", "test-fraction": "0.1"}
+
+// reconcile makes o the options of the run that checkpoint f (at path)
+// belongs to. An option that given reports as set on the command line must
+// agree with the recorded value, unless it may change; any other option takes
+// the recorded value, or, where f does not record it, the default for the
+// run's data. The error lists every contradiction, naming the flag and both
+// values.
+func reconcile(o *Options, f *ckpt.File, path string, given func(flag string) bool) error {
+	var errs []string
+	var unrecorded []runOption
+	for _, r := range runOptions {
+		rec, ok := r.value(f)
+		if !ok {
+			rec, ok = legacyDefaults[r.flag]
+		}
+		if !ok {
+			if !given(r.flag) {
+				unrecorded = append(unrecorded, r)
+			}
+			continue
+		}
+		if given(r.flag) {
+			if cur := r.get(o); !r.mayChange && cur != rec {
+				errs = append(errs, fmt.Sprintf("--%s %s contradicts the run's --%s %s", r.flag, cur, r.flag, rec))
+			}
+			continue
+		}
+		if err := r.set(o, rec); err != nil {
+			errs = append(errs, fmt.Sprintf("%s records --%s as %q: %v", path, r.flag, rec, err))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("--resume continues the run in %s with the options it was started with, and\n  %s\n"+
+			"leave out those flags to continue it, or use --force instead of --resume to start a new run there",
+			filepath.Dir(path), strings.Join(errs, "\n  "))
+	}
+	def := Defaults(o.Data)
+	for _, r := range unrecorded {
+		if err := r.set(o, r.get(&def)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func intOption(flag, key string, mayChange bool, field func(*Options) *int) runOption {
+	return runOption{flag: flag, key: key, mayChange: mayChange,
+		get: func(o *Options) string { return strconv.Itoa(*field(o)) },
+		set: func(o *Options, s string) (err error) { *field(o), err = strconv.Atoi(s); return err }}
+}
+
+func floatOption(flag, key string, field func(*Options) *float64) runOption {
+	return runOption{flag: flag, key: key,
+		get: func(o *Options) string { return formatFloat(*field(o)) },
+		set: func(o *Options, s string) (err error) { *field(o), err = strconv.ParseFloat(s, 64); return err }}
+}
+
+func boolOption(flag, key string, field func(*Options) *bool) runOption {
+	return runOption{flag: flag, key: key,
+		get: func(o *Options) string { return strconv.FormatBool(*field(o)) },
+		set: func(o *Options, s string) (err error) { *field(o), err = strconv.ParseBool(s); return err }}
+}
+
+// formatFloat writes v so that strconv.ParseFloat reads back the same bits.
+func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func formatWidths(w []int) string {
+	s := make([]string, len(w))
+	for i, v := range w {
+		s[i] = strconv.Itoa(v)
+	}
+	return strings.Join(s, ",")
+}
+
+func parseWidths(s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var w []int
+	for _, p := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(p)
+		if err != nil {
+			return nil, err
+		}
+		w = append(w, v)
+	}
+	return w, nil
+}
+
+// hiddenWidths returns the output widths of a network's linear layers but
+// the last: the hidden widths it was built with (model.Config.Spec).
+func hiddenWidths(s nn.Spec) []int {
+	var w []int
+	for _, l := range s.Layers {
+		if l.Kind == nn.KindLinear {
+			w = append(w, l.Out)
+		}
+	}
+	if len(w) == 0 {
+		return nil
+	}
+	return w[:len(w)-1]
+}
