@@ -86,7 +86,7 @@ DEMO_STEPS ?= 1500
 demo: build ## build, train the default model if it is missing, serve the demo page on DEMO_ADDR (127.0.0.1:8080)
 	@mkdir -p $(DEMO_DIR)
 	@if [ ! -f $(DEMO_MODEL) ] && [ ! -f $(DEMO_DIR)/8gaussians.gebm ]; then \
-	  echo "$(DEMO_MODEL) is missing: training it ($(DEMO_STEPS) steps, about a minute on 2 cores)"; \
+	  echo "$(DEMO_MODEL) is missing: training it ($(DEMO_STEPS) steps, a few minutes on 2 cores)"; \
 	  rm -rf $(DEMO_DIR)/train && \
 	  bin/gebm train --data 8gaussians --steps $(DEMO_STEPS) --seed 1 --out $(DEMO_DIR)/train && \
 	  cp $(DEMO_DIR)/train/model.gebm $(DEMO_DIR)/8gaussians.gebm || exit 1; \
