@@ -144,14 +144,16 @@ func (r *recordTilt) Eval(z []float32, v []float64) {
 
 // TestSIRSystematicCounts: every proposal j is returned ⌊N p_j⌋ or ⌈N p_j⌉ times,
 // p_j = w_j / Σw (systematic resampling), in the order the proposals were drawn; the
-// samples are proposals (drawn again from their streams, bit for bit); the ESS, the
-// log-sums and the count of distinct samples are those of the recorded weights.
+// samples are proposals (rows of d = 3 values drawn again from their streams, bit for
+// bit); the ESS, the log-sums and the count of distinct samples are those of the
+// recorded weights.
 func TestSIRSystematicCounts(t *testing.T) {
-	rec := &recordTilt{Tilt: quadTilt{a: []float64{3}, c: []float64{1.5}}}
+	const d = 3
+	rec := &recordTilt{Tilt: quadTilt{a: []float64{3, 0.5, 1}, c: []float64{1.5, 0, -0.5}}}
 	const N, M = 500, 1300 // several blocks of 256, the last one short
 	z, st := sirAll(t, rec, SIRConfig{N: N, Pool: M, Batch: 100}, rand.New(rand.NewPCG(4, 4)))
-	if len(rec.z) != M {
-		t.Fatalf("the tilt saw %d proposals, want %d", len(rec.z), M)
+	if len(rec.z) != M*d {
+		t.Fatalf("the tilt saw %d values, want %d proposals of dimension %d", len(rec.z), M, d)
 	}
 	var s1, s2 float64
 	for _, v := range rec.v {
@@ -159,14 +161,15 @@ func TestSIRSystematicCounts(t *testing.T) {
 		s1 += w
 		s2 += w * w
 	}
+	row := func(x []float32, i int) [d]float32 { return [d]float32(x[i*d : (i+1)*d]) }
 	count := make([]int, M)
 	next := 0
-	for k, x := range z {
-		for next < M && rec.z[next] != x {
+	for k := 0; k < N; k++ {
+		for next < M && row(rec.z, next) != row(z, k) {
 			next++
 		}
 		if next == M {
-			t.Fatalf("sample %d (%v) is not a proposal at or after the previous sample's", k, x)
+			t.Fatalf("sample %d (%v) is not a proposal at or after the previous sample's", k, row(z, k))
 		}
 		count[next]++
 	}
@@ -184,6 +187,9 @@ func TestSIRSystematicCounts(t *testing.T) {
 	if !near(st.ESS, s1*s1/s2) || !near(st.LogSumW, math.Log(s1)) || !near(st.LogSumW2, math.Log(s2)) ||
 		st.Distinct != distinct || st.Pool != M {
 		t.Errorf("stats %+v; want ESS %v, log Σw %v, log Σw² %v, %d distinct", st, s1*s1/s2, math.Log(s1), math.Log(s2), distinct)
+	}
+	if distinct == N || distinct < N/4 {
+		t.Errorf("%d distinct samples of %d: the weights should repeat some proposals and not collapse", distinct, N)
 	}
 }
 
