@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	commands["sample"] = command{"draw samples from a model (generator alone or latent MCMC) to .npy, .csv or .png", runSample}
+	commands["sample"] = command{"draw samples from a model (generator alone, latent MCMC or SIR) to .npy, .csv or .png", runSample}
 }
 
 // samplerFlags are the sampling settings shared by sample and eval.
