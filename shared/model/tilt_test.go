@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
+	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/sample"
 )
 
@@ -16,25 +18,53 @@ func (q *quadEnergy) Forward(x []float32, n int) []float32 {
 	return f
 }
 
-// TestTiltIsPotentialWithoutPrior: on a network model, V(z) = U(z) − ||z||²/2
-// for the latent potential at the same β, to rounding.
+// TestTiltIsPotentialWithoutPrior: on network models, V(z) = U(z) − ||z||²/2
+// for the latent potential at the same β, to rounding: SIR and the MCMC
+// kernels see the same energy, including an energy floor E = max(f, c) (here
+// at the median of f over the latents, so that it binds for half of them).
 func TestTiltIsPotentialWithoutPrior(t *testing.T) {
-	g := smallModel(t, true)
 	const n = 50
-	z := make([]float32, n*g.Latent())
+	cfg := Config{Latent: 3, Data: ckpt.DataInfo{Name: "toy", Dim: 2}, BaseHidden: []int{8}, EnergyHidden: []int{8, 8},
+		BaseOutput: "tanh", EnergySlope: 0.2, SpectralNorm: true}
+	z := make([]float32, n*3)
 	SampleLatents(rand.New(rand.NewPCG(8, 8)), z)
-	for _, beta := range []float64{0, 1, 37} {
-		v := make([]float64, n)
-		g.Tilt(beta).Eval(z, v)
-		u := make([]float64, n)
-		g.Potential(beta).Eval(z, u, make([]float32, len(z)))
-		for i := range v {
-			var sq float64
-			for _, x := range z[i*3 : (i+1)*3] {
-				sq += float64(x) * float64(x)
+	plain, err := New(cfg, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := make([]float64, n)
+	plain.Tilt(1).Eval(z, f)
+	sorted := slices.Clone(f)
+	slices.Sort(sorted)
+	cfg.EnergyFloor = float64(float32(sorted[n/2]))
+	floored, err := New(cfg, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []*GEBM{plain, floored} {
+		for _, beta := range []float64{0, 1, 37} {
+			v := make([]float64, n)
+			g.Tilt(beta).Eval(z, v)
+			u := make([]float64, n)
+			g.Potential(beta).Eval(z, u, make([]float32, len(z)))
+			bound := 0
+			for i := range v {
+				var sq float64
+				for _, x := range z[i*3 : (i+1)*3] {
+					sq += float64(x) * float64(x)
+				}
+				if d := math.Abs(v[i] - (u[i] - sq/2)); d > 1e-12*math.Max(1, math.Abs(u[i])) {
+					t.Fatalf("floor %v, β=%g, latent %d: V = %v, U − ||z||²/2 = %v", g == floored, beta, i, v[i], u[i]-sq/2)
+				}
+				if g == floored && v[i] == beta*cfg.EnergyFloor {
+					bound++
+				}
+				if g == floored && v[i] != beta*math.Max(f[i], cfg.EnergyFloor) {
+					t.Fatalf("β=%g, latent %d: V = %v with the floor %v, want β·max(%v, floor)", beta, i, v[i], cfg.EnergyFloor, f[i])
+				}
 			}
-			if d := math.Abs(v[i] - (u[i] - sq/2)); d > 1e-12*math.Max(1, math.Abs(u[i])) {
-				t.Fatalf("β=%g, latent %d: V = %v, U − ||z||²/2 = %v", beta, i, v[i], u[i]-sq/2)
+			if g == floored && beta > 0 && bound < n/3 {
+				t.Fatalf("β=%g: the floor binds at %d of %d latents", beta, bound, n)
 			}
 		}
 	}
