@@ -180,8 +180,7 @@ test-cuda: ## CUDA build: vet, compile and link, check the PTX is current, run t
 	  if diff -r native/cuda/ptx "$$tmp" >/dev/null; then echo "test-cuda: native/cuda/ptx matches the .cu sources"; \
 	  else diff -r native/cuda/ptx "$$tmp" | head -20; echo "test-cuda: native/cuda/ptx is stale: run make kernels"; exit 1; fi
 	$(GO) vet -tags cuda,cudaemu ./native/cuda/ ./native/train/
-	@# -short: the resume test trains 12+7 steps instead of 30+17; every case runs.
-	$(GO) test -tags cuda,cudaemu -short -count=1 -timeout 20m ./native/cuda/
+	$(GO) test -tags cuda,cudaemu -count=1 -timeout 10m ./native/cuda/
 	@if nvidia-smi -L 2>/dev/null | grep -q '^GPU'; then \
 	  $(GO) test -tags cuda -count=1 ./native/cuda/ && \
 	  $(GO) test -tags cuda,nocublas -count=1 ./native/cuda/; \

@@ -3,6 +3,11 @@
 // A CPU emulation of gebm's CUDA kernels: the .cu files compiled as C++
 // over emu_cuda.h, launched by name. Slow (every thread is a fiber), and
 // meant for running this package's tests on machines without a GPU.
+
+// Fibers jump between stacks with _longjmp, which glibc's fortified
+// __longjmp_chk would refuse.
+#undef _FORTIFY_SOURCE
+
 #include "emu.h"
 
 #include <stdlib.h>
@@ -32,9 +37,15 @@ namespace {
 
 const size_t kStack = 64 << 10;
 
-ucontext_t sched;
+// The fibers: made once each (makecontext), then parked and resumed with
+// _setjmp/_longjmp. swapcontext would save and restore the signal mask, a
+// system call at every switch; a GEMM switches fibers millions of times,
+// and where system calls are slow (a traced or sandboxed process) that
+// alone made the emulated tests run for tens of minutes.
+jmp_buf sched;
 std::vector<EmuThread> threads(1024);
 std::vector<char> stacks(1024 * kStack);
+int started = 0;  // threads[0:started] have been made
 
 struct Barrier {
 	int count;
@@ -43,7 +54,17 @@ struct Barrier {
 Barrier block_bar, warp_bar[32];
 double xchg[32][32];
 
-void yield() { swapcontext(&emu_cur->ctx, &sched); }
+// yield parks the current fiber and returns to the scheduler; it returns
+// when the scheduler resumes the fiber.
+void yield() {
+	if (_setjmp(emu_cur->env) == 0) _longjmp(sched, 1);
+}
+
+// resume runs fiber t until it next parks.
+void resume(EmuThread& t) {
+	emu_cur = &t;
+	if (_setjmp(sched) == 0) _longjmp(t.env, 1);
+}
 
 void wait(Barrier& b, int n) {
 	long g = b.gen;
@@ -58,9 +79,26 @@ void wait(Barrier& b, int n) {
 void (*kernel)(void**);
 void** kernel_args;
 
-void entry() {
-	kernel(kernel_args);
-	emu_cur->done = true;
+// fiber is every fiber's body: park, run the kernel for the current block
+// when resumed, and park again; it never returns.
+void fiber() {
+	for (;;) {
+		yield();
+		kernel(kernel_args);
+		emu_cur->done = true;
+	}
+}
+
+// start makes fiber t and runs it to its first park.
+void start(EmuThread& t, int i) {
+	getcontext(&t.ctx);
+	t.ctx.uc_stack.ss_sp = &stacks[i * kStack];
+	t.ctx.uc_stack.ss_size = kStack;
+	t.ctx.uc_link = nullptr;  // fiber never returns
+	makecontext(&t.ctx, fiber, 0);
+	ucontext_t from;  // abandoned: the fiber comes back through sched
+	emu_cur = &t;
+	if (_setjmp(sched) == 0) swapcontext(&from, &t.ctx);
 }
 
 template <typename... A, size_t... I>
@@ -118,28 +156,22 @@ int emu_launch(const char* name, int gx, int gy, int block, const uint64_t* argv
 	kernel_args = ptrs;
 	emu_grid_dim = {(unsigned)gx, (unsigned)gy, 1};
 	emu_block_dim = {(unsigned)block, 1, 1};
+	for (; started < block; started++) start(threads[started], started);
 	for (int by = 0; by < gy; by++) {
 		for (int bx = 0; bx < gx; bx++) {
 			emu_block_idx = {(unsigned)bx, (unsigned)by, 0};
 			block_bar = {0, 0};
 			for (auto& b : warp_bar) b = {0, 0};
 			for (int t = 0; t < block; t++) {
-				EmuThread& th = threads[t];
-				getcontext(&th.ctx);
-				th.ctx.uc_stack.ss_sp = &stacks[t * kStack];
-				th.ctx.uc_stack.ss_size = kStack;
-				th.ctx.uc_link = &sched;
-				makecontext(&th.ctx, entry, 0);
-				th.idx = {(unsigned)t, 0, 0};
-				th.done = false;
+				threads[t].idx = {(unsigned)t, 0, 0};
+				threads[t].done = false;
 			}
 			for (bool running = true; running;) {
 				running = false;
 				for (int t = 0; t < block; t++) {
 					if (threads[t].done) continue;
 					running = true;
-					emu_cur = &threads[t];
-					swapcontext(&sched, &threads[t].ctx);
+					resume(threads[t]);
 				}
 			}
 		}

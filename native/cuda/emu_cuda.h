@@ -1,6 +1,7 @@
 // Just enough of CUDA C++ to run gebm's kernels on the CPU, for testing
 // without a GPU (build tags cuda and cudaemu; see emu.cc). The threads of a
-// block are fibers (ucontext) on one OS thread, switched at __syncthreads
+// block are fibers on one OS thread (made once with ucontext, switched with
+// _setjmp/_longjmp, which make no system call), switched at __syncthreads
 // and warp shuffles; blocks run one after another, so __shared__ variables
 // can be statics. Floating-point arithmetic is the host's (SSE2, no fused
 // multiply-adds): the same rounding as the GPU with -fmad=false, and CUDA's
@@ -8,6 +9,7 @@
 #pragma once
 #include <math.h>
 #include <stdint.h>
+#include <setjmp.h>
 #include <ucontext.h>
 
 struct dim3 {
@@ -15,7 +17,8 @@ struct dim3 {
 };
 
 struct EmuThread {
-	ucontext_t ctx;
+	ucontext_t ctx;  // used once, to start the fiber on its own stack
+	jmp_buf env;     // where the parked fiber resumes
 	dim3 idx;
 	bool done;
 };

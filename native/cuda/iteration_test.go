@@ -273,9 +273,6 @@ func TestTrainerOnGPU(t *testing.T) {
 		return tr
 	}
 	total, stop := 30, 17
-	if cuda.Emulated && testing.Short() {
-		total, stop = 12, 7 // minutes otherwise in the CPU emulation
-	}
 	full := runT(opts(total))
 	b, err := os.ReadFile(filepath.Join(full.Opts.Out, train.ModelFile))
 	if err != nil {
