@@ -1,0 +1,130 @@
+package model
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gebm/gebm/shared/nn"
+)
+
+// EvalBlock is the most latents one network pass of a BlockedPotential
+// takes: large enough that the matrix products run near their best speed,
+// small enough that a pass's activations stay near the caches (about 11 MB
+// for the MNIST model) and that a batch of chains splits into several
+// blocks for the workers.
+const EvalBlock = 256
+
+// BlockedPotential is the latent potential of a GEBM at inverse
+// temperature β,
+//
+//	U(z) = ||z||²/2 + β E(B(z)),  ∇U(z) = z + β J_B(z)^T ∇_x E(B(z)),
+//
+// evaluated EvalBlock latents at a time: the rows of a call are cut into
+// consecutive blocks of EvalBlock (the last one shorter), and each block
+// is evaluated by one of Workers copies of the networks, the copies
+// running concurrently. A row's U and ∇U depend only on its block, never
+// on which copy evaluated it or how many copies there are, so results do
+// not depend on the number of workers (the copies hold the same weights
+// and use the same matrix product). It implements sample.Potential; it is
+// the potential of every latent chain gebm runs, in gebm sample and eval
+// and in the browser's sampler (see NewChains).
+type BlockedPotential struct {
+	beta  float64
+	parts []*LatentPotential // parts[0] uses the model's own networks
+}
+
+// BlockedPotential returns the latent potential of g at inverse temperature
+// beta, evaluated by workers (at least 1) copies of its networks. The first
+// copy is g's own networks, so with one worker it allocates nothing; every
+// other copy holds the weights again (nn.NewUninitialized, the parameters
+// and state copied, spectral normalisation recomputed from them as Load
+// does, products by nn.DefaultGemm). g's networks must be current (as after
+// Load or Refresh) and must not run passes of their own during an Eval.
+func (g *GEBM) BlockedPotential(beta float64, workers int) *BlockedPotential {
+	p := &BlockedPotential{beta: beta, parts: []*LatentPotential{g.Potential(beta)}}
+	for range max(workers, 1) - 1 {
+		p.parts = append(p.parts, &LatentPotential{Base: copyNetwork(g.Base), Energy: copyNetwork(g.Energy), Beta: beta})
+	}
+	return p
+}
+
+// copyNetwork returns a network with net's architecture, parameters and
+// state, and buffers of its own.
+func copyNetwork(net *nn.Network) *nn.Network {
+	c, err := nn.NewUninitialized(net.Spec())
+	if err != nil { // net was built from this spec
+		panic(fmt.Sprintf("model: copying a network: %v", err))
+	}
+	for _, pair := range [][2][]*nn.Param{{c.Params(), net.Params()}, {c.State(), net.State()}} {
+		for i, p := range pair[0] {
+			copy(p.Value, pair[1][i].Value)
+		}
+	}
+	c.Refresh(0)
+	return c
+}
+
+// Dim is the latent size.
+func (p *BlockedPotential) Dim() int { return p.parts[0].Dim() }
+
+// Beta returns the inverse temperature β.
+func (p *BlockedPotential) Beta() float64 { return p.beta }
+
+// SetBeta changes the inverse temperature of every copy.
+func (p *BlockedPotential) SetBeta(beta float64) {
+	p.beta = beta
+	for _, part := range p.parts {
+		part.Beta = beta
+	}
+}
+
+// Workers returns the number of copies of the networks that evaluate
+// blocks concurrently.
+func (p *BlockedPotential) Workers() int { return len(p.parts) }
+
+// Eval computes u[i] = U(z_i) and grad[i*d:(i+1)*d] = ∇U(z_i) for the
+// n = len(u) latents in z, block by block as the type describes. A panic
+// in a worker is raised again in the caller's goroutine.
+func (p *BlockedPotential) Eval(z []float32, u []float64, grad []float32) {
+	n, d := len(u), p.Dim()
+	if len(z) < n*d || len(grad) < n*d {
+		panic(fmt.Sprintf("model: BlockedPotential.Eval: %d latents of size %d need %d values", n, d, n*d))
+	}
+	blocks := (n + EvalBlock - 1) / EvalBlock
+	var next atomic.Int64 // the next block to evaluate
+	work := func(part *LatentPotential) {
+		for {
+			b := int(next.Add(1)) - 1
+			if b >= blocks {
+				return
+			}
+			lo, hi := b*EvalBlock, min(n, (b+1)*EvalBlock)
+			part.Eval(z[lo*d:hi*d], u[lo:hi], grad[lo*d:hi*d])
+		}
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		panicked any
+	)
+	run := func(part *LatentPotential) {
+		defer func() {
+			if r := recover(); r != nil {
+				mu.Lock()
+				panicked = r
+				mu.Unlock()
+				next.Store(int64(blocks)) // the others stop after their block
+			}
+		}()
+		work(part)
+	}
+	for _, part := range p.parts[1:min(len(p.parts), blocks)] {
+		wg.Go(func() { run(part) })
+	}
+	run(p.parts[0])
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+}
