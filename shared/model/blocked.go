@@ -84,26 +84,25 @@ func (p *BlockedPotential) SetBeta(beta float64) {
 func (p *BlockedPotential) Workers() int { return len(p.parts) }
 
 // Eval computes u[i] = U(z_i) and grad[i*d:(i+1)*d] = ∇U(z_i) for the
-// n = len(u) latents in z, block by block as the type describes. A panic
-// in a worker is raised again in the caller's goroutine.
+// n = len(u) latents in z, block by block as the type describes. With one
+// worker, or one block, it runs in the caller's goroutine and allocates
+// nothing. A panic in a worker is raised again in the caller's goroutine,
+// once every worker has stopped.
 func (p *BlockedPotential) Eval(z []float32, u []float64, grad []float32) {
 	n, d := len(u), p.Dim()
 	if len(z) < n*d || len(grad) < n*d {
 		panic(fmt.Sprintf("model: BlockedPotential.Eval: %d latents of size %d need %d values", n, d, n*d))
 	}
 	blocks := (n + EvalBlock - 1) / EvalBlock
-	var next atomic.Int64 // the next block to evaluate
-	work := func(part *LatentPotential) {
-		for {
-			b := int(next.Add(1)) - 1
-			if b >= blocks {
-				return
-			}
-			lo, hi := b*EvalBlock, min(n, (b+1)*EvalBlock)
-			part.Eval(z[lo*d:hi*d], u[lo:hi], grad[lo*d:hi*d])
+	if len(p.parts) == 1 || blocks <= 1 {
+		for lo := 0; lo < n; lo += EvalBlock {
+			hi := min(n, lo+EvalBlock)
+			p.parts[0].Eval(z[lo*d:hi*d], u[lo:hi], grad[lo*d:hi*d])
 		}
+		return
 	}
 	var (
+		next     atomic.Int64 // the next block to evaluate
 		wg       sync.WaitGroup
 		mu       sync.Mutex
 		panicked any
@@ -117,7 +116,14 @@ func (p *BlockedPotential) Eval(z []float32, u []float64, grad []float32) {
 				next.Store(int64(blocks)) // the others stop after their block
 			}
 		}()
-		work(part)
+		for {
+			b := int(next.Add(1)) - 1
+			if b >= blocks {
+				return
+			}
+			lo, hi := b*EvalBlock, min(n, (b+1)*EvalBlock)
+			part.Eval(z[lo*d:hi*d], u[lo:hi], grad[lo*d:hi*d])
+		}
 	}
 	for _, part := range p.parts[1:min(len(p.parts), blocks)] {
 		wg.Go(func() { run(part) })

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/gebm/gebm/shared/nn"
 )
 
 // evalByBlocks is the reference for BlockedPotential: LatentPotential.Eval
@@ -136,5 +138,25 @@ func TestNewChains(t *testing.T) {
 	}
 	if _, err := p.NewChains(rand.New(rand.NewPCG(9, 9)), 0); err == nil {
 		t.Fatal("0 chains: no error")
+	}
+}
+
+// TestBlockedPotentialOneWorkerAllocs: with one worker, Eval over several
+// blocks allocates nothing once the networks' buffers exist (the browser's
+// sampler steps without garbage). The networks multiply with the tiled Go
+// kernel, WebAssembly's, which allocates nothing either (gonum's, the
+// native default in this package's tests, starts goroutines).
+func TestBlockedPotentialOneWorkerAllocs(t *testing.T) {
+	g := smallModel(t, true)
+	g.Base.SetGemm(nn.TiledGemm{})
+	g.Energy.SetGemm(nn.TiledGemm{})
+	n := 2*EvalBlock + 5
+	z := make([]float32, n*g.Latent())
+	SampleLatents(rand.New(rand.NewPCG(7, 7)), z)
+	u, grad := make([]float64, n), make([]float32, n*g.Latent())
+	p := g.BlockedPotential(1, 1)
+	p.Eval(z, u, grad)
+	if a := testing.AllocsPerRun(20, func() { p.Eval(z, u, grad) }); a != 0 {
+		t.Fatalf("%v allocations per Eval with one worker", a)
 	}
 }
