@@ -30,23 +30,30 @@ const EvalBlock = 256
 // the potential of every latent chain gebm runs, in gebm sample and eval
 // and in the browser's sampler (see NewChains).
 type BlockedPotential struct {
-	beta  float64
-	parts []*LatentPotential // parts[0] uses the model's own networks
+	g       *GEBM
+	beta    float64
+	workers int
+	parts   []*LatentPotential // parts[0] uses the model's own networks; the others are made as needed
 }
 
 // BlockedPotential returns the latent potential of g at inverse temperature
 // beta, evaluated by workers (at least 1) copies of its networks. The first
-// copy is g's own networks, so with one worker it allocates nothing; every
-// other copy holds the weights again (nn.NewUninitialized, the parameters
-// and state copied, spectral normalisation recomputed from them as Load
-// does, products by nn.DefaultGemm). g's networks must be current (as after
-// Load or Refresh) and must not run passes of their own during an Eval.
+// copy is g's own networks; the others are made by the first Eval that has
+// blocks for them, each holding the weights again (nn.NewUninitialized, the
+// parameters and state copied, spectral normalisation recomputed from them
+// as Load does, products by nn.DefaultGemm). So a potential that never
+// evaluates more than one block at once allocates no copy. g's networks must
+// be current (as after Load or Refresh) and must not run passes of their
+// own during an Eval.
 func (g *GEBM) BlockedPotential(beta float64, workers int) *BlockedPotential {
-	p := &BlockedPotential{beta: beta, parts: []*LatentPotential{g.Potential(beta)}}
-	for range max(workers, 1) - 1 {
-		p.parts = append(p.parts, &LatentPotential{Base: copyNetwork(g.Base), Energy: copyNetwork(g.Energy), Beta: beta})
+	return &BlockedPotential{g: g, beta: beta, workers: max(workers, 1), parts: []*LatentPotential{g.Potential(beta)}}
+}
+
+// grow makes sure p has k copies of the networks (k ≤ p.workers).
+func (p *BlockedPotential) grow(k int) {
+	for len(p.parts) < k {
+		p.parts = append(p.parts, &LatentPotential{Base: copyNetwork(p.g.Base), Energy: copyNetwork(p.g.Energy), Beta: p.beta})
 	}
-	return p
 }
 
 // copyNetwork returns a network with net's architecture, parameters and
@@ -81,7 +88,7 @@ func (p *BlockedPotential) SetBeta(beta float64) {
 
 // Workers returns the number of copies of the networks that evaluate
 // blocks concurrently.
-func (p *BlockedPotential) Workers() int { return len(p.parts) }
+func (p *BlockedPotential) Workers() int { return p.workers }
 
 // Eval computes u[i] = U(z_i) and grad[i*d:(i+1)*d] = ∇U(z_i) for the
 // n = len(u) latents in z, block by block as the type describes. With one
@@ -94,7 +101,7 @@ func (p *BlockedPotential) Eval(z []float32, u []float64, grad []float32) {
 		panic(fmt.Sprintf("model: BlockedPotential.Eval: %d latents of size %d need %d values", n, d, n*d))
 	}
 	blocks := (n + EvalBlock - 1) / EvalBlock
-	if len(p.parts) == 1 || blocks <= 1 {
+	if p.workers == 1 || blocks <= 1 {
 		for lo := 0; lo < n; lo += EvalBlock {
 			hi := min(n, lo+EvalBlock)
 			p.parts[0].Eval(z[lo*d:hi*d], u[lo:hi], grad[lo*d:hi*d])
@@ -125,7 +132,9 @@ func (p *BlockedPotential) Eval(z []float32, u []float64, grad []float32) {
 			part.Eval(z[lo*d:hi*d], u[lo:hi], grad[lo*d:hi*d])
 		}
 	}
-	for _, part := range p.parts[1:min(len(p.parts), blocks)] {
+	k := min(p.workers, blocks)
+	p.grow(k)
+	for _, part := range p.parts[1:k] {
 		wg.Go(func() { run(part) })
 	}
 	run(p.parts[0])

@@ -63,6 +63,9 @@ func TestBlockedPotentialWorkers(t *testing.T) {
 				t.Fatalf("workers %d: Eval differs from the model's potential block by block", w)
 			}
 		}
+		if len(p.parts) != max(w, 1) {
+			t.Fatalf("workers %d: %d copies of the networks after Eval on 3 blocks", w, len(p.parts))
+		}
 		for k, part := range p.parts {
 			pu, pg := evalByBlocks(part, z[:EvalBlock*g.Latent()], EvalBlock)
 			if !sameBits(pu, wantU[:EvalBlock], pg, wantG[:EvalBlock*g.Latent()]) {
@@ -79,8 +82,9 @@ func TestBlockedPotentialSetBeta(t *testing.T) {
 	z := make([]float32, n*g.Latent())
 	SampleLatents(rand.New(rand.NewPCG(6, 6)), z)
 	p := g.BlockedPotential(1, 3)
-	p.SetBeta(40)
 	u, grad := make([]float64, n), make([]float32, n*g.Latent())
+	p.Eval(z, u, grad) // makes the copies
+	p.SetBeta(40)
 	p.Eval(z, u, grad)
 	wantU, wantG := evalByBlocks(g.Potential(40), z, n)
 	if !sameBits(u, wantU, grad, wantG) || p.Beta() != 40 {
@@ -98,6 +102,7 @@ func (panicBase) Forward([]float32, int) []float32 { panic("base failed") }
 func TestBlockedPotentialPanic(t *testing.T) {
 	g := smallModel(t, false)
 	p := g.BlockedPotential(1, 3)
+	p.grow(3)
 	for _, part := range p.parts {
 		part.Base = panicBase{part.Base}
 	}
@@ -138,6 +143,18 @@ func TestNewChains(t *testing.T) {
 	}
 	if _, err := p.NewChains(rand.New(rand.NewPCG(9, 9)), 0); err == nil {
 		t.Fatal("0 chains: no error")
+	}
+}
+
+// TestBlockedPotentialCopiesOnDemand: a potential that only ever evaluates
+// one block makes no copy of the networks, whatever its workers.
+func TestBlockedPotentialCopiesOnDemand(t *testing.T) {
+	g := smallModel(t, false)
+	p := g.BlockedPotential(1, 4)
+	z := make([]float32, EvalBlock*g.Latent())
+	p.Eval(z, make([]float64, EvalBlock), make([]float32, EvalBlock*g.Latent()))
+	if len(p.parts) != 1 {
+		t.Fatalf("%d copies of the networks after one block", len(p.parts))
 	}
 }
 
