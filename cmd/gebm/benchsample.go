@@ -76,8 +76,8 @@ const (
 // [--rounds R] [--sampler mala] [--beta B] [--step-size H] [--workers W] [--json]
 //
 // It runs the same chains (model, number, kernel, β, h) four ways, each
-// round measuring each way once, in turn, so that load on a shared machine
-// falls on all of them alike:
+// round measuring each way once, in turn (each round starting one row
+// further on), so that load on a shared machine falls on all of them alike:
 //   - gebm sample/eval: latentSampler.run, as gebm sample and eval run one
 //     batch (latents, the generator's samples, the chains, the steps, the
 //     GEBM's samples), with --workers workers;
@@ -187,7 +187,11 @@ func runBenchSample(args []string, stdout, stderr io.Writer) error {
 	rep.Date = time.Now().UTC().Format("2006-01-02 15:04 MST")
 	rep.LoadBefore = loadAverage()
 	for r := range *rounds {
-		for _, row := range rep.Rows {
+		// Each round starts one row further on, so that what a row leaves
+		// behind (OpenBLAS's threads spinning after the before-issue-21
+		// row, garbage) falls on every row in turn.
+		for i := range rep.Rows {
+			row := rep.Rows[(r+i)%len(rep.Rows)]
 			t := time.Now()
 			if err := row.run(); err != nil {
 				return fmt.Errorf("%s, n = %d: %w", row.Name, row.N, err)
