@@ -156,7 +156,8 @@ audit() {
 	wait "$reader"
 	# shellcheck disable=SC2086
 	allowed $groups | sort -u >"$tmp/allowed"
-	cut -f2 "$tmp/used" | sort -u | owners >"$tmp/owned"
+	# Folders read as folders (a PATH search, fontconfig's scan) use no package.
+	cut -f2 "$tmp/used" | sort -u | while IFS= read -r p; do [ -d "$p" ] || echo "$p"; done | owners >"$tmp/owned"
 	# A file of a package outside the allowed set is refused; so is a program
 	# or shared library that no package owns (copied in by hand). Other
 	# unowned files are caches that packages' triggers generate (fontconfig,

@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	commands["eval"] = command{"measure a model's samples, generator alone and GEBM (latent MCMC), against data", runEval}
+	commands["eval"] = command{"measure a model's samples against data: generator alone, GEBM at β=1 (SIR) and tempered GEBM (latent MCMC)", runEval}
 }
 
 // evalReport is eval's JSON output.
@@ -32,7 +32,11 @@ type evalReport struct {
 	Accept    float64     `json:"accept_rate"`
 	StepSize  float64     `json:"step_size"`
 	Generator setMetrics  `json:"generator"`
-	GEBM      setMetrics  `json:"gebm"`
+	// GEBM is the tempered model, at the sampler's β, sampled by latent
+	// MCMC; GEBMSIR the model itself, at β = 1, sampled by SIR.
+	GEBM    setMetrics `json:"gebm"`
+	GEBMSIR setMetrics `json:"gebm_beta1_sir"`
+	SIR     sirReport  `json:"sir"`
 	// SubsetN samples of each set (the first), against SubsetData data
 	// rows, give MMD² and KID; KALE takes the first --kale-points of those.
 	// The other measures use all N samples.
@@ -40,6 +44,7 @@ type evalReport struct {
 	SubsetData int      `json:"mmd_kid_data_rows"`
 	Classifier *string  `json:"classifier,omitempty"`
 	RelFID     *float64 `json:"relative_fid,omitempty"`
+	RelFIDSIR  *float64 `json:"relative_fid_sir,omitempty"`
 	// Energy describes E on the generator's samples: how far the GEBM can
 	// move away from its generator at this β.
 	Energy  energyStats `json:"energy_on_generator"`
@@ -55,6 +60,23 @@ type samplerJSON struct {
 	Leapfrog int     `json:"leapfrog,omitempty"`
 	Friction float64 `json:"friction,omitempty"`
 	Jitter   float64 `json:"jitter,omitempty"`
+}
+
+// sirReport describes the SIR draw of the β = 1 column: its pool and the
+// importance weights exp(−E(B(z))) of the pool's generator samples.
+type sirReport struct {
+	Beta          float64 `json:"beta"`
+	PoolPerSample int     `json:"pool_per_sample"`
+	Pool          int     `json:"pool"`
+	// ESS is (Σw)²/Σw² over the pool; ESSFraction is ESS/pool.
+	ESS         float64 `json:"ess"`
+	ESSFraction float64 `json:"ess_fraction"`
+	Distinct    int     `json:"distinct_samples"`
+	ZeroWeight  int     `json:"zero_weight"`
+	// LogMeanWeight is log((1/pool) Σw), an estimate of log Z =
+	// log E_z[exp(−E(B(z)))], which the model's A also estimates.
+	LogMeanWeight float64 `json:"log_mean_weight"`
+	ModelA        float64 `json:"model_a"`
 }
 
 // setMetrics are the measures of one sample set.
@@ -82,15 +104,23 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, none, err := sf.config()
+	cfg, kind, err := sf.config()
 	if err != nil {
 		return err
 	}
-	if none {
-		return errors.New("--sampler none: eval always measures the generator alone; give the MCMC sampler for the GEBM")
+	switch kind {
+	case kindNone:
+		return errors.New("--sampler none: eval always measures the generator alone; give the MCMC sampler for the tempered GEBM")
+	case kindSIR:
+		return errors.New("--sampler sir: eval always measures the GEBM at β=1 by SIR (--sir-pool × --n generator samples); --sampler chooses the latent MCMC of the tempered column (ula, mala, hmc, kla, mh, imh)")
 	}
 	if *n < 10 || *n > 1_000_000 {
 		return fmt.Errorf("--n %d must be in 10..1000000", *n)
+	}
+	sir := sirSampler{beta: 1, poolPer: sf.sirPool}
+	pool, err := sir.pool(*n)
+	if err != nil {
+		return err
 	}
 	if *mmdPoints < 10 || *mmdPoints > maxMMDPoints {
 		return fmt.Errorf("--mmd-points %d must be in 10..%d (MMD² and KID evaluate a kernel on every pair of points)", *mmdPoints, maxMMDPoints)
@@ -143,7 +173,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		fresh = clf.Embed(fresh, dataRows, nil)
 		freshSub = clf.Embed(freshSub, subRows, nil)
 	}
-	var sets [2]*setTally // the generator's, the GEBM's
+	sir.m = m
+	var sets [3]*setTally // the generator's, the tempered GEBM's (MCMC), the GEBM's at β = 1 (SIR)
 	for i := range sets {
 		if sets[i], err = newSetTally(D, keep, toy, norm, clf); err != nil {
 			return err
@@ -163,15 +194,27 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The model itself by SIR, from a stream of its own: the MCMC columns'
+	// samples are those of earlier versions of eval.
+	showSIR := bar(stderr, pool, "pool sample", *quiet)
+	sirRng := rand.New(rand.NewPCG(*seed, 0x73697231))
+	sst, err := sir.run(*n, sirRng, func(done int) { showSIR(done, "") }, func(_, rows int, x []float32) error {
+		return sets[2].add(x, rows)
+	})
+	if err != nil {
+		return err
+	}
 	rep := evalReport{Model: *modelPath, Data: *spec, N: *n, Seed: *seed,
 		Sampler: samplerJSON{Method: string(cfg.Method), Beta: sf.beta, Steps: sf.steps, Warmup: sf.warmup, StepSize: sf.stepSize,
 			Leapfrog: sf.leapfrog, Friction: sf.friction, Jitter: cfg.Jitter},
-		Accept: acc.mean(), StepSize: acc.stepSize(), Energy: energy.stats(), SubsetN: keep, SubsetData: subRows}
+		Accept: acc.mean(), StepSize: acc.stepSize(), Energy: energy.stats(), SubsetN: keep, SubsetData: subRows,
+		SIR: sirReport{Beta: sir.beta, PoolPerSample: sir.poolPer, Pool: sst.Pool, ESS: sst.ESS, ESSFraction: sst.ESSFraction(),
+			Distinct: sst.Distinct, ZeroWeight: sst.Zero, LogMeanWeight: sst.LogMeanWeight(), ModelA: m.A}}
 	o := metrics.ToyOptions{KALEPoints: *kalePoints}
 	if *kalePoints == 0 {
 		o.KALEPoints = -1
 	}
-	for i, dst := range []*setMetrics{&rep.Generator, &rep.GEBM} {
+	for i, dst := range []*setMetrics{&rep.Generator, &rep.GEBM, &rep.GEBMSIR} {
 		if *dst, err = sets[i].report(fresh, freshSub, o); err != nil {
 			return err
 		}
@@ -179,8 +222,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if clf != nil {
 		rep.Classifier = &clfName
 		if *rep.Generator.FID > 0 {
-			r := *rep.GEBM.FID / *rep.Generator.FID
-			rep.RelFID = &r
+			r, rs := *rep.GEBM.FID / *rep.Generator.FID, *rep.GEBMSIR.FID / *rep.Generator.FID
+			rep.RelFID, rep.RelFIDSIR = &r, &rs
 		}
 	}
 	rep.Seconds = time.Since(start).Seconds()
@@ -190,7 +233,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(rep)
 	}
 	printEval(stdout, rep, sf, clf, dataRows, *kalePoints)
-	fmt.Fprintf(stdout, "%s\n", &acc)
+	fmt.Fprintf(stdout, "%s: %s\n", sf.String(), &acc)
+	fmt.Fprintln(stdout, sirSummary(sst, *n, sir))
 	return nil
 }
 
@@ -268,46 +312,53 @@ func evalData(ds data.Spec, n, keep int, seed uint64, mnistDir string, m *model.
 	return spread(test.X[:test.Rows()*test.Dim], test.Dim, min(n, test.Rows())), nil, test.Norm, nil
 }
 
-// printEval prints the report as a table. dataRows is the number of data
-// rows the FID's Gaussian is fitted to.
+// printEval prints the report as a table: the generator, the model at β = 1
+// (SIR) and the model at the sampler's β (MCMC), and for each GEBM column
+// whether it is better than the generator.
 func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Classifier, dataRows, kalePoints int) {
 	fmt.Fprintf(w, "model %s on %s: %d samples per set, seed %d\n", r.Model, r.Data, r.N, r.Seed)
-	gebm := "GEBM"
+	sirCol := "GEBM β=1 (SIR)"
+	fmt.Fprintf(w, "%s = the model itself, by sampling–importance–resampling: %d generator samples weighted by exp(−E), %d resampled\n",
+		sirCol, r.SIR.Pool, r.N)
+	mcmcCol := fmt.Sprintf("GEBM β=%g", sf.beta)
 	if sf.beta == 1 {
-		fmt.Fprintf(w, "GEBM = the model (β=1), sampled by latent %s\n\n", sf.String())
+		mcmcCol = fmt.Sprintf("GEBM β=1 (%s)", r.Sampler.Method)
+		fmt.Fprintf(w, "%s = the model itself, sampled by latent %s\n\n", mcmcCol, sf.String())
 	} else {
-		gebm = fmt.Sprintf("GEBM β=%g", sf.beta)
-		fmt.Fprintf(w, "%s = the model tempered to β=%g (β=1 is the model itself), sampled by latent %s\n\n", gebm, sf.beta, sf.String())
+		fmt.Fprintf(w, "%s = the model tempered to β=%g, sampled by latent %s\n\n", mcmcCol, sf.beta, sf.String())
 	}
+	shortBeta := func(b float64) string { return fmt.Sprintf("β=%g", b) }
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "metric\tgenerator\t%s\tbetter\t\n", gebm)
-	row := func(name string, g, e float64, higher bool, format string) {
-		better := "GEBM"
+	fmt.Fprintf(tw, "metric\tgenerator\t%s\t%s\tbetter at %s\tbetter at %s\t\n", sirCol, mcmcCol, shortBeta(1), shortBeta(sf.beta))
+	better := func(g, e float64, higher bool) string {
 		switch {
 		case g == e:
-			better = "tie"
+			return "tie"
 		case (e > g) != higher:
-			better = "generator"
+			return "generator"
 		}
-		fmt.Fprintf(tw, "%s\t"+format+"\t"+format+"\t%s\t\n", name, g, e, better)
+		return "GEBM"
 	}
-	g, e := r.Generator, r.GEBM
+	row := func(name string, g, s, e float64, higher bool, format string) {
+		fmt.Fprintf(tw, "%s\t"+format+"\t"+format+"\t"+format+"\t%s\t%s\t\n", name, g, s, e, better(g, s, higher), better(g, e, higher))
+	}
+	g, s, e := r.Generator, r.GEBMSIR, r.GEBM
 	if g.Modes != nil {
-		row(fmt.Sprintf("modes covered (of %d)", g.Modes.Total), float64(g.Modes.Covered), float64(e.Modes.Covered), true, "%.0f")
-		row("high-quality samples (%)", 100*g.Modes.HighQuality, 100*e.Modes.HighQuality, true, "%.1f")
+		row(fmt.Sprintf("modes covered (of %d)", g.Modes.Total), float64(g.Modes.Covered), float64(s.Modes.Covered), float64(e.Modes.Covered), true, "%.0f")
+		row("high-quality samples (%)", 100*g.Modes.HighQuality, 100*s.Modes.HighQuality, 100*e.Modes.HighQuality, true, "%.1f")
 	}
 	if g.FID == nil {
-		row(fmt.Sprintf("MMD² (σ=%.3g)", g.Bandwidth), g.MMD2, e.MMD2, false, "%.5f")
+		row(fmt.Sprintf("MMD² (σ=%.3g)", g.Bandwidth), g.MMD2, s.MMD2, e.MMD2, false, "%.5f")
 	}
 	if g.NLL != nil {
-		row("NLL under data density (nats)", *g.NLL, *e.NLL, false, "%.2f")
+		row("NLL under data density (nats)", *g.NLL, *s.NLL, *e.NLL, false, "%.2f")
 	}
 	if g.KALE != nil {
-		row("KALE(data‖samples), RKHS", *g.KALE, *e.KALE, false, "%.5f")
+		row("KALE(data‖samples), RKHS", *g.KALE, *s.KALE, *e.KALE, false, "%.5f")
 	}
 	if g.FID != nil {
-		row("FID on gebm's MNIST-classifier features", *g.FID, *e.FID, false, "%.3f")
-		row("KID on gebm's MNIST-classifier features", *g.KID, *e.KID, false, "%.5f")
+		row("FID on gebm's MNIST-classifier features", *g.FID, *s.FID, *e.FID, false, "%.3f")
+		row("KID on gebm's MNIST-classifier features", *g.KID, *s.KID, *e.KID, false, "%.5f")
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -321,10 +372,11 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 		fmt.Fprintf(w, "FID on all %d samples of each set against %d test images; KID on the first %d samples against %d of those (--mmd-points)\n",
 			r.N, dataRows, r.SubsetN, r.SubsetData)
 	}
-	fmt.Fprintf(w, "energy on generator samples: std %.3g; importance-weight ESS at β=%g: %.1f%% of n\n", r.Energy.Std, sf.beta, 100*r.Energy.ESS)
+	fmt.Fprintf(w, "energy on the %d generator samples: std %.3g; importance-weight ESS at β=%g: %.1f%% of n\n", r.N, r.Energy.Std, sf.beta, 100*r.Energy.ESS)
+	verdict := map[bool]string{true: "the GEBM is better", false: "the GEBM is not better"}
 	if r.RelFID != nil {
-		fmt.Fprintf(w, "\nrelative FID(GEBM)/FID(generator) = %.3f (%s)\n", *r.RelFID,
-			map[bool]string{true: "the GEBM is better", false: "the GEBM is not better"}[*r.RelFID < 1])
+		fmt.Fprintf(w, "\nrelative FID(GEBM)/FID(generator): %.3f at β=1 (SIR, %s), %.3f at β=%g (%s)\n",
+			*r.RelFIDSIR, verdict[*r.RelFIDSIR < 1], *r.RelFID, sf.beta, verdict[*r.RelFID < 1])
 	}
 	if clf != nil {
 		fmt.Fprintf(w, "features: %s (classifier test accuracy %.2f%%, %d-dim penultimate layer); not Inception FID\n",

@@ -26,7 +26,8 @@ func TestEvalToyTable(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	for _, want := range []string{"modes covered (of 8)", "high-quality samples (%)", "MMD²", "NLL under data density",
-		"KALE(data‖samples)", "generator", "GEBM", "acceptance rate", "mala β=100"} {
+		"KALE(data‖samples)", "generator", "GEBM β=1 (SIR)", "GEBM β=100", "better at β=1", "better at β=100", "acceptance rate",
+		"mala β=100", "SIR at β=1: pool 20×200 = 4000 generator samples, importance-weight ESS"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}
@@ -39,10 +40,17 @@ func TestEvalToyTable(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, stdout)
 	}
-	for _, s := range []setMetrics{r.Generator, r.GEBM} {
+	for _, s := range []setMetrics{r.Generator, r.GEBM, r.GEBMSIR} {
 		if s.Modes == nil || s.Modes.Total != 8 || s.NLL == nil || s.KALE == nil || s.Bandwidth <= 0 {
 			t.Errorf("JSON set %+v", s)
 		}
+	}
+	if sr := r.SIR; sr.Beta != 1 || sr.Pool != 4000 || sr.PoolPerSample != 20 || !(sr.ESS >= 1 && sr.ESS <= 4000) ||
+		sr.ESSFraction != sr.ESS/4000 || sr.Distinct < 1 || sr.Distinct > 200 || math.IsNaN(sr.LogMeanWeight) {
+		t.Errorf("JSON SIR %+v", sr)
+	}
+	if *r.GEBMSIR.NLL == *r.Generator.NLL || *r.GEBMSIR.NLL == *r.GEBM.NLL {
+		t.Errorf("the SIR column's NLL %v repeats another column's (generator %v, MCMC %v)", *r.GEBMSIR.NLL, *r.Generator.NLL, *r.GEBM.NLL)
 	}
 	if r.Sampler.Method != "mala" || r.N != 200 || r.Accept <= 0 || r.RelFID != nil {
 		t.Errorf("JSON %+v", r)
@@ -164,6 +172,9 @@ func TestEvalBadInput(t *testing.T) {
 		{[]string{"--model", m, "--data", "nosuch"}, "nosuch"},
 		{[]string{"--model", m, "--data", "8gaussians", "--n", "-1"}, "--n"},
 		{[]string{"--model", m, "--data", "8gaussians", "--sampler", "none"}, "--sampler none"},
+		{[]string{"--model", m, "--data", "8gaussians", "--sampler", "sir"}, "eval always measures the GEBM at β=1 by SIR"},
+		{[]string{"--model", m, "--data", "8gaussians", "--sir-pool", "0"}, "--sir-pool 0 must be in 1..10000"},
+		{[]string{"--model", m, "--data", "8gaussians", "--n", "1000000", "--sir-pool", "100"}, "more than SIR's limit"},
 		{[]string{"--model", m, "--data", "8gaussians", "--step-size", "NaN"}, "--step-size"},
 		{[]string{"--model", m, "--data", "8gaussians", "--kale-points", "-2"}, "--kale-points"},
 		{[]string{"--model", m, "--data", "8gaussians", "--mmd-points", "5"}, "--mmd-points 5"},
@@ -216,7 +227,7 @@ func TestEvalMNIST(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	for _, want := range []string{"FID on gebm's MNIST-classifier features", "KID on gebm's MNIST-classifier features",
-		"relative FID(GEBM)/FID(generator)", "not Inception FID"} {
+		"relative FID(GEBM)/FID(generator)", "at β=1 (SIR", "not Inception FID"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("MNIST table lacks %q:\n%s", want, stdout)
 		}
@@ -229,7 +240,8 @@ func TestEvalMNIST(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.Generator.FID == nil || r.GEBM.KID == nil || r.RelFID == nil || *r.RelFID != *r.GEBM.FID / *r.Generator.FID {
+	if r.Generator.FID == nil || r.GEBM.KID == nil || r.RelFID == nil || *r.RelFID != *r.GEBM.FID / *r.Generator.FID ||
+		r.GEBMSIR.KID == nil || r.RelFIDSIR == nil || *r.RelFIDSIR != *r.GEBMSIR.FID / *r.Generator.FID {
 		t.Errorf("JSON %s", stdout)
 	}
 	code, _, errOut = gebm(t, "eval", "--model", m, "--data", "mnist", "--classifier", filepath.Join(dir, "none.clf"))

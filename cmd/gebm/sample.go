@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	commands["sample"] = command{"draw samples from a model (generator alone or latent MCMC) to .npy, .csv or .png", runSample}
+	commands["sample"] = command{"draw samples from a model (generator alone, latent MCMC or SIR) to .npy, .csv or .png", runSample}
 }
 
 // samplerFlags are the sampling settings shared by sample and eval.
@@ -32,7 +32,17 @@ type samplerFlags struct {
 	leapfrog int
 	friction float64
 	jitter   float64
+	sirPool  int // --sampler sir, and eval's β = 1 column: the pool is sirPool·n
 }
+
+// samplerKind is what --sampler selects.
+type samplerKind int
+
+const (
+	kindMCMC samplerKind = iota // a latent MCMC kernel (sample.Config)
+	kindNone                    // the generator alone
+	kindSIR                     // sampling–importance–resampling (sirSampler)
+)
 
 // Recommended sampler settings, measured with gebm eval on 8gaussians,
 // 25gaussians and MNIST models (README, "Evaluation"): short-run MALA at low
@@ -45,46 +55,73 @@ type samplerFlags struct {
 // wells: mode proportions, hence MMD², KALE and FID, then get worse. At β = 1
 // the trained energies are nearly flat on the generator's samples (energy std
 // 0.02–0.3, importance-weight ESS ≥ 89%), so the GEBM is almost its generator.
-var defaultSampler = samplerFlags{method: "mala", steps: 100, warmup: 0, beta: 100, stepSize: 1e-4, leapfrog: 5, friction: 1, jitter: 0.5}
+var defaultSampler = samplerFlags{method: "mala", steps: 100, warmup: 0, beta: 100, stepSize: 1e-4, leapfrog: 5, friction: 1, jitter: 0.5,
+	sirPool: defaultSIRPool}
 
 func (s *samplerFlags) register(fs *flag.FlagSet) {
 	*s = defaultSampler
-	fs.StringVar(&s.method, "sampler", s.method, "none (the generator alone) or a latent MCMC kernel: ula, mala, hmc, kla, mh, imh")
+	fs.StringVar(&s.method, "sampler", s.method, "none (the generator alone), a latent MCMC kernel (ula, mala, hmc, kla, mh, imh), or sir (sampling–importance–resampling from --sir-pool × --n generator samples)")
 	fs.IntVar(&s.steps, "steps", s.steps, "MCMC steps after warm-up")
 	fs.IntVar(&s.warmup, "warmup", s.warmup, "warm-up steps before --steps (MALA and HMC adapt their step size there; others just run)")
-	fs.Float64Var(&s.beta, "beta", s.beta, "inverse temperature β of the latent posterior N(z; 0, I) exp(-β E(B(z))): 1 is the model, > 1 sharpens")
+	fs.Float64Var(&s.beta, "beta", s.beta, "inverse temperature β of the latent posterior N(z; 0, I) exp(-β E(B(z))): 1 is the model, > 1 sharpens (--sampler sir: 1 unless given)")
 	fs.Float64Var(&s.stepSize, "step-size", s.stepSize, "step size h (initial value of the adaptation for MALA/HMC with --warmup)")
 	fs.IntVar(&s.leapfrog, "leapfrog", s.leapfrog, "leapfrog steps per HMC transition")
 	fs.Float64Var(&s.friction, "friction", s.friction, "KLA friction κ (high: stays at a mode, low: travels between modes)")
 	fs.Float64Var(&s.jitter, "jitter", s.jitter, "HMC step-size jitter in [0, 1): each transition uses h·U[1-j, 1+j], which avoids periodic trajectories")
+	fs.IntVar(&s.sirPool, "sir-pool", s.sirPool, fmt.Sprintf("SIR pool per sample, 1..%d: --sir-pool × --n generator samples are weighted by exp(-β E) and --n of them resampled", maxSIRPoolPer))
 }
 
-// config checks the flags and returns the kernel's configuration; none
-// reports the generator alone.
-func (s *samplerFlags) config() (cfg sample.Config, none bool, err error) {
-	if strings.EqualFold(strings.TrimSpace(s.method), "none") {
-		return sample.Config{}, true, nil
+// parsed completes the flags after fs has parsed them: SIR samples the model
+// itself, β = 1, unless --beta is given (the default 100 is for the MCMC
+// kernels, whose short chains it sharpens; SIR's weights exp(-100 E) would
+// leave a handful of distinct samples).
+func (s *samplerFlags) parsed(fs *flag.FlagSet) {
+	if !strings.EqualFold(strings.TrimSpace(s.method), "sir") {
+		return
+	}
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "beta" })
+	if !set {
+		s.beta = 1
+	}
+}
+
+// config checks the flags and returns what --sampler selects, with the
+// kernel's configuration for kindMCMC. --sir-pool is checked for every
+// kind, since eval's β = 1 column uses it whatever --sampler says.
+func (s *samplerFlags) config() (cfg sample.Config, kind samplerKind, err error) {
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	if s.sirPool < 1 || s.sirPool > maxSIRPoolPer {
+		return cfg, kind, fmt.Errorf("--sir-pool %d must be in 1..%d (the pool is --sir-pool × --n generator samples)", s.sirPool, maxSIRPoolPer)
+	}
+	switch strings.ToLower(strings.TrimSpace(s.method)) {
+	case "none":
+		return sample.Config{}, kindNone, nil
+	case "sir":
+		if !finite(s.beta) || s.beta < 0 {
+			return cfg, kindSIR, fmt.Errorf("--beta %v must be a finite number >= 0", s.beta)
+		}
+		return sample.Config{}, kindSIR, nil
 	}
 	m, err := sample.ParseMethod(s.method)
 	if err != nil {
-		return cfg, false, fmt.Errorf("--sampler %q: want none, ula, mala, hmc, kla, mh or imh", s.method)
+		return cfg, kindMCMC, fmt.Errorf("--sampler %q: want none, ula, mala, hmc, kla, mh, imh or sir", s.method)
 	}
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case s.steps < 0 || s.steps > 1e8:
-		return cfg, false, fmt.Errorf("--steps %d must be in 0..1e8", s.steps)
+		return cfg, kindMCMC, fmt.Errorf("--steps %d must be in 0..1e8", s.steps)
 	case s.warmup < 0 || s.warmup > 1e8:
-		return cfg, false, fmt.Errorf("--warmup %d must be in 0..1e8", s.warmup)
+		return cfg, kindMCMC, fmt.Errorf("--warmup %d must be in 0..1e8", s.warmup)
 	case !finite(s.beta) || s.beta < 0:
-		return cfg, false, fmt.Errorf("--beta %v must be a finite number >= 0", s.beta)
+		return cfg, kindMCMC, fmt.Errorf("--beta %v must be a finite number >= 0", s.beta)
 	case !finite(s.stepSize) || s.stepSize <= 0:
-		return cfg, false, fmt.Errorf("--step-size %v must be a finite number > 0", s.stepSize)
+		return cfg, kindMCMC, fmt.Errorf("--step-size %v must be a finite number > 0", s.stepSize)
 	case s.leapfrog < 1 || s.leapfrog > 10000:
-		return cfg, false, fmt.Errorf("--leapfrog %d must be in 1..10000", s.leapfrog)
+		return cfg, kindMCMC, fmt.Errorf("--leapfrog %d must be in 1..10000", s.leapfrog)
 	case !finite(s.friction) || s.friction < 0:
-		return cfg, false, fmt.Errorf("--friction %v must be a finite number >= 0", s.friction)
+		return cfg, kindMCMC, fmt.Errorf("--friction %v must be a finite number >= 0", s.friction)
 	case !(s.jitter >= 0 && s.jitter < 1):
-		return cfg, false, fmt.Errorf("--jitter %v must be in [0, 1)", s.jitter)
+		return cfg, kindMCMC, fmt.Errorf("--jitter %v must be in [0, 1)", s.jitter)
 	}
 	cfg = sample.Config{Method: m, StepSize: s.stepSize, Leapfrog: s.leapfrog, Friction: s.friction,
 		Steps: s.steps, Warmup: s.warmup}
@@ -92,18 +129,21 @@ func (s *samplerFlags) config() (cfg sample.Config, none bool, err error) {
 		cfg.Jitter = s.jitter
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, false, err
+		return cfg, kindMCMC, err
 	}
-	return cfg, false, nil
+	return cfg, kindMCMC, nil
 }
 
 func (s *samplerFlags) String() string {
-	cfg, none, err := s.config()
+	cfg, kind, err := s.config()
 	if err != nil {
 		return "invalid"
 	}
-	if none {
+	switch kind {
+	case kindNone:
 		return "generator alone"
+	case kindSIR:
+		return fmt.Sprintf("sir β=%g, pool %d×n", s.beta, s.sirPool)
 	}
 	out := fmt.Sprintf("%s β=%g, %d steps", cfg.Method, s.beta, s.steps)
 	if cfg.Method != sample.IMH {
@@ -152,19 +192,27 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	modelPath := fs.String("model", "", "model file (model.gebm from gebm train)")
 	var sf samplerFlags
 	sf.register(fs)
-	n := fs.Int("n", 1000, "number of samples (= chains, run in batches of at most 2000)")
+	n := fs.Int("n", 1000, "number of samples (= chains, run in batches of at most 2000; for sir, the pool is evaluated in such batches)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("out", "", "output: .npy (float32, the model's space, e.g. [-1, 1] for MNIST), .csv, or .png (2-D: samples over the energy; images: a grid of at most 256)")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, none, err := sf.config()
+	sf.parsed(fs)
+	cfg, kind, err := sf.config()
 	if err != nil {
 		return err
 	}
+	none := kind == kindNone
 	if *n < 1 || *n > 10_000_000 {
 		return fmt.Errorf("--n %d must be in 1..10000000", *n)
+	}
+	sir := sirSampler{beta: sf.beta, poolPer: sf.sirPool}
+	if kind == kindSIR {
+		if _, err := sir.pool(*n); err != nil {
+			return err
+		}
 	}
 	ext := strings.ToLower(filepath.Ext(*out))
 	switch {
@@ -188,10 +236,28 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--n %d: %d samples of dimension %d take %.1f GB in memory, more than gebm sample's limit of %d GB; "+
 			"at most %d fit (draw several files with different --seed)", *n, *n, D, float64(bytes)/1e9, maxSampleBytes>>30, maxSampleBytes/(4*int64(D)))
 	}
-	ls := latentSampler{m: m, cfg: cfg, none: none, beta: sf.beta}
-	show := bar(stderr, sf.steps*ls.batches(*n), "step", *quiet || none)
 	rng := rand.New(rand.NewPCG(*seed, 0x73616d70))
 	x := make([]float32, *n*D)
+	if kind == kindSIR {
+		sir.m = m
+		pool, _ := sir.pool(*n)
+		show := bar(stderr, pool, "pool sample", *quiet)
+		st, err := sir.run(*n, rng, func(done int) { show(done, "") }, func(lo, rows int, gebm []float32) error {
+			copy(x[lo*D:(lo+rows)*D], gebm)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, sirSummary(st, *n, sir))
+		if err := writeSamples(*out, ext, m, x, *n, sf.String()); err != nil {
+			return fmt.Errorf("writing %s: %w", *out, err)
+		}
+		fmt.Fprintf(stdout, "wrote %d samples to %s\n", *n, *out)
+		return nil
+	}
+	ls := latentSampler{m: m, cfg: cfg, none: none, beta: sf.beta}
+	show := bar(stderr, sf.steps*ls.batches(*n), "step", *quiet || none)
 	acc, err := ls.run(*n, rng, func(step int) { show(step, "") }, func(lo, rows int, gen, gebm []float32) error {
 		if none {
 			gebm = gen

@@ -164,6 +164,13 @@ func TestSampleBadInput(t *testing.T) {
 		{[]string{"--model", m, "--out", out, "--n", "x"}, "invalid value"},
 		{[]string{"--model", m, "--out", out, "stray"}, "unexpected argument"},
 		{[]string{"--model", wide, "--out", out, "--n", "2000000"}, "at most 1073741 fit"},
+		{[]string{"--model", m, "--out", out, "--sampler", "sir", "--sir-pool", "0"}, "--sir-pool 0 must be in 1..10000"},
+		{[]string{"--model", m, "--out", out, "--sampler", "sir", "--sir-pool", "-5"}, "--sir-pool -5"},
+		{[]string{"--model", m, "--out", out, "--sampler", "sir", "--sir-pool", "10001"}, "--sir-pool 10001"},
+		{[]string{"--model", m, "--out", out, "--sampler", "sir", "--n", "10000000"}, "more than SIR's limit of 67108864"},
+		{[]string{"--model", m, "--out", out, "--sampler", "sir", "--beta", "NaN"}, "--beta NaN"},
+		{[]string{"--model", m, "--out", out, "--sampler", "sir", "--beta", "-2"}, "--beta -2"},
+		{[]string{"--model", m, "--out", out, "--sampler", "SIRS"}, "want none, ula, mala, hmc, kla, mh, imh or sir"},
 	}
 	for _, c := range cases {
 		code, _, errOut := gebm(t, append([]string{"sample"}, c.args...)...)

@@ -59,6 +59,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.BurstLen, "burst-len", o.BurstLen, "energy updates in a burst")
 	fs.Float64Var(&o.GP, "gp", o.GP, "weight of the gradient penalty mean ||grad_x E||^2")
 	fs.BoolVar(&o.SpectralNorm, "spectral-norm", o.SpectralNorm, "spectral normalisation of the energy's layers")
+	fs.Float64Var(&o.EnergyFloor, "energy-floor", o.EnergyFloor, "clamp the energy from below, E = max(f, `F`) (the reference's -10); 0: no clamp")
 	fs.Float64Var(&o.EnergySlope, "energy-slope", o.EnergySlope, "LeakyReLU slope of the energy")
 	fs.BoolVar(&o.SoftClip, "soft-clip", o.SoftClip, "soft-clip energy gradients g -> 2g/(1+g^2)")
 	fs.Float64Var(&o.LRDecay, "lr-decay", o.LRDecay, "learning-rate factor applied every --lr-decay-every base updates")

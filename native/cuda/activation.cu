@@ -5,12 +5,14 @@
 //	leakyrelu: σ' = 1 (x > 0) or slope;  σ'' = 0   (relu: slope 0)
 //	tanh:      σ' = 1 - y²;              σ'' = -2y(1 - y²)
 //	sigmoid:   σ' = y(1 - y);            σ'' = y(1 - y)(1 - 2y)
+//	floor:     σ = max(x, c); σ' = 1 (x > c) or 0; σ'' = 0   (c passed as slope)
 #include "common.cuh"
 
 // Kinds, as native/cuda/activation.go numbers them.
 #define KIND_LEAKY 0
 #define KIND_TANH 1
 #define KIND_SIGMOID 2
+#define KIND_FLOOR 3
 
 __device__ inline float act_deriv(i64 kind, float slope, float x, float y) {
 	switch (kind) {
@@ -18,6 +20,8 @@ __device__ inline float act_deriv(i64 kind, float slope, float x, float y) {
 		return 1 - y * y;
 	case KIND_SIGMOID:
 		return y * (1 - y);
+	case KIND_FLOOR:
+		return x > slope ? 1.0f : 0.0f;
 	}
 	return x > 0 ? 1.0f : slope;
 }
@@ -43,6 +47,9 @@ extern "C" __global__ void act_forward(i64 kind, double slope, const float* x, f
 			break;
 		case KIND_SIGMOID:
 			y[i] = (float)(1 / (1 + exp(-(double)v)));
+			break;
+		case KIND_FLOOR:
+			y[i] = v > s ? v : s;
 			break;
 		default:
 			y[i] = v > 0 ? v : s * v;

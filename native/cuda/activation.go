@@ -2,13 +2,18 @@
 
 package cuda
 
-import "github.com/gebm/gebm/shared/nn"
+import (
+	"fmt"
+
+	"github.com/gebm/gebm/shared/nn"
+)
 
 // Activation kinds as activation.cu numbers them.
 const (
 	kindLeaky   = 0 // LeakyReLU, and ReLU as slope 0
 	kindTanh    = 1
 	kindSigmoid = 2
+	kindFloor   = 3 // max(x, floor), the floor passed as the kernels' slope
 )
 
 // activation is an elementwise y = σ(x) (shared/nn/activation.go); each
@@ -19,7 +24,7 @@ type activation struct {
 	slope float64
 }
 
-func newActivation(d *Device, s nn.LayerSpec) *activation {
+func newActivation(d *Device, s nn.LayerSpec) (*activation, error) {
 	a := &activation{d: d}
 	switch s.Kind {
 	case nn.KindLeakyReLU:
@@ -29,8 +34,12 @@ func newActivation(d *Device, s nn.LayerSpec) *activation {
 		a.kind = kindTanh
 	case nn.KindSigmoid:
 		a.kind = kindSigmoid
+	case nn.KindFloor:
+		a.kind, a.slope = kindFloor, float64(float32(s.Floor)) // the CPU's float32 floor
+	default:
+		return nil, fmt.Errorf("cuda: layer kind %q has no kernel", s.Kind)
 	}
-	return a
+	return a, nil
 }
 
 func (a *activation) forward(_ Gemm, x, y Buffer, n int) {

@@ -136,6 +136,8 @@ func (a refActivation) forward(x float32) float32 {
 		return float32(math.Tanh(float64(x)))
 	case kindSigmoid:
 		return float32(1 / (1 + math.Exp(-float64(x))))
+	case kindFloor:
+		return max(x, a.slope)
 	}
 	if x > 0 {
 		return x
@@ -149,6 +151,11 @@ func (a refActivation) deriv(x, y float32) float32 {
 		return 1 - y*y
 	case kindSigmoid:
 		return y * (1 - y)
+	case kindFloor:
+		if x > a.slope {
+			return 1
+		}
+		return 0
 	}
 	if x > 0 {
 		return 1
@@ -177,7 +184,7 @@ func TestActivationKernels(t *testing.T) {
 	x := randn(rng, n, 3)
 	x[0], x[1], x[2] = 0, float32(math.Copysign(0, -1)), 40
 	rx, dy, rdy := randn(rng, n, 1), randn(rng, n, 1), randn(rng, n, 1)
-	for _, a := range []refActivation{{kindLeaky, 0.2}, {kindLeaky, 0}, {kindTanh, 0}, {kindSigmoid, 0}} {
+	for _, a := range []refActivation{{kindLeaky, 0.2}, {kindLeaky, 0}, {kindTanh, 0}, {kindSigmoid, 0}, {kindFloor, -0.5}} {
 		y, dx, ry, rdx := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
 		for i, v := range x {
 			y[i] = a.forward(v)

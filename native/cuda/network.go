@@ -88,7 +88,11 @@ func NewNetwork(d *Device, g Gemm, host *nn.Network, params, grads Buffer) (*Net
 			}
 			l = lin
 		} else {
-			l = newActivation(d, ls)
+			a, err := newActivation(d, ls)
+			if err != nil {
+				return nil, err
+			}
+			l = a
 		}
 		width = l.outDim(width)
 		net.layers = append(net.layers, l)

@@ -27,10 +27,17 @@ type netCase struct {
 	rows int
 }
 
+// floored ends spec with the energy's lower clamp max(·, c).
+func floored(spec nn.Spec, c float64) nn.Spec {
+	spec.Layers = append(spec.Layers, nn.LayerSpec{Kind: nn.KindFloor, Floor: c})
+	return spec
+}
+
 func netCases() []netCase {
 	return []netCase{
 		{"energy-sn-leaky", nn.MLP(20, []int{32, 16}, 1, nn.Activation(nn.KindLeakyReLU, 0.2), "", true), 50},
 		{"energy-tanh", nn.MLP(7, []int{33}, 1, nn.Activation(nn.KindTanh, 0), "", false), 64},
+		{"energy-floor", floored(nn.MLP(6, []int{19, 11}, 1, nn.Activation(nn.KindLeakyReLU, 0.2), "", true), -0.1), 40},
 		{"energy-sn-sigmoid", nn.MLP(5, []int{17, 9}, 1, nn.Activation(nn.KindSigmoid, 0), "", true), 31},
 		{"base-relu-tanh", nn.MLP(4, []int{24, 40}, 30, nn.Activation(nn.KindReLU, 0), nn.KindTanh, false), 77},
 		{"mnist-energy", nn.MLP(784, []int{512, 256}, 1, nn.Activation(nn.KindLeakyReLU, 0.2), "", true), 256},

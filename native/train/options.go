@@ -35,6 +35,9 @@ type Options struct {
 	EnergyHidden []int
 	EnergySlope  float64 // LeakyReLU slope of the energy
 	SpectralNorm bool    // spectral normalisation of the energy's layers
+	// EnergyFloor clamps the energy from below, E = max(f, EnergyFloor)
+	// (the reference's -10); 0 leaves it unclamped. Recorded in the model.
+	EnergyFloor float64
 
 	LREnergy, LRBase float64
 	Beta1, Beta2     float64
@@ -130,6 +133,9 @@ func (o *Options) Validate() error {
 	}
 	if !(o.EnergySlope >= 0 && o.EnergySlope < 1) {
 		bad("energy-slope", "%v must be in [0, 1)", o.EnergySlope)
+	}
+	if !(math.Abs(o.EnergyFloor) <= 1e6) {
+		bad("energy-floor", "%v must be a number in [-1e6, 1e6] (0: no clamp)", o.EnergyFloor)
 	}
 	positive("lr-energy", o.LREnergy)
 	positive("lr-base", o.LRBase)

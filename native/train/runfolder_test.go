@@ -85,7 +85,7 @@ func TestFolderWithoutCheckpoint(t *testing.T) {
 // and both values) and lets the steps, intervals and device change.
 func TestResumeOptions(t *testing.T) {
 	o := small(t, 4)
-	o.Seed, o.LREnergy, o.TestFraction, o.AInitBatches = 5, 3e-4, 0.2, 3
+	o.Seed, o.LREnergy, o.TestFraction, o.AInitBatches, o.EnergyFloor = 5, 3e-4, 0.2, 3, -10
 	run(t, o)
 
 	given := func(flags ...string) func(string) bool {

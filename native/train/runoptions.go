@@ -77,6 +77,16 @@ var runOptions = []runOption{
 			}
 			return "", false // no hidden layer: the slope plays no part
 		}},
+	{flag: "energy-floor", get: func(o *Options) string { return formatFloat(o.EnergyFloor) },
+		set: func(o *Options, s string) (err error) { o.EnergyFloor, err = strconv.ParseFloat(s, 64); return err },
+		recorded: func(f *ckpt.File) (string, bool) {
+			for _, l := range f.Energy.Layers {
+				if l.Kind == nn.KindFloor {
+					return formatFloat(l.Floor), true
+				}
+			}
+			return "0", len(f.Energy.Layers) > 0 // no floor layer: unclamped
+		}},
 	boolOption("spectral-norm", "spectral_norm", func(o *Options) *bool { return &o.SpectralNorm }),
 	intOption("batch", "batch", false, func(o *Options) *int { return &o.Batch }),
 	floatOption("lr-energy", "lr_energy", func(o *Options) *float64 { return &o.LREnergy }),

@@ -296,3 +296,30 @@ func TestInterruptedRunResumes(t *testing.T) {
 		}
 	}
 }
+
+// TestEnergyFloorKeepsTrainingFinite: with a light gradient penalty the
+// KALE objective is unbounded where data and generator are apart (E → -∞
+// on the data), and 25gaussians with --gp 0.01 stops with a non-finite
+// energy gradient within a few dozen base steps; the same run with the
+// energy clamped at -10 (--energy-floor) trains through, and its model
+// file keeps the clamp.
+func TestEnergyFloorKeepsTrainingFinite(t *testing.T) {
+	opts := func(floor float64) Options {
+		o := Defaults("25gaussians")
+		o.Out, o.Steps, o.GP, o.EnergyFloor, o.Quiet = t.TempDir(), 60, 0.01, floor, true
+		o.CheckpointEvery = 0
+		return o
+	}
+	tr, err := New(opts(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nf *NonFiniteError
+	if err := tr.Run(context.Background()); !errors.As(err, &nf) {
+		t.Fatalf("without the floor: %v; want a non-finite stop (the test's premise)", err)
+	}
+	tr = run(t, opts(-10))
+	if tr.Model.Energy.Spec().Layers[len(tr.Model.Energy.Spec().Layers)-1].Kind != nn.KindFloor {
+		t.Fatalf("the trained energy has no floor layer: %+v", tr.Model.Energy.Spec())
+	}
+}

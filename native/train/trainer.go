@@ -110,7 +110,8 @@ func New(o Options) (*Trainer, error) {
 	} else {
 		init := rand.New(rand.NewPCG(o.Seed, 1))
 		cfg := model.Config{Latent: o.Latent, Data: dataInfo(o.Data, train), BaseHidden: o.BaseHidden,
-			EnergyHidden: o.EnergyHidden, EnergySlope: o.EnergySlope, SpectralNorm: o.SpectralNorm}
+			EnergyHidden: o.EnergyHidden, EnergySlope: o.EnergySlope, SpectralNorm: o.SpectralNorm,
+			EnergyFloor: o.EnergyFloor}
 		if n := train.Norm; n.Bounded && n.Min == -1 && n.Max == 1 {
 			cfg.BaseOutput = nn.KindTanh
 		}

@@ -36,13 +36,22 @@ type Config struct {
 	EnergySlope float64
 	// SpectralNorm normalises the energy's linear layers.
 	SpectralNorm bool
+	// EnergyFloor, when not 0, bounds the energy from below:
+	// E(x) = max(f(x), EnergyFloor), a last layer of kind nn.KindFloor (the
+	// reference's clamp at -10). The model file records it in the energy's
+	// spec, so every sampler (native, WebAssembly) evaluates the same E.
+	EnergyFloor float64
 }
 
 // Spec returns the base's and the energy's architectures. The base's hidden
-// layers use ReLU; the energy's LeakyReLU(EnergySlope).
+// layers use ReLU; the energy's LeakyReLU(EnergySlope), and its output is
+// clamped from below at EnergyFloor unless that is 0.
 func (c Config) Spec() (base, energy nn.Spec) {
 	base = nn.MLP(c.Latent, c.BaseHidden, c.Data.Dim, nn.Activation(nn.KindReLU, 0), c.BaseOutput, false)
 	energy = nn.MLP(c.Data.Dim, c.EnergyHidden, 1, nn.Activation(nn.KindLeakyReLU, c.EnergySlope), "", c.SpectralNorm)
+	if c.EnergyFloor != 0 {
+		energy.Layers = append(energy.Layers, nn.LayerSpec{Kind: nn.KindFloor, Floor: c.EnergyFloor})
+	}
 	return base, energy
 }
 

@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gebm/gebm/shared/ckpt"
@@ -95,6 +96,63 @@ func TestPotentialGradient(t *testing.T) {
 			}
 			if w := sq/2 + beta*float64(e[i]); math.Abs(u[i]-w) > 1e-5*math.Max(1, math.Abs(w)) {
 				t.Fatalf("U = %v, want %v", u[i], w)
+			}
+		}
+	}
+}
+
+// TestEnergyFloor: a model with EnergyFloor computes E = max(f, floor) —
+// the unclamped model's energies, clamped — its file keeps the floor, and
+// the latent potential's gradient has no energy term where E is clamped.
+func TestEnergyFloor(t *testing.T) {
+	cfg := Config{Latent: 3, Data: ckpt.DataInfo{Name: "toy", Dim: 2}, BaseHidden: []int{8}, EnergyHidden: []int{8, 8},
+		EnergySlope: 0.2}
+	free, err := New(cfg, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 200
+	z := make([]float32, n*3)
+	SampleLatents(rand.New(rand.NewPCG(3, 4)), z)
+	x := append([]float32{}, free.Generate(z, n, nil)...)
+	ef := append([]float32{}, free.Energies(x, n, nil)...)
+	sorted := append([]float32{}, ef...)
+	slices.Sort(sorted)
+	floor := float64(sorted[n/2]) // half of the rows clamped
+	cfg.EnergyFloor = floor
+	g, err := New(cfg, rand.New(rand.NewPCG(1, 2))) // same weights: the floor adds no parameters
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := g.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, err = Load(b); err != nil {
+		t.Fatal(err)
+	}
+	e := g.Energies(x, n, nil)
+	clamped := 0
+	for i := range e {
+		if want := max(ef[i], float32(floor)); e[i] != want {
+			t.Fatalf("row %d: E = %v, want max(%v, %v)", i, e[i], ef[i], floor)
+		}
+		if ef[i] <= float32(floor) {
+			clamped++
+		}
+	}
+	if clamped == 0 || clamped == n {
+		t.Fatalf("%d of %d rows clamped: the test needs both kinds", clamped, n)
+	}
+	// Where E is clamped, ∇U = z (the prior's term alone).
+	u, grad := make([]float64, n), make([]float32, n*3)
+	g.Potential(5).Eval(z, u, grad)
+	for i := range n {
+		if ef[i] < float32(floor) {
+			for j := range 3 {
+				if grad[i*3+j] != z[i*3+j] {
+					t.Fatalf("row %d (clamped): ∇U = %v, want z = %v", i, grad[i*3:i*3+3], z[i*3:i*3+3])
+				}
 			}
 		}
 	}

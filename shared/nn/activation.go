@@ -9,9 +9,11 @@ import "math"
 //	relu:      σ' = 1 (x > 0) or 0;      σ'' = 0
 //	tanh:      σ' = 1 - y²;              σ'' = -2y(1 - y²)
 //	sigmoid:   σ' = y(1 - y);            σ'' = y(1 - y)(1 - 2y)
+//	floor:     σ = max(x, c); σ' = 1 (x > c) or 0; σ'' = 0
 type activation struct {
 	kind  string
-	slope float32
+	slope float32 // leakyrelu
+	floor float32 // floor
 }
 
 func (a *activation) forward(_ Gemm, x, y []float32, n int) {
@@ -33,6 +35,11 @@ func (a *activation) forward(_ Gemm, x, y []float32, n int) {
 	case KindSigmoid:
 		for i, v := range x {
 			y[i] = float32(1 / (1 + math.Exp(-float64(v))))
+		}
+	case KindFloor:
+		c := a.floor
+		for i, v := range x {
+			y[i] = max(v, c)
 		}
 	}
 }
@@ -65,6 +72,15 @@ func (a *activation) deriv(x, y, d []float32) {
 	case KindSigmoid:
 		for i, v := range y {
 			d[i] = v * (1 - v)
+		}
+	case KindFloor:
+		c := a.floor
+		for i, v := range x {
+			if v > c {
+				d[i] = 1
+			} else {
+				d[i] = 0
+			}
 		}
 	}
 }

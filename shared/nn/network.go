@@ -62,7 +62,7 @@ func NewUninitialized(spec Spec) (*Network, error) {
 			}
 			l = lin
 		} else {
-			l = &activation{kind: ls.Kind, slope: float32(ls.Slope)}
+			l = &activation{kind: ls.Kind, slope: float32(ls.Slope), floor: float32(ls.Floor)}
 		}
 		width = l.outDim(width)
 		net.layers = append(net.layers, l)

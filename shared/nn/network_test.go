@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-var kinds = []string{KindLeakyReLU, KindReLU, KindTanh, KindSigmoid}
+var kinds = []string{KindLeakyReLU, KindReLU, KindTanh, KindSigmoid, KindFloor}
 
 // randomSpec draws a small network with random widths and activations.
 func randomSpec(rng *rand.Rand, out int, sn bool) Spec {
@@ -24,12 +24,18 @@ func randomSpec(rng *rand.Rand, out int, sn bool) Spec {
 		if k == KindLeakyReLU {
 			a.Slope = 0.2
 		}
+		if k == KindFloor {
+			a.Floor = -0.3
+		}
 		s.Layers = append(s.Layers, LayerSpec{Kind: KindLinear, In: prev, Out: h, SpectralNorm: sn && rng.IntN(2) == 0}, a)
 		prev = h
 	}
 	s.Layers = append(s.Layers, LayerSpec{Kind: KindLinear, In: prev, Out: out, SpectralNorm: sn && rng.IntN(2) == 0})
-	if rng.IntN(2) == 0 {
+	switch rng.IntN(3) {
+	case 0:
 		s.Layers = append(s.Layers, LayerSpec{Kind: KindTanh})
+	case 1: // the energy's lower clamp
+		s.Layers = append(s.Layers, LayerSpec{Kind: KindFloor, Floor: -0.5})
 	}
 	return s
 }
@@ -316,6 +322,9 @@ func TestSpecValidate(t *testing.T) {
 		{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 3}, {Kind: "softmax"}}},
 		{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 3}, {Kind: KindLeakyReLU, Slope: 2}}},
 		{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 3}, {Kind: KindTanh, Slope: 0.1}}},
+		{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 3}, {Kind: KindTanh, Floor: -1}}},
+		{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 1}, {Kind: KindFloor, Floor: math.NaN()}}},
+		{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 1}, {Kind: KindFloor, Floor: math.Inf(-1)}}},
 		{Layers: []LayerSpec{{Kind: KindLinear, In: MaxDim, Out: MaxDim}, {Kind: KindLinear, In: MaxDim, Out: MaxDim}}},
 	}
 	for i, s := range bad {

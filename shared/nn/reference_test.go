@@ -65,7 +65,8 @@ func (r *ref64) effective() {
 	}
 }
 
-func act64(kind string, slope, x float64) (y, d float64) {
+func act64(ls LayerSpec, x float64) (y, d float64) {
+	kind, slope := ls.Kind, ls.Slope
 	switch kind {
 	case KindLeakyReLU, KindReLU:
 		if kind == KindReLU {
@@ -81,6 +82,11 @@ func act64(kind string, slope, x float64) (y, d float64) {
 	case KindSigmoid:
 		s := 1 / (1 + math.Exp(-x))
 		return s, s * (1 - s)
+	case KindFloor:
+		if x > ls.Floor {
+			return x, 1
+		}
+		return ls.Floor, 0
 	}
 	panic(kind)
 }
@@ -105,7 +111,7 @@ func (r *ref64) forward(x []float64) (out []float64, hs [][]float64) {
 		} else {
 			next = make([]float64, len(h))
 			for k, v := range h {
-				next[k], _ = act64(ls.Kind, ls.Slope, v)
+				next[k], _ = act64(ls, v)
 			}
 		}
 		h = next
@@ -132,7 +138,7 @@ func (r *ref64) inputGrad(x []float64) []float64 {
 		} else {
 			ng := make([]float64, len(in))
 			for k, v := range in {
-				_, d := act64(ls.Kind, ls.Slope, v)
+				_, d := act64(ls, v)
 				ng[k] = g[k] * d
 			}
 			g = ng

@@ -3,6 +3,7 @@ package nn
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Layer kinds a Spec may name.
@@ -12,6 +13,10 @@ const (
 	KindReLU      = "relu"
 	KindTanh      = "tanh"
 	KindSigmoid   = "sigmoid"
+	// KindFloor is y = max(x, Floor): the reference's lower clamp of the
+	// energy, E = max(f, -10), which keeps the KALE objective bounded when
+	// the data and the generator's samples are far apart.
+	KindFloor = "floor"
 )
 
 // Limits that keep a Spec read from an untrusted file from asking for absurd
@@ -24,12 +29,14 @@ const (
 
 // LayerSpec describes one layer of a sequential network. Linear layers give
 // In and Out (and may ask for spectral normalisation); activations take their
-// width from the layer before; LeakyReLU has a Slope for negative inputs.
+// width from the layer before; LeakyReLU has a Slope for negative inputs,
+// Floor its lower bound.
 type LayerSpec struct {
 	Kind         string  `json:"kind"`
 	In           int     `json:"in,omitempty"`
 	Out          int     `json:"out,omitempty"`
 	Slope        float64 `json:"slope,omitempty"`
+	Floor        float64 `json:"floor,omitempty"`
 	SpectralNorm bool    `json:"spectral_norm,omitempty"`
 }
 
@@ -93,6 +100,10 @@ func (s Spec) Validate() error {
 			if !(l.Slope >= 0 && l.Slope < 1) {
 				return fmt.Errorf("nn: layer %d: leakyrelu slope %v must be in [0, 1)", i, l.Slope)
 			}
+		case KindFloor:
+			if math.IsNaN(l.Floor) || math.IsInf(l.Floor, 0) || math.Abs(l.Floor) > 1e6 {
+				return fmt.Errorf("nn: layer %d: floor %v must be a number in [-1e6, 1e6]", i, l.Floor)
+			}
 		case KindReLU, KindTanh, KindSigmoid:
 		default:
 			return fmt.Errorf("nn: layer %d: unknown kind %q", i, l.Kind)
@@ -102,6 +113,9 @@ func (s Spec) Validate() error {
 		}
 		if l.Kind != KindLeakyReLU && l.Slope != 0 {
 			return fmt.Errorf("nn: layer %d: %s takes no slope", i, l.Kind)
+		}
+		if l.Kind != KindFloor && l.Floor != 0 {
+			return fmt.Errorf("nn: layer %d: %s takes no floor", i, l.Kind)
 		}
 	}
 	return nil

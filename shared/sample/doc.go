@@ -31,6 +31,15 @@
 // see [DualAveraging]), thinning, an energy trace, acceptance rates and, on request,
 // collected samples.
 //
+// # Sampling–importance–resampling
+//
+// [SIR] is not a Markov chain: it draws a pool of M proposals z_j ~ N(0, I), weights them
+// by w_j = exp(−V(z_j)) for a [Tilt] V (for the GEBM, V(z) = β E(B(z)), so that U(z) =
+// ||z||²/2 + V(z)), and resamples N of them (systematic resampling). It needs no gradient
+// and no step size, its samples are independent of any starting point, and it reports
+// the effective sample size of the weights, (Σw)²/Σw², which says how far the target is
+// from N(0, I): at β = 1 it is the judge of whether the energy changes the generator.
+//
 // # Non-finite values
 //
 // A proposal whose position, potential or gradient is not finite is rejected: the chain

@@ -75,7 +75,7 @@ var (
 // can be added to it.
 func TestFunctions(t *testing.T) {
 	g := js.Global().Get("gebm")
-	for _, name := range []string{"open", "describe", "newChains", "step", "setBeta", "setLatents", "chains",
+	for _, name := range []string{"open", "describe", "newChains", "step", "sir", "setBeta", "setLatents", "chains",
 		"latents", "samples", "energies", "accept", "energyGrid", "generate", "free"} {
 		if g.Get(name).Type() != js.TypeFunction {
 			t.Errorf("gebm.%s is %s", name, g.Get(name).Type())
@@ -123,6 +123,24 @@ func TestSameAsSampler(t *testing.T) {
 			}
 		}
 		mustCall(t, "free", cj)
+	}
+	// SIR, at a β where the weights differ: the result object and the
+	// latents it leaves are the sampler's.
+	cs, _ := s.NewChains(ms, 6, 5, 40)
+	cj := mustCall(t, "newChains", mj, 6, 5, 40).Int()
+	want, err := s.SIR(cs, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustCall(t, "sir", cj, 7)
+	got := sampler.SIRResult{Pool: r.Get("pool").Int(), ESS: r.Get("ess").Float(), LogSumW: r.Get("logSumW").Float(),
+		LogSumW2: r.Get("logSumW2").Float(), Zero: r.Get("zero").Int(), Distinct: r.Get("distinct").Int()}
+	if got != want || want.ESS >= 42 {
+		t.Fatalf("sir: %+v, sampler %+v (ESS below the pool of 42 expected at β = 40)", got, want)
+	}
+	zs, _ := s.Latents(cs, nil)
+	if !slices.Equal(float32sOf(t, mustCall(t, "latents", cj)), zs) {
+		t.Fatal("latents after sir differ from the sampler's")
 	}
 	gs, _ := s.Generate(ms, 3, 9, nil)
 	if !slices.Equal(float32sOf(t, mustCall(t, "generate", mj, 3, 9)), gs) {
@@ -198,6 +216,11 @@ func TestErrorsThrown(t *testing.T) {
 		{"latents not Float32Array", "setLatents", []any{c, js.Global().Get("Array").New(1, 2, 3, 4)}, "argument", "want a Float32Array"},
 		{"latents wrong size", "setLatents", []any{c, js.Global().Get("Float32Array").New(3)}, "argument", "3 latent values"},
 		{"grid of no area", "energyGrid", []any{m, 1, 1, 0, 1, 10}, "argument", "xmin < xmax"},
+		{"SIR pool 0", "sir", []any{c, 0}, "argument", "pool = 0 latents per chain"},
+		{"SIR pool not a number", "sir", []any{c, "20"}, "argument", "argument 2 (pool): invalid argument: want a number, got string"},
+		{"SIR pool fractional", "sir", []any{c, 2.5}, "argument", "want an integer"},
+		{"SIR pool missing", "sir", []any{c}, "argument", "argument 2 (pool)"},
+		{"SIR of a model", "sir", []any{m, 5}, "handle", "is a model, not a chain set"},
 		{"free twice", "free", []any{12345}, "handle", "nothing open with handle 12345"},
 	} {
 		_, err := call(tc.fn, tc.args...)

@@ -115,6 +115,21 @@ var calls = map[string]func(a *args) (any, error){
 		}
 		return smp.Step(c, p)
 	},
+	"sir": func(a *args) (any, error) {
+		c, pool := a.handle(0), a.int32(1, "pool")
+		if a.err != nil {
+			return nil, nil
+		}
+		r, err := smp.SIR(c, pool)
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		return js.Global().Get("JSON").Call("parse", string(b)), nil
+	},
 	"setBeta": func(a *args) (any, error) {
 		c, beta := a.handle(0), a.number(1, "beta")
 		if a.err != nil {

@@ -15,8 +15,9 @@
 //
 //	U(z) = ||z||²/2 + β E(B(z)),
 //
-// with the kernels of package sample (ula, mala, hmc, kla, mh, imh); samples
-// are the generator's images of the latents, x = B(z).
+// with the kernels of package sample (ula, mala, hmc, kla, mh, imh), or
+// redrawn by sampling–importance–resampling from a pool of generator latents
+// (SIR); samples are the generator's images of the latents, x = B(z).
 //
 // Every call validates its arguments, returns errors rather than panicking (a
 // panic inside a call is recovered into an error wrapping ErrInternal), and

@@ -27,6 +27,12 @@ const (
 	MaxBeta = 1e6
 	// MaxHandles is the most objects open at once.
 	MaxHandles = 1 << 16
+	// MaxSIRPoolPerChain is the largest SIR pool per chain.
+	MaxSIRPoolPerChain = 1000
+	// MaxSIRPool is the largest SIR pool of one call: SIR keeps a float64
+	// weight per pool latent (32 MiB at the limit) and evaluates the pool
+	// in batches of the model's MaxChains.
+	MaxSIRPool = 1 << 22
 )
 
 // gridBatch is how many grid points EnergyGrid evaluates at once.

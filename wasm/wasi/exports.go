@@ -90,6 +90,33 @@ func step(c int32, methodPtr, methodLen uint32, stepSize float64, leapfrog int32
 	})
 }
 
+// sir redraws the chains of set c by sampling–importance–resampling from a
+// pool of pool latents per chain, and writes the result at outPtr unless it
+// is 0, as six float64 values: the pool size, the ESS, log Σw, log Σw², the
+// number of pool latents of weight 0 and the number of distinct latents
+// taken (sampler.SIRResult, in its field order).
+//
+//go:wasmexport sir
+func sir(c, pool int32, outPtr uint32) int32 {
+	return guard(func() (int32, error) {
+		var out []float64
+		if outPtr != 0 {
+			var err error
+			if out, err = float64s(outPtr, 6); err != nil {
+				return 0, err
+			}
+		}
+		r, err := smp.SIR(sampler.Handle(c), int(pool))
+		if err != nil {
+			return 0, err
+		}
+		if out != nil {
+			copy(out, []float64{float64(r.Pool), r.ESS, r.LogSumW, r.LogSumW2, float64(r.Zero), float64(r.Distinct)})
+		}
+		return 0, nil
+	})
+}
+
 // set_beta changes the inverse temperature of chain set c.
 //
 //go:wasmexport set_beta

@@ -69,6 +69,21 @@ func (in *Instance) Step(c sampler.Handle, p sampler.StepParams) (float64, error
 	return in.readFloat64s(ptr, 1)[0], nil
 }
 
+// SIR redraws the chains of set c by sampling–importance–resampling from a
+// pool of pool latents per chain.
+func (in *Instance) SIR(c sampler.Handle, pool int) (sampler.SIRResult, error) {
+	var r sampler.SIRResult
+	ptr, err := in.buffer(6 * 8)
+	if err != nil {
+		return r, err
+	}
+	if _, err := in.call("sir", api.EncodeI32(int32(c)), api.EncodeI32(int32(pool)), api.EncodeU32(ptr)); err != nil {
+		return r, err
+	}
+	v := in.readFloat64s(ptr, 6)
+	return sampler.SIRResult{Pool: int(v[0]), ESS: v[1], LogSumW: v[2], LogSumW2: v[3], Zero: int(v[4]), Distinct: int(v[5])}, nil
+}
+
 // SetBeta changes the inverse temperature of chain set c.
 func (in *Instance) SetBeta(c sampler.Handle, beta float64) error {
 	_, err := in.call("set_beta", api.EncodeI32(int32(c)), api.EncodeF64(beta))

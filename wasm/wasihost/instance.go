@@ -14,7 +14,7 @@ import (
 
 // exports are the functions of the sampler module that Instance calls.
 var exports = []string{"mem_alloc", "mem_free", "last_error", "open", "describe", "new_chains", "step",
-	"set_beta", "set_latents", "chains_info", "latents", "samples", "energies", "accept", "energy_grid",
+	"sir", "set_beta", "set_latents", "chains_info", "latents", "samples", "energies", "accept", "energy_grid",
 	"generate", "free"}
 
 // Instance is one instantiation of the module: its own memory, models and

@@ -127,6 +127,15 @@ func TestErrorsMatchNative(t *testing.T) {
 	add("free unknown", -2, e1, e2)
 	e1, e2 = s.SetLatents(cs, []float32{1, 2, 3}), in.SetLatents(cw, []float32{1, 2, 3})
 	add("latents of the wrong size", -1, e1, e2)
+	_, e1 = s.SIR(cs, 0)
+	_, e2 = in.SIR(cw, 0)
+	add("SIR pool 0", -1, e1, e2)
+	_, e1 = s.SIR(cs, 1<<20)
+	_, e2 = in.SIR(cw, 1<<20)
+	add("SIR pool too large", -1, e1, e2)
+	_, e1 = s.SIR(ms, 10)
+	_, e2 = in.SIR(mw, 10)
+	add("SIR of a model", -2, e1, e2)
 	for _, c := range checks {
 		var se *StatusError
 		if !errors.As(c.wasm, &se) || se.Code != c.code || c.native == nil || se.Message != c.native.Error() {
@@ -164,6 +173,8 @@ func TestBufferChecks(t *testing.T) {
 		{"misaligned", "latents", []uint64{ci, api.EncodeU32(buf + 2), api.EncodeU32(16)}, "not aligned"},
 		{"too small", "latents", []uint64{ci, api.EncodeU32(buf), api.EncodeU32(15)}, "holds 15 values, the result has 16"},
 		{"accept misaligned", "accept", []uint64{ci, api.EncodeU32(buf + 4), api.EncodeU32(4)}, "not aligned to 8"},
+		{"sir result misaligned", "sir", []uint64{ci, api.EncodeI32(5), api.EncodeU32(buf + 4)}, "not aligned to 8"},
+		{"sir result outside", "sir", []uint64{ci, api.EncodeI32(5), api.EncodeU32(8)}, "not inside a buffer"},
 		{"free a non-buffer", "mem_free", []uint64{api.EncodeU32(buf + 8)}, "not a buffer from mem_alloc"},
 		{"description too long", "describe", []uint64{api.EncodeI32(int32(m)), api.EncodeU32(buf), api.EncodeU32(10)}, "the buffer holds 10 bytes"},
 		{"model bytes outside", "open", []uint64{api.EncodeU32(8), api.EncodeU32(100)}, "not inside a buffer"},

@@ -27,6 +27,10 @@ type demoState struct {
 	Running        bool     `json:"running"`
 	Steps          int      `json:"steps"`
 	Acceptance     *float64 `json:"acceptance"`
+	PoolPerChain   int      `json:"poolPerChain"`
+	SIRPool        *int     `json:"sirPool"`
+	ESS            *float64 `json:"ess"`
+	SIRDistinct    *int     `json:"sirDistinct"`
 	MeanEnergy     *float64 `json:"meanEnergy"`
 	StartEnergy    *float64 `json:"startEnergy"`
 	StepsPerSecond *float64 `json:"stepsPerSecond"`

@@ -14,6 +14,7 @@ const METHODS = {
   kla: { h: 0.1, uses: 'friction', about: 'Underdamped Langevin: momentum carries over between steps, damped by friction κ. Low κ glides between modes, high κ settles into one.' },
   mh: { h: 0.3, about: 'Random-walk Metropolis: z′ = z + h ξ, no gradient, accepted by the energy difference.' },
   imh: { h: null, about: 'Proposes a fresh generator sample z′ ~ N(0, I) and keeps it with probability min(1, e^(−β ΔE)): jumps between modes at once.' },
+  sir: { h: null, uses: 'pool', about: 'Not a chain: each step draws a pool of generator samples, weights each by e^(−β E) and resamples the chains from it. Exact as the pool grows; the ESS says how much the energy reweights the generator.' },
 };
 
 const CHAIN_CHOICES = { plane: [64, 128, 256, 512, 1024, 2048], image: [16, 36, 64, 100], none: [16, 64, 256] };
@@ -38,9 +39,11 @@ const S = {
   stepSize: Object.fromEntries(Object.entries(METHODS).map(([k, v]) => [k, v.h])),
   leapfrog: 10,
   friction: 1,
+  pool: 20,             // SIR pool per chain
   running: false,
   steps: 0,
   acc: null,
+  sir: null,            // the last SIR draw, merged over the workers: {pool, ess, distinct, ...}
   meanE: null,
   startE: null,
   history: [],
@@ -66,6 +69,8 @@ window.gebmDemo = {
     return {
       ready: S.ready, busy: S.busy, model: S.model, view: S.view, method: S.method, beta: S.beta,
       stepSize: S.stepSize[S.method], n: S.n, running: S.running, steps: S.steps, acceptance: S.acc,
+      poolPerChain: S.pool, sirPool: S.sir ? S.sir.pool : null, ess: S.sir ? S.sir.ess : null,
+      sirDistinct: S.sir ? S.sir.distinct : null,
       meanEnergy: S.meanE, startEnergy: S.startE, stepsPerSecond: S.rate, firstSamplesMs: S.firstSamplesMs,
       marks: { ...S.marks },
       error: S.error, draws: S.draws, heat: S.heat !== null, data: S.data ? S.data.length / 2 : 0,
@@ -128,20 +133,33 @@ function syncControls() {
   $('leapfrog-row').classList.toggle('off', m.uses !== 'leapfrog');
   $('leapfrog').value = S.leapfrog;
   $('leapfrog-out').textContent = String(S.leapfrog);
+  $('pool').disabled = m.uses !== 'pool';
+  $('pool-row').classList.toggle('off', m.uses !== 'pool');
+  $('pool').value = S.pool;
+  $('pool-out').textContent = `${S.pool}× (${(S.pool * S.n).toLocaleString('en')} samples)`;
   const ok = S.ready && S.model !== null && !S.busy;
   $('model').disabled = S.busy || S.models.length === 0;
   $('file').disabled = S.busy || !S.ready;
   for (const id of ['run', 'step', 'reset']) $(id).disabled = !ok;
   $('run').textContent = S.running ? 'Pause' : 'Run';
   $('run').setAttribute('aria-pressed', String(S.running));
-  $('acceptance-note').textContent = S.method === 'ula' || S.method === 'kla'
-    ? 'no accept test: finite moves' : 'per transition';
+  syncReadoutNote();
+}
+
+// syncReadoutNote names the first readout: the acceptance rate of the MCMC
+// kernels, or for SIR the effective sample size of the last draw's weights,
+// (Σw)²/Σw², as a share of its pool.
+function syncReadoutNote() {
+  $('acceptance-label').textContent = S.method === 'sir' ? 'ESS of the weights' : 'acceptance';
+  $('acceptance-note').textContent = S.method === 'sir'
+    ? (S.sir ? `${Math.round(S.sir.ess).toLocaleString('en')} of ${S.sir.pool.toLocaleString('en')} pool samples` : 'of the pool')
+    : S.method === 'ula' || S.method === 'kla' ? 'no accept test: finite moves' : 'per transition';
 }
 
 function sendParams() {
   if (!S.worker) return;
   S.worker.post('params', {
-    method: S.method, stepSize: S.stepSize[S.method] ?? 1, leapfrog: S.leapfrog, friction: S.friction,
+    method: S.method, stepSize: S.stepSize[S.method] ?? 1, leapfrog: S.leapfrog, friction: S.friction, pool: S.pool,
   });
 }
 
@@ -168,6 +186,11 @@ function wireControls() {
   });
   $('leapfrog').addEventListener('input', () => {
     S.leapfrog = Number($('leapfrog').value);
+    sendParams();
+    syncControls();
+  });
+  $('pool').addEventListener('input', () => {
+    S.pool = Number($('pool').value);
     sendParams();
     syncControls();
   });
@@ -278,13 +301,16 @@ async function stepOnce() {
 function onFrame(f) {
   if (f.epoch !== S.epoch) return; // from chains since replaced
   if (S.view === 'plane' && S.chains && f.steps > 0) {
-    S.trails.push(S.chains);
+    // An SIR draw does not move the chains, it replaces them: no trail.
+    if (f.sir) S.trails = [];
+    else S.trails.push(S.chains);
     if (S.trails.length > TRAIL) S.trails.shift();
   }
   S.chains = f.x;
   if (f.steps > 0) {
     S.steps += f.steps;
-    S.acc = f.acc;
+    S.acc = f.sir ? null : f.acc;
+    S.sir = f.sir || null;
     const now = performance.now();
     S.ticks.push([now, f.steps]);
     while (S.ticks.length > 2 && now - S.ticks[0][0] > 2000) S.ticks.shift();
@@ -316,7 +342,7 @@ async function restart() {
   S.busy = true;
   syncControls();
   const ep = ++S.epoch;
-  S.steps = 0; S.acc = null; S.rate = null; S.ticks = []; S.trails = [];
+  S.steps = 0; S.acc = null; S.sir = null; S.rate = null; S.ticks = []; S.trails = [];
   S.history = []; S.startE = null; S.meanE = null; S.chains = null;
   try {
     const f = await S.worker.call('chains', { n: S.n, seed: SEED, beta: S.beta, epoch: ep });
@@ -554,7 +580,9 @@ function draw() {
       $('first-note').textContent = `first drawn at ${Math.round(S.firstSamplesMs)} ms`;
     }
   }
-  $('acceptance').textContent = S.acc === null ? '–' : `${(100 * S.acc).toFixed(1)}%`;
+  if (S.method === 'sir') $('acceptance').textContent = S.sir ? `${(100 * S.sir.ess / S.sir.pool).toFixed(1)}%` : '–';
+  else $('acceptance').textContent = S.acc === null ? '–' : `${(100 * S.acc).toFixed(1)}%`;
+  syncReadoutNote();
   $('mean-energy').textContent = fmt(S.meanE, 4);
   $('energy-start').textContent = fmt(S.startE, 4);
   $('rate').textContent = S.rate === null ? '–' : S.rate >= 100 ? Math.round(S.rate).toLocaleString('en') : S.rate.toFixed(1);

@@ -17,6 +17,27 @@ import { SamplerWorker } from './sampler.js';
 const tickMs = 30;
 const energyEveryMs = 200;
 
+// logSumExp is log Σ exp(v_i), computed about the largest v_i.
+function logSumExp(v) {
+  const m = Math.max(...v);
+  if (!Number.isFinite(m)) return m;
+  return m + Math.log(v.reduce((s, x) => s + Math.exp(x - m), 0));
+}
+
+// mergeSIR combines the SIR draws of the workers (gebm.sir's results) into
+// the draw's description as one pool: the pools' sizes add, and the ESS of
+// the union of the pools is (Σw)²/Σw² = exp(2 log Σw − log Σw²), the sums
+// running over every worker's pool. (Each worker resamples its own chains
+// from its own pool: a stratified draw, which is as exact.) With one worker
+// its own result stands.
+export function mergeSIR(rs) {
+  if (rs.length === 1) return { ...rs[0] };
+  const logSumW = logSumExp(rs.map((r) => r.logSumW));
+  const logSumW2 = logSumExp(rs.map((r) => r.logSumW2));
+  const sum = (k) => rs.reduce((s, r) => s + r[k], 0);
+  return { pool: sum('pool'), ess: Math.exp(2 * logSumW - logSumW2), logSumW, logSumW2, zero: sum('zero'), distinct: sum('distinct') };
+}
+
 export class SamplerPool {
   // size: workers, by default one per core (navigator.hardwareConcurrency),
   // at most 8.
@@ -77,7 +98,9 @@ export class SamplerPool {
       frames.forEach((f, i) => { acc += f.acc * this.counts[i]; n += this.counts[i]; });
       acc = n ? acc / n : 0;
     }
-    return { x, e, acc, steps: frames[0].steps, stepMs: Math.max(...frames.map((f) => f.stepMs)), epoch: frames[0].epoch };
+    let sir = null;
+    if (frames.every((f) => f.sir)) sir = mergeSIR(frames.map((f) => f.sir));
+    return { x, e, acc, sir, steps: frames[0].steps, stepMs: Math.max(...frames.map((f) => f.stepMs)), epoch: frames[0].epoch };
   }
 
   async call(op, args = {}, transfer = []) {

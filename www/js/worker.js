@@ -9,7 +9,7 @@
 let model = 0;   // handle of the open model, 0 for none
 let chains = 0;  // handle of the chain set, 0 for none
 let epoch = 0;   // the page's number for the chain set: frames carry it
-let params = { method: 'mala', stepSize: 0.05, leapfrog: 10, friction: 1 };
+let params = { method: 'mala', stepSize: 0.05, leapfrog: 10, friction: 1, pool: 20 };
 let running = false;
 let inflight = 0;     // frames posted and not yet acknowledged
 let perTick = 1;      // transitions per frame, adapted to about tickMs of work
@@ -42,10 +42,11 @@ async function init() {
 // frame reads the chains' samples and, when withEnergy, their energies.
 // Each read is a forward pass through the networks (the energies need the
 // base's again), so while running the energies are read a few times a
-// second only; a frame without them has e = null.
+// second only; a frame without them has e = null. sir is the result of the
+// last SIR draw of a step (gebm.sir), or null.
 let lastEnergy = 0;
 let samplesMs = 0; // cost of the last samples read
-function frame(acc, steps, stepMs, withEnergy = true) {
+function frame(acc, steps, stepMs, withEnergy = true, sir = null) {
   const t0 = performance.now();
   const x = gebm.samples(chains);
   samplesMs = performance.now() - t0;
@@ -54,7 +55,7 @@ function frame(acc, steps, stepMs, withEnergy = true) {
     e = gebm.energies(chains);
     lastEnergy = performance.now();
   }
-  return { x, e, acc, steps, stepMs, epoch };
+  return { x, e, acc, steps, stepMs, epoch, sir };
 }
 
 function transfer(r) {
@@ -92,8 +93,15 @@ const ops = {
   ack() { inflight = Math.max(0, inflight - 1); schedule(); return undefined; },
 };
 
+// tick performs steps transitions, or for SIR steps independent draws (each
+// replaces every chain; the frame shows the last and its weights' ESS).
 function tick(steps, withEnergy = true) {
   const t0 = performance.now();
+  if (params.method === 'sir') {
+    let r = null;
+    for (let i = 0; i < steps; i++) r = gebm.sir(chains, params.pool);
+    return frame(null, steps, performance.now() - t0, withEnergy, r);
+  }
   const acc = gebm.step(chains, params.method, params.stepSize, params.leapfrog, params.friction, steps);
   const ms = performance.now() - t0;
   return frame(acc, steps, ms, withEnergy);
