@@ -11,13 +11,18 @@ import (
 )
 
 func init() {
-	commands["bench"] = command{"measure training speed (gebm bench train)", runBench}
+	commands["bench"] = command{"measure training speed (gebm bench train) or sampling speed (gebm bench sample)", runBench}
 }
 
-// runBench: gebm bench train [--device cpu|cuda] [--iters N] [--data SPEC] [--batch B] [--json]
+// runBench: gebm bench train [--device cpu|cuda] [--iters N] [--data SPEC] [--batch B] [--json],
+// or gebm bench sample (see runBenchSample).
 func runBench(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "sample" {
+		return runBenchSample(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "train" {
-		return fmt.Errorf("usage: gebm bench train [--device cpu,cuda] [--iters N] [--data mnist] [--batch B] [--json]")
+		return fmt.Errorf("usage: gebm bench train [--device cpu,cuda] [--iters N] [--data mnist] [--batch B] [--json]\n" +
+			"   or: gebm bench sample [--model FILE] [--n 64,2000] [--steps K] [--rounds R] [--sampler mala] [--workers W] [--json]")
 	}
 	fs := newFlags("bench train", stderr)
 	devices := fs.String("device", "cpu", "comma-separated devices to compare, e.g. cpu,cuda")

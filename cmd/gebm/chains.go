@@ -2,22 +2,31 @@ package main
 
 import (
 	"math/rand/v2"
+	"runtime"
 
+	"github.com/gebm/gebm/native/blas"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 	"github.com/gebm/gebm/shared/sample"
 )
 
 // Chains are sampled in batches so that memory does not grow with their
-// number: a batch needs the networks' activations and gradients for its
-// chains (about 44 KB a chain on the MNIST model), and only the samples it
-// produces are kept, by the caller.
+// number: only the samples a batch produces are kept, by the caller. Within
+// a batch the potential is evaluated model.EvalBlock chains at a time, by
+// one worker per core (model.BlockedPotential), so a batch holds its
+// chains' state and the networks' buffers for a few blocks, not for all its
+// chains.
 const (
 	// maxChainBatch is the most chains in a batch. Results for a seed do
 	// not depend on the batch size for --n up to it: with one batch, the
 	// random stream is used as it was before chains were batched.
 	maxChainBatch = 2000
-	// batchBytes is the memory a batch's activations may take.
+	// batchBytes is the memory a batch's activations may take, by
+	// bytesPerChain's estimate, which counts them for every chain of the
+	// batch at once, as gebm did before the potential ran in blocks. That
+	// estimate no longer measures the memory, but it sets the batch size,
+	// and with it the random stream of --n above one batch: it is kept so
+	// that a seed gives the samples it gave.
 	batchBytes = 256 << 20
 )
 
@@ -54,6 +63,10 @@ type latentSampler struct {
 	cfg  sample.Config
 	none bool
 	beta float64
+	// workers is the number of goroutines that evaluate the potential
+	// (model.BlockedPotential); 0 means one per core, runtime.GOMAXPROCS.
+	// The samples do not depend on it.
+	workers int
 }
 
 // batches returns the number of batches run uses for n chains.
@@ -69,26 +82,44 @@ func (ls latentSampler) batches(n int) int {
 // none); the slices are valid only during the call. progress (not nil) sees
 // the sampling steps done over all batches (steps × batches in all). The
 // result summarises acceptance over all chains (zero for none).
+//
+// The chains are those of the browser's sampler (model.NewChains on a
+// model.BlockedPotential, stepped by sample.Chains), with ls.workers
+// workers. OpenBLAS is kept to one thread for the rest of the process: the
+// workers use the cores, and a product's result then does not depend on the
+// machine's number of cores (docs/RATIONALE.md, "Chains in batches").
 func (ls latentSampler) run(n int, rng *rand.Rand, progress func(step int), visit func(lo, rows int, gen, gebm []float32) error) (acceptance, error) {
 	var acc acceptance
 	d, B := ls.m.Latent(), chainBatch(ls.m)
-	z0 := make([]float32, min(n, B)*d)
-	var pot sample.Potential = ls.m.Potential(ls.beta)
+	blas.SetThreads(1)
+	var (
+		pot *model.BlockedPotential // the MCMC's
+		z0  []float32               // the generator's latents, for none
+	)
+	if ls.none {
+		z0 = make([]float32, min(n, B)*d)
+	} else {
+		workers := ls.workers
+		if workers < 1 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		pot = ls.m.BlockedPotential(ls.beta, workers)
+	}
 	for b, lo := 0, 0; lo < n; b, lo = b+1, lo+B {
 		rows := min(B, n-lo)
-		z := z0[:rows*d]
-		model.SampleLatents(rng, z)
-		gen := generate(ls.m, z, rows)
 		if ls.none {
-			if err := visit(lo, rows, gen, nil); err != nil {
+			z := z0[:rows*d]
+			model.SampleLatents(rng, z)
+			if err := visit(lo, rows, generate(ls.m, z, rows), nil); err != nil {
 				return acc, err
 			}
 			continue
 		}
-		ch, err := sample.NewChains(pot, z, rows)
+		ch, err := pot.NewChains(rng, rows)
 		if err != nil {
 			return acc, err
 		}
+		gen := generate(ls.m, ch.Z(), rows)
 		res, err := ch.Run(ls.cfg, rng, func(rec int, _ []float32, _ []float64) {
 			if progress != nil {
 				progress(b*ls.cfg.Steps + rec + 1)

@@ -56,8 +56,10 @@ func TestLatentSamplerBatches(t *testing.T) {
 }
 
 // TestLatentSamplerOneBatchAsBefore: up to chainBatch chains, the samples
-// are those of one set of chains drawn from the seed's stream, as gebm
-// sample and eval drew them before chains ran in batches.
+// are those of one set of chains drawn from the seed's stream (latents, then
+// the MCMC), as gebm sample and eval drew them before chains ran in batches;
+// the potential is evaluated model.EvalBlock chains at a time, as in the
+// browser's sampler.
 func TestLatentSamplerOneBatchAsBefore(t *testing.T) {
 	ls := testSampler(t)
 	const n = 500
@@ -71,7 +73,7 @@ func TestLatentSamplerOneBatchAsBefore(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	z0 := make([]float32, n*ls.m.Latent())
 	model.SampleLatents(rng, z0)
-	ch, err := sample.NewChains(ls.m.Potential(ls.beta), z0, n)
+	ch, err := sample.NewChains(ls.m.BlockedPotential(ls.beta, 1), z0, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +82,32 @@ func TestLatentSamplerOneBatchAsBefore(t *testing.T) {
 	}
 	if want := ls.m.Generate(ch.Z(), n, nil); !slices.Equal(got, want) {
 		t.Fatal("one batch differs from one set of chains on the same stream")
+	}
+}
+
+// TestLatentSamplerWorkers: the samples and acceptance rates of a seed are
+// the same, bit for bit, whether one, two or three workers evaluate the
+// potential (three batches of several blocks each).
+func TestLatentSamplerWorkers(t *testing.T) {
+	ls := testSampler(t)
+	n := 2*chainBatch(ls.m) + 37
+	draw := func(workers int) ([]float32, acceptance) {
+		ls.workers = workers
+		x := make([]float32, 0, 2*n)
+		acc, err := ls.run(n, rand.New(rand.NewPCG(8, 8)), nil, func(_, rows int, _, gebm []float32) error {
+			x = append(x, gebm[:2*rows]...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x, acc
+	}
+	x1, acc1 := draw(1)
+	for _, w := range []int{2, 3} {
+		if x, acc := draw(w); !slices.Equal(x, x1) || acc != acc1 {
+			t.Fatalf("%d workers: samples or acceptance differ from one worker's", w)
+		}
 	}
 }
 

@@ -58,3 +58,28 @@ func BenchmarkGemm(b *testing.B) {
 
 // BenchmarkForwardBackward: the MNIST-size networks' passes with OpenBLAS.
 func BenchmarkForwardBackward(b *testing.B) { nnbench.ForwardBackward(b) }
+
+// TestSetThreads: SetThreads sets the count Threads reports, n < 1 counting
+// as 1, and back to the default where the machine has several cores.
+func TestSetThreads(t *testing.T) {
+	if !blas.Available() {
+		testenv.Missing(t, "built without OpenBLAS (apt-get install libopenblas-dev; -tags noopenblas and CGO_ENABLED=0 leave it out)")
+	}
+	before := blas.Threads()
+	defer blas.SetThreads(before)
+	blas.SetThreads(1)
+	if got := blas.Threads(); got != 1 {
+		t.Fatalf("after SetThreads(1), Threads() = %d", got)
+	}
+	blas.SetThreads(0)
+	if got := blas.Threads(); got != 1 {
+		t.Fatalf("after SetThreads(0), Threads() = %d, want 1", got)
+	}
+	if before < 1 {
+		t.Fatalf("Threads() was %d before the test", before)
+	}
+	blas.SetThreads(before)
+	if got := blas.Threads(); got != before {
+		t.Fatalf("after SetThreads(%d), Threads() = %d", before, got)
+	}
+}

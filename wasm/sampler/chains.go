@@ -13,7 +13,7 @@ import (
 type chainSet struct {
 	model Handle
 	om    *openModel
-	pot   *model.LatentPotential
+	pot   *model.BlockedPotential
 	ch    *sample.Chains
 	rng   *rand.Rand
 	n     int
@@ -42,7 +42,9 @@ func (om *openModel) checkBatch(n int) error {
 // inverse temperature beta, U(z) = ||z||²/2 + β E(B(z)). Chain i starts at
 // z_i ~ N(0, I) drawn from seed (the latents Generate(m, n, seed) maps),
 // and later steps draw from the same stream, so the same seed and calls
-// give the same chains.
+// give the same chains. The chains and their potential are those of gebm
+// sample and eval (model.BlockedPotential, model.NewChains), with one
+// worker: U is evaluated model.EvalBlock chains at a time.
 func (s *Sampler) NewChains(m Handle, n int, seed uint64, beta float64) (h Handle, err error) {
 	err = s.call("new chains", func() error {
 		om, err := s.model(m)
@@ -56,18 +58,16 @@ func (s *Sampler) NewChains(m Handle, n int, seed uint64, beta float64) (h Handl
 			return err
 		}
 		rng := newRand(seed)
-		z := make([]float32, n*om.g.Latent())
-		model.SampleLatents(rng, z)
-		pot := om.g.Potential(beta)
-		ch, err := sample.NewChains(pot, z, n)
+		pot := om.g.BlockedPotential(beta, 1) // one worker: the page runs one sampler per Web Worker
+		ch, err := pot.NewChains(rng, n)
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrState, err)
 		}
 		if h, err = s.newHandle(); err != nil {
 			return err
 		}
-		s.chains[h] = &chainSet{model: m, om: om, pot: pot, ch: ch, rng: rng, n: n, z: z,
-			rates: make([]float64, n)}
+		s.chains[h] = &chainSet{model: m, om: om, pot: pot, ch: ch, rng: rng, n: n,
+			z: make([]float32, n*om.g.Latent()), rates: make([]float64, n)}
 		return nil
 	})
 	return h, err
@@ -85,11 +85,11 @@ func (s *Sampler) SetBeta(c Handle, beta float64) error {
 		if err := checkBeta(beta); err != nil {
 			return err
 		}
-		old := cs.pot.Beta
-		cs.pot.Beta = beta
+		old := cs.pot.Beta()
+		cs.pot.SetBeta(beta)
 		copy(cs.z, cs.ch.Z())
 		if err := cs.ch.SetZ(cs.z); err != nil {
-			cs.pot.Beta = old
+			cs.pot.SetBeta(old)
 			return fmt.Errorf("%w: %v", ErrState, err)
 		}
 		return nil

@@ -62,10 +62,10 @@ func (s *Sampler) SIR(c Handle, poolPer int) (res SIRResult, err error) {
 		// Batches as large as the chain set, or DefaultSIRBatch: no larger
 		// activations than the chains' own or a small set's.
 		batch := min(cs.om.maxBatch(), max(cs.n, sample.DefaultSIRBatch))
-		st, err := sample.SIR(g.Tilt(cs.pot.Beta), sample.SIRConfig{N: cs.n, Pool: poolPer * cs.n, Batch: batch}, cs.rng,
+		st, err := sample.SIR(g.Tilt(cs.pot.Beta()), sample.SIRConfig{N: cs.n, Pool: poolPer * cs.n, Batch: batch}, cs.rng,
 			func(chunk []float32) error { z = append(z, chunk...); return nil })
 		if errors.Is(err, sample.ErrSIRWeights) {
-			return fmt.Errorf("%w: β = %g: %v", ErrState, cs.pot.Beta, err)
+			return fmt.Errorf("%w: β = %g: %v", ErrState, cs.pot.Beta(), err)
 		}
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrArgument, err)

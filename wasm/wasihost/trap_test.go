@@ -34,9 +34,11 @@ func TestTrapBeforeInitialize(t *testing.T) {
 }
 
 // TestTrapOutOfMemory: an instance whose memory is capped at 32 MiB runs out
-// of memory creating 60,000 chains on a toy model (about 130 MB of
-// activations, within the sampler's own limits); the Go runtime aborts,
-// which traps. A new instance of the same compiled module works.
+// of memory generating 60,000 samples of a toy model (Generate runs the base
+// on all of them at once: about 63 MB of activations, within the sampler's
+// own limits); the Go runtime aborts, which traps. A new instance of the
+// same compiled module works. (Chains evaluate their potential
+// model.EvalBlock at a time, so 60,000 of them fit in 32 MiB.)
 func TestTrapOutOfMemory(t *testing.T) {
 	ctx := context.Background()
 	small, err := Compile(ctx, moduleBytes, Config{MemoryLimitPages: 512})
@@ -54,10 +56,10 @@ func TestTrapOutOfMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = in.NewChains(m, 60000, 1, 1)
+	_, err = in.Generate(m, 60000, 1)
 	var te *TrapError
 	if !errors.As(err, &te) {
-		t.Fatalf("60,000 chains in 32 MiB: %v, want a trap", err)
+		t.Fatalf("60,000 samples in 32 MiB: %v, want a trap", err)
 	}
 	if !strings.Contains(te.Stderr, "out of memory") {
 		t.Errorf("module stderr does not say out of memory:\n%s", te.Stderr)
