@@ -65,7 +65,7 @@ WASM_TAGS := wasmsimd
 
 wasm: simd-kernel www-wasm ## build the SIMD128 kernel and the WebAssembly sampler (www/wasm/gebm.wasm, bin/gebm-wasi.wasm) and print sizes
 	@mkdir -p bin
-	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -tags=$(WASM_TAGS) -buildmode=c-shared -o bin/gebm-wasi.wasm ./wasm/wasi
+	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -tags=$(WASM_TAGS) -buildmode=c-shared -o bin/gebm-wasi.wasm ./wasm/internal/wasi
 	@for f in wasm/simd/gemm.wasm $(WASM_OUT)/gebm.wasm bin/gebm-wasi.wasm; do \
 	  printf '%-22s %9d bytes raw %9d bytes gzip -9\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); \
 	done
@@ -119,7 +119,7 @@ test-wasm-simd: bin/wasiexec
 	GOOS=wasip1 GOARCH=wasm $(GO) test -count=1 -tags wasmsimd -exec=$(CURDIR)/bin/wasiexec ./shared/nn/ ./wasm/sampler/
 
 bin/wasiexec: FORCE
-	$(GO) build -o bin/wasiexec ./wasm/simd/wasiexec
+	$(GO) build -o bin/wasiexec ./wasm/internal/wasiexec
 
 # One latent gradient step of the MNIST-size model, native, in wazero, in
 # Node (Go wasm: SIMD128 kernel on one worker and one per core, Go kernel)
@@ -127,7 +127,7 @@ bin/wasiexec: FORCE
 bench-wasm: wasm ## benchmark the latent step: native Go, wazero, Node (SIMD128 and Go kernels) and TensorFlow.js
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -o bin/gebm-js-go.wasm ./wasm/js
 	cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error
-	OPENBLAS_NUM_THREADS=1 $(GO) run ./scripts/bench/latentstep
+	OPENBLAS_NUM_THREADS=1 $(GO) run ./wasm/internal/latentstep
 
 bin/wazero:
 	GOBIN="$(CURDIR)/bin" $(GO) install github.com/tetratelabs/wazero/cmd/wazero@v1.12.0

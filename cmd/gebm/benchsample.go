@@ -83,7 +83,7 @@ const (
 //     GEBM's samples), with --workers workers;
 //   - the same with one worker (when --workers is not 1);
 //   - the sampler API: Step on a chain set made beforehand, as the browser's
-//     page and scripts/bench/latentstep run it;
+//     page and wasm/internal/latentstep run it;
 //   - before issue 21: gebm sample/eval's batch as it was before its
 //     potential ran in blocks on workers: U of all chains at once
 //     (model.LatentPotential), OpenBLAS on its default threads.

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gebm/gebm/wasm/testmodel"
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/www"
 )
 
@@ -39,7 +39,7 @@ func (s *syncBuffer) String() string {
 // fetches the page, the index and a folder model, and stops it.
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "tiny.gebm"), testmodel.File(testmodel.Toy2D(3)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "tiny.gebm"), modeltest.File(modeltest.Toy2D(3)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

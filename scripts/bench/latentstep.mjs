@@ -1,4 +1,4 @@
-// The Node half of the latent-step benchmark (run by latentstep/main.go, see
+// The Node half of the latent-step benchmark (run by wasm/internal/latentstep/main.go, see
 // there and docs/WASM-BENCH.md): measures, in this one V8,
 //   - the GOOS=js gebm module built with -tags wasmsimd (www/wasm/gebm.wasm),
 //     its products in the SIMD128 kernel (wasm/simd/gemm.wasm attached by
@@ -42,12 +42,12 @@ const require = createRequire(import.meta.url);
 const engine = `Node ${process.versions.node} (V8 ${process.versions.v8})`;
 
 function out(impl, batch, stepsPerS, note = "") {
-  console.log(JSON.stringify({ impl, batch, stepsPerS, note })); // latentstep/main.go reports it
+  console.log(JSON.stringify({ impl, batch, stepsPerS, note })); // wasm/internal/latentstep reports it
 }
 
 // measure runs one warm-up step, then batches of steps, doubling, until a
 // batch takes at least the measurement time; it returns the best steps per
-// second of repeat such measurements (as latentstep/main.go does).
+// second of repeat such measurements (as wasm/internal/latentstep does).
 async function measure(step) {
   await step(1);
   let best = 0;

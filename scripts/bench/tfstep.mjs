@@ -7,7 +7,7 @@
 // tfjsVariants measures each named variant ("tf.grad (naive)",
 // "pre-transposed") on backend env (a label) and calls out(impl, batch,
 // stepsPerS, note) for each batch size. tf is the TF.js module, its backend
-// set and ready; layers, weights and check are latentstep/inputs.go's files;
+// set and ready; layers, weights and check are wasm/internal/latentstep/inputs.go's files;
 // suffix is appended to the row's name, note to its note.
 export async function tfjsVariants(tf, { layers, weights, check, batches, h, measure, out, env, variants, suffix = "", note: extra = "" }) {
   // net turns a layer list into tensors: W (out×in), WT (in×out), b.

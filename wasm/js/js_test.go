@@ -11,8 +11,8 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 // These tests run in Node (GOOS=js GOARCH=wasm go test -exec
@@ -67,8 +67,8 @@ func float32sOf(t *testing.T, v js.Value) []float32 {
 }
 
 var (
-	toyFile   = testmodel.File(testmodel.Toy2D(21))
-	imageFile = testmodel.File(testmodel.Image(22))
+	toyFile   = modeltest.File(modeltest.Toy2D(21))
+	imageFile = modeltest.File(modeltest.Image(22))
 )
 
 // TestFunctions: globalThis.gebm has every documented function, and nothing

@@ -7,8 +7,8 @@ import (
 	"syscall/js"
 	"testing"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/simd"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 // TestSIMDKernel (a wasmsimd build, run with wasm/simd/go_js_wasm_exec,
@@ -25,7 +25,7 @@ func TestSIMDKernel(t *testing.T) {
 		t.Fatal("simdKernel() is not wasm/simd's gemm.wasm")
 	}
 	before := mustCall(t, "kernelStats")
-	m := mustCall(t, "open", uint8ArrayOf(testmodel.File(testmodel.MNIST(2))))
+	m := mustCall(t, "open", uint8ArrayOf(modeltest.File(modeltest.MNIST(2))))
 	c := mustCall(t, "newChains", m, 4, 1, 1)
 	mustCall(t, "step", c, "ula", 0.01, 0, 0, 3)
 	after := mustCall(t, "kernelStats")

@@ -1,6 +1,6 @@
 // Package sampler is gebm's sampling API for WebAssembly front-ends: the one
 // set of calls that the browser build (wasm/js) and the WASI build
-// (wasm/wasi) expose, written once over the shared packages so that both
+// (wasm/internal/wasi) expose, written once over the shared packages so that both
 // front-ends are thin conversions of arguments and results.
 //
 // A Sampler holds open models and chain sets, each named by a small integer
@@ -25,7 +25,7 @@
 // and in WebAssembly the results agree when both use the same matrix kernel
 // (nn.TiledGemm is WebAssembly's default): they may differ only in the last
 // bits, through math.Exp (inside math.Tanh), which is assembly on amd64 and
-// pure Go in wasm. The wazero tests in wasm/wasihost found them identical.
+// pure Go in wasm. The wazero tests in wasm/internal/wasihost found them identical.
 //
 // Calls take caller-owned destination slices, as gonum does: dst is filled
 // and returned, reallocated when it is too short.

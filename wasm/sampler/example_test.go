@@ -3,15 +3,15 @@ package sampler_test
 import (
 	"fmt"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 // A page's whole session: open a model file, run chains with two kernels,
 // read the samples, and free everything.
 func Example() {
 	s := sampler.New()
-	m, err := s.Open(testmodel.File(testmodel.Toy2D(1)))
+	m, err := s.Open(modeltest.File(modeltest.Toy2D(1)))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -45,7 +45,7 @@ func Example() {
 // Inputs outside their ranges are errors that say what is wrong.
 func ExampleSampler_Step_validation() {
 	s := sampler.New()
-	m, _ := s.Open(testmodel.File(testmodel.Toy2D(1)))
+	m, _ := s.Open(modeltest.File(modeltest.Toy2D(1)))
 	c, _ := s.NewChains(m, 4, 1, 1)
 	for _, p := range []sampler.StepParams{
 		{Method: "langevin", StepSize: 0.1, Steps: 1},
@@ -66,7 +66,7 @@ func ExampleSampler_Step_validation() {
 // A heat map of a 2-D model's energy: res × res values, row j at y_j.
 func ExampleSampler_EnergyGrid() {
 	s := sampler.New()
-	m, _ := s.Open(testmodel.File(testmodel.Toy2D(1)))
+	m, _ := s.Open(modeltest.File(modeltest.Toy2D(1)))
 	e, _ := s.EnergyGrid(m, sampler.Grid{XMin: -2, XMax: 2, YMin: -2, YMax: 2, Res: 64}, nil)
 	fmt.Println(len(e))
 	// Output: 4096

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gebm/gebm/wasm/testmodel"
+	"github.com/gebm/gebm/shared/model/modeltest"
 )
 
 // TestPanicRecovered: a panic inside a call comes back as an error wrapping
@@ -21,7 +21,7 @@ func TestPanicRecovered(t *testing.T) {
 	if !errors.Is(err, ErrInternal) {
 		t.Fatalf("err = %v", err)
 	}
-	m, err := s.Open(testmodel.File(testmodel.Toy2D(1)))
+	m, err := s.Open(modeltest.File(modeltest.Toy2D(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestPanicRecovered(t *testing.T) {
 
 // TestWidth counts the activations of one batch row.
 func TestWidth(t *testing.T) {
-	g := testmodel.Toy2D(1)
+	g := modeltest.Toy2D(1)
 	// base 4 | 32 32 | 32 32 | 2; energy 2 | 32 32 | 32 32 | 1
 	if got, want := width(g.Base.Spec())+width(g.Energy.Spec()), 4+32+32+32+32+2+2+32+32+32+32+1; got != want {
 		t.Fatalf("width %d, want %d", got, want)

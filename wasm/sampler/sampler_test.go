@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 var (
-	toyFile   = testmodel.File(testmodel.Toy2D(1))
-	imageFile = testmodel.File(testmodel.Image(2))
+	toyFile   = modeltest.File(modeltest.Toy2D(1))
+	imageFile = modeltest.File(modeltest.Image(2))
 )
 
 func open(t *testing.T, s *sampler.Sampler, file []byte) sampler.Handle {
@@ -157,7 +157,7 @@ func TestGenerateIsChainStart(t *testing.T) {
 		t.Fatal("Generate differs from the chains' starting samples")
 	}
 	z, _ := s.Latents(c, nil)
-	g := testmodel.Image(2)
+	g := modeltest.Image(2)
 	want := g.Generate(z, 6, nil)
 	if !slices.Equal(want, x) {
 		t.Fatal("Samples differs from the model's generator")
@@ -178,7 +178,7 @@ func TestEnergyGrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := testmodel.Toy2D(1)
+	g := modeltest.Toy2D(1)
 	for j := range 5 {
 		for i := range 5 {
 			x := []float32{float32(-2 + i), float32(-1 + j)}
@@ -290,7 +290,7 @@ func TestFree(t *testing.T) {
 func TestValidation(t *testing.T) {
 	s := sampler.New()
 	m := open(t, s, toyFile)
-	mm := open(t, s, testmodel.File(testmodel.MNIST(1)))
+	mm := open(t, s, modeltest.File(modeltest.MNIST(1)))
 	c := newChains(t, s, m, 2, 1, 1)
 	nan := math.NaN()
 	check := func(name string, err, kind error, fragment string) {

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/gebm/gebm/shared/model"
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/shared/sample"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 // TestSIRIsSampleSIR: SIR on a chain set is sample.SIR on the model's latent
@@ -18,7 +18,7 @@ import (
 // exactly those.
 func TestSIRIsSampleSIR(t *testing.T) {
 	s := New()
-	m, err := s.Open(testmodel.File(testmodel.Image(3)))
+	m, err := s.Open(modeltest.File(modeltest.Image(3)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestSIRIsSampleSIR(t *testing.T) {
 	}
 	got, _ := s.Latents(c, nil)
 
-	g := testmodel.Image(3)
+	g := modeltest.Image(3)
 	rng := newRand(seed)
 	z0 := make([]float32, n*g.Latent())
 	model.SampleLatents(rng, z0)
@@ -61,7 +61,7 @@ func TestSIRIsSampleSIR(t *testing.T) {
 // SIR fails with ErrState and the chains stay where they were.
 func TestSIRNoFiniteWeight(t *testing.T) {
 	s := New()
-	m, err := s.Open(testmodel.File(testmodel.Toy2D(3)))
+	m, err := s.Open(modeltest.File(modeltest.Toy2D(3)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 // TestSIR: at β = 0 the weights are equal (ESS = the pool, exactly, and
@@ -37,7 +37,7 @@ func TestSIR(t *testing.T) {
 			zs, rs = append(zs, z), append(rs, r)
 			x, _ := s.Samples(c, nil)
 			e, _ := s.Energies(c, nil)
-			g := testmodel.Image(2)
+			g := modeltest.Image(2)
 			if want := g.Generate(z, 12, nil); !slices.Equal(x, want) {
 				t.Fatal("Samples after SIR are not B of the latents")
 			} else if we := g.Energies(want, 12, nil); !slices.Equal(e, we) {

@@ -17,12 +17,12 @@
 //     module, instantiate the kernel with {env: {memory: instance.exports.mem}}
 //     and let gebm.gemm call its export (a JavaScript trampoline); where the
 //     engine has no SIMD128 the trampoline returns 0;
-//   - wazero: package simdhost's host module "gebm", which instantiates the
+//   - wazero: wasm/internal/simdhost's host module "gebm", which instantiates the
 //     kernel on the memory of each module that calls it.
 //
 // For `go test` of a package built with -tags wasmsimd: go_js_wasm_exec in
 // this folder runs a GOOS=js test binary in Node with the kernel, and the
-// command wasiexec a wasip1 one in wazero.
+// command wasm/internal/wasiexec a wasip1 one in wazero.
 package simd
 
 import _ "embed"

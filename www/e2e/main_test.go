@@ -18,8 +18,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/shared/testenv"
-	"github.com/gebm/gebm/wasm/testmodel"
 	"github.com/gebm/gebm/www"
 )
 
@@ -98,7 +98,7 @@ func setup() (code int, cleanup func()) {
 	if err := os.Mkdir(models, 0o755); err != nil {
 		return fail("%v", err)
 	}
-	if err := os.WriteFile(filepath.Join(models, "mnist-untrained.gebm"), testmodel.File(testmodel.MNIST(7)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(models, "mnist-untrained.gebm"), modeltest.File(modeltest.MNIST(7)), 0o644); err != nil {
 		return fail("%v", err)
 	}
 	srv, err := www.New(www.Options{Models: models, Wasm: os.DirFS(wasmDir), Log: &serverLog})

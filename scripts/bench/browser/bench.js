@@ -1,5 +1,5 @@
 // The Chromium half of the latent-step benchmark (driven by
-// scripts/bench/latentstep/browser.go): one configuration per page load,
+// wasm/internal/latentstep/browser.go): one configuration per page load,
 // chosen by the query string, its rows left in window.benchResult.
 //   mode=gebm&workers=W: the page's own pool (www/js/pool.js) of W sampler
 //     workers, each with the SIMD128 kernel, B chains split over them, timed

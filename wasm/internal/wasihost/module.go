@@ -1,4 +1,4 @@
-// Package wasihost runs gebm's WASI sampler module (wasm/wasi) in wazero and
+// Package wasihost runs gebm's WASI sampler module (wasm/internal/wasi) in wazero and
 // calls its exports with Go values: the headless host that the tests and the
 // benchmark use, and a reference for any other host of the module.
 //
@@ -16,7 +16,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 
-	"github.com/gebm/gebm/wasm/simd/simdhost"
+	"github.com/gebm/gebm/wasm/internal/simdhost"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
 	"github.com/tetratelabs/wazero/api"
 )
 
@@ -17,7 +17,7 @@ import (
 // error of kind ErrModel with the same text as natively; the instance stays
 // usable, and afterwards still samples exactly as natively.
 func TestBadModelFiles(t *testing.T) {
-	good := testmodel.File(testmodel.Toy2D(5))
+	good := modeltest.File(modeltest.Toy2D(5))
 	rng := rand.New(rand.NewPCG(5, 5))
 	bad := [][]byte{{}, []byte("GEBM\x89\r\n\x1a"), good[:16], good[:len(good)/3], good[:len(good)-1]}
 	for range 10 {
@@ -73,7 +73,7 @@ func TestBadModelFiles(t *testing.T) {
 func TestErrorsMatchNative(t *testing.T) {
 	in := instance(t)
 	s := sampler.New()
-	file := testmodel.File(testmodel.Toy2D(1))
+	file := modeltest.File(modeltest.Toy2D(1))
 	mw, _ := in.Open(file)
 	ms, _ := s.Open(file)
 	cw, _ := in.NewChains(mw, 2, 1, 1)
@@ -149,7 +149,7 @@ func TestErrorsMatchNative(t *testing.T) {
 // goes on working.
 func TestBufferChecks(t *testing.T) {
 	in := instance(t)
-	m, err := in.Open(testmodel.File(testmodel.Toy2D(1)))
+	m, err := in.Open(modeltest.File(modeltest.Toy2D(1)))
 	if err != nil {
 		t.Fatal(err)
 	}

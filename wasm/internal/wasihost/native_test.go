@@ -4,8 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 // samplerAPI is what the tests call on either side: the sampler natively, or an
@@ -140,9 +140,9 @@ func TestMatchesNative(t *testing.T) {
 		calls        int
 		stepSizeMult float64
 	}{
-		{"toy2d", testmodel.File(testmodel.Toy2D(11)), 8, 5, 4, 1},
-		{"image", testmodel.File(testmodel.Image(12)), 8, 5, 4, 1},
-		{"mnist", testmodel.File(testmodel.MNIST(13)), 3, 1, 2, 0.2},
+		{"toy2d", modeltest.File(modeltest.Toy2D(11)), 8, 5, 4, 1},
+		{"image", modeltest.File(modeltest.Image(12)), 8, 5, 4, 1},
+		{"mnist", modeltest.File(modeltest.MNIST(13)), 3, 1, 2, 0.2},
 	}
 	in := instance(t)
 	worst := 0.0

@@ -41,7 +41,7 @@ func run(m *testing.M) int {
 	ctx := context.Background()
 	for _, tags := range []string{"", "wasmsimd"} {
 		out := filepath.Join(dir, "gebm-wasi"+tags+".wasm")
-		cmd := exec.Command(goTool(), "build", "-buildmode=c-shared", "-tags="+tags, "-o", out, "github.com/gebm/gebm/wasm/wasi")
+		cmd := exec.Command(goTool(), "build", "-buildmode=c-shared", "-tags="+tags, "-o", out, "github.com/gebm/gebm/wasm/internal/wasi")
 		cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 		if b, err := cmd.CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "building the wasip1 module (tags %q): %v\n%s", tags, err, b)

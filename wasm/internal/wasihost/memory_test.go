@@ -3,8 +3,8 @@ package wasihost
 import (
 	"testing"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 // TestMemoryBounded: 10,000 steps, in 100 calls of 100 that cycle through
@@ -23,7 +23,7 @@ import (
 func TestMemoryBounded(t *testing.T) {
 	const slack = 16 // pages (1 MiB)
 	in := instance(t)
-	m, err := in.Open(testmodel.File(testmodel.Toy2D(3)))
+	m, err := in.Open(modeltest.File(modeltest.Toy2D(3)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,3 +1,5 @@
+//go:build !js && !wasip1
+
 // Command latentstep measures one latent gradient step of the MNIST-size
 // GEBM (latent 64, base 64→256→512→784, energy 784→512→256→1) at several
 // batch sizes, in one run, for every way gebm can run it: native Go
@@ -23,7 +25,9 @@
 // Run it with `make bench-wasm`, which builds the modules, installs
 // TensorFlow.js into scripts/bench/node_modules and limits OpenBLAS to one
 // thread; every measurement uses one thread, except the rows that say
-// workers or threads.
+// workers or threads. It lives under wasm/internal because it drives the
+// WASI module through wasm/internal/wasihost; it is a native program (the
+// build constraint keeps it out of `go vet ./wasm/...` for js and wasip1).
 package main
 
 import (
@@ -41,10 +45,10 @@ import (
 	"time"
 
 	"github.com/gebm/gebm/native/blas"
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/shared/nn"
+	"github.com/gebm/gebm/wasm/internal/wasihost"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
-	"github.com/gebm/gebm/wasm/wasihost"
 )
 
 // result is one measurement: an implementation at one batch size.
@@ -67,7 +71,7 @@ func main() {
 		simdJS   = flag.String("simd-js", "www/js/simd.js", "the kernel's JavaScript glue")
 		workers  = flag.Int("workers", runtime.NumCPU(), "workers for the per-core row")
 		threads  = flag.Int("tf-threads", 2, "threads for TensorFlow.js's threaded row (0: none)")
-		script   = flag.String("node", "scripts/bench/latentstep.mjs", "the Node script (GOOS=js module and TensorFlow.js)")
+		script   = flag.String("node", "wasm/internal/latentstep.mjs", "the Node script (GOOS=js module and TensorFlow.js)")
 		skipNode = flag.Bool("skip-node", false, "measure only native Go and wazero")
 		inChrome = flag.Bool("browser", true, "also measure in headless Chromium (the page's pool; TensorFlow.js with threads)")
 	)
@@ -83,8 +87,8 @@ func main() {
 	}
 	dur := time.Duration(*seconds * float64(time.Second))
 
-	g := testmodel.MNIST(1)
-	file := testmodel.File(g)
+	g := modeltest.MNIST(1)
+	file := modeltest.File(g)
 	dir, err := os.MkdirTemp("", "gebm-bench")
 	if err != nil {
 		fail(err)

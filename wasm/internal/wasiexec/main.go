@@ -4,7 +4,7 @@
 // standing in for `wazero run` (go_wasip1_wasm_exec), which has no way to
 // add a host module:
 //
-//	go build -o bin/wasiexec ./wasm/simd/wasiexec
+//	go build -o bin/wasiexec ./wasm/internal/wasiexec
 //	GOOS=wasip1 GOARCH=wasm go test -tags wasmsimd -exec=bin/wasiexec ./shared/nn/
 //
 // Like `wazero run -mount /:/ -env-inherit`: the whole file system, the
@@ -21,7 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gebm/gebm/wasm/simd/simdhost"
+	"github.com/gebm/gebm/wasm/internal/simdhost"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 	"github.com/tetratelabs/wazero/sys"

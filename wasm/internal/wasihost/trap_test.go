@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 // TestTrapBeforeInitialize: an export called before _initialize traps (the
@@ -20,7 +20,7 @@ func TestTrapBeforeInitialize(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bad.Close()
-	file := testmodel.File(testmodel.Toy2D(1))
+	file := modeltest.File(modeltest.Toy2D(1))
 	_, err = bad.Open(file)
 	var te *TrapError
 	if !errors.As(err, &te) || !errors.Is(err, ErrTrapped) {
@@ -51,7 +51,7 @@ func TestTrapOutOfMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer in.Close()
-	file := testmodel.File(testmodel.Toy2D(1))
+	file := modeltest.File(modeltest.Toy2D(1))
 	m, err := in.Open(file)
 	if err != nil {
 		t.Fatal(err)

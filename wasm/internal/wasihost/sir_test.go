@@ -3,8 +3,8 @@ package wasihost
 import (
 	"testing"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 // TestSIRMatchesNative: SIR draws in the WASI module, at β = 1 and 300 (where the weights are far from equal), between changes of β
@@ -18,9 +18,9 @@ func TestSIRMatchesNative(t *testing.T) {
 		file []byte
 		n    int
 	}{
-		{"toy2d", testmodel.File(testmodel.Toy2D(11)), 40},
-		{"image", testmodel.File(testmodel.Image(12)), 16},
-		{"mnist", testmodel.File(testmodel.MNIST(13)), 3},
+		{"toy2d", modeltest.File(modeltest.Toy2D(11)), 40},
+		{"image", modeltest.File(modeltest.Image(12)), 16},
+		{"mnist", modeltest.File(modeltest.MNIST(13)), 3},
 	}
 	in := instance(t)
 	type draw struct {

@@ -2,10 +2,10 @@
 
 // Command wasi is gebm's sampler as a WASI reactor module: the calls of
 // package wasm/sampler exported with //go:wasmexport, for hosts such as
-// wazero (the tests in wasm/wasihost) or a browser with a WASI shim. Build
+// wazero (the tests in wasm/internal/wasihost) or a browser with a WASI shim. Build
 // it with
 //
-//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o gebm-wasi.wasm ./wasm/wasi
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o gebm-wasi.wasm ./wasm/internal/wasi
 //
 // and call the export "_initialize" once before any other.
 //

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
-	"github.com/gebm/gebm/wasm/testmodel"
 )
 
 // simdTolerance is what the SIMD128 build's results may differ by from the
@@ -48,9 +48,9 @@ func TestSIMDMatchesNative(t *testing.T) {
 		file     []byte
 		n, steps int
 	}{
-		{"toy2d", testmodel.File(testmodel.Toy2D(11)), 16, 20},
-		{"image", testmodel.File(testmodel.Image(12)), 16, 10},
-		{"mnist", testmodel.File(testmodel.MNIST(13)), 8, 5},
+		{"toy2d", modeltest.File(modeltest.Toy2D(11)), 16, 20},
+		{"image", modeltest.File(modeltest.Image(12)), 16, 10},
+		{"mnist", modeltest.File(modeltest.MNIST(13)), 8, 5},
 	} {
 		s := native{sampler.New()}
 		ms, err := s.Open(md.file)
@@ -94,7 +94,7 @@ func TestSIMDMatchesNative(t *testing.T) {
 // kernel (and so matches native bit for bit: TestMatchesNative).
 func TestPlainModuleHasNoKernel(t *testing.T) {
 	in := instance(t)
-	m, err := in.Open(testmodel.File(testmodel.Toy2D(3)))
+	m, err := in.Open(modeltest.File(modeltest.Toy2D(3)))
 	if err != nil {
 		t.Fatal(err)
 	}

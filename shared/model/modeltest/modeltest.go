@@ -1,7 +1,10 @@
-// Package testmodel builds untrained model files of the sizes gebm uses, for
-// the WebAssembly tests and benchmarks: the same seed gives the same file
-// bytes (apart from the time stamp), natively and in WebAssembly.
-package testmodel
+// Package modeltest builds untrained model files of the sizes gebm uses, for
+// tests and benchmarks (the WebAssembly sampler's, the page's, gebm serve's):
+// the same seed gives the same file bytes (apart from the time stamp),
+// natively and in WebAssembly. It is for tests only; it is public, not
+// internal, because wasm/, www/ and cmd/ all use it (docs/RATIONALE.md,
+// section "Packages").
+package modeltest
 
 import (
 	"math/rand/v2"
@@ -37,7 +40,7 @@ func MNIST(seed uint64) *model.GEBM {
 func File(g *model.GEBM) []byte {
 	b, err := g.Encode()
 	if err != nil {
-		panic("testmodel: " + err.Error())
+		panic("modeltest: " + err.Error())
 	}
 	return b
 }
@@ -45,7 +48,7 @@ func File(g *model.GEBM) []byte {
 func build(seed uint64, c model.Config, a float64, steps int) *model.GEBM {
 	g, err := model.New(c, rand.New(rand.NewPCG(seed, 0)))
 	if err != nil {
-		panic("testmodel: " + err.Error())
+		panic("modeltest: " + err.Error())
 	}
 	g.A = a
 	g.Training = ckpt.Training{Dataset: c.Data.Name, Steps: steps, Seed: seed}
