@@ -1,8 +1,18 @@
 #!/bin/sh
-# Compiles native/cuda/*.cu to PTX for the GPU generations gebm targets,
-# into OUTDIR (default native/cuda/ptx): OUTDIR/<name>.<arch>.ptx.
-# `make kernels` runs it to regenerate the committed PTX; `make test-cuda`
-# runs it into a temporary directory and compares.
+# Compiles native/cuda/*.cu to PTX into OUTDIR (default native/cuda/ptx):
+# OUTDIR/<name>.ptx, one file per .cu, each starting with a comment that names
+# this script. `make kernels` runs it to regenerate the committed PTX;
+# `make test-cuda` runs it into a temporary directory and compares.
+#
+# One target, sm_80 (CUDA_ARCH to override): PTX is forward-compatible, so the
+# driver JIT-compiles sm_80 PTX for any GPU of compute capability 8.0 or newer
+# (A100, H100, H200), and native/cuda loads the same file on all of them.
+# gebm used to commit a second copy for sm_90; nvcc 11.8 made the two copies
+# of every kernel identical but for the `.target` line (measured on the 8
+# files, Dec 2026), so the sm_90 driver JIT was compiling the same
+# instructions either way. No GPU was at hand to time the JIT or the kernels
+# on sm_90 (docs/RATIONALE.md): add sm_90 back only if a measurement there
+# shows a difference.
 #
 # gemm.cu keeps nvcc's fused multiply-adds; every other file is compiled
 # with -fmad=false so that its elementwise float32 arithmetic rounds as the
@@ -17,7 +27,7 @@ set -eu
 NVCC=${NVCC:-nvcc}
 HOST_CXX=${CUDA_HOST_CXX:-g++-11}
 command -v "$HOST_CXX" >/dev/null || { echo "cuda-kernels.sh: no $HOST_CXX, nvcc's host compiler (scripts/deps.sh install cuda, or set CUDA_HOST_CXX)" >&2; exit 1; }
-ARCHS=${CUDA_ARCHS:-"sm_80 sm_90"}
+ARCH=${CUDA_ARCH:-sm_80}
 src=$(cd "$(dirname "$0")/../native/cuda" && pwd)
 out=${1:-$src/ptx}
 mkdir -p "$out"
@@ -25,7 +35,11 @@ for cu in "$src"/*.cu; do
 	name=$(basename "$cu" .cu)
 	fmad=false
 	[ "$name" = gemm ] && fmad=true
-	for arch in $ARCHS; do
-		"$NVCC" -ccbin "$HOST_CXX" -ptx -O3 -std=c++17 -arch="$arch" -fmad="$fmad" -I"$src" "$cu" -o "$out/$name.$arch.ptx"
-	done
+	"$NVCC" -ccbin "$HOST_CXX" -ptx -O3 -std=c++17 -arch="$ARCH" -fmad="$fmad" -I"$src" "$cu" -o "$out/$name.ptx.tmp"
+	{
+		echo "// Generated from native/cuda/$name.cu by scripts/cuda-kernels.sh (make kernels)"
+		echo "// for $ARCH, which the driver JIT-compiles for newer GPUs. Do not edit."
+		cat "$out/$name.ptx.tmp"
+	} >"$out/$name.ptx"
+	rm "$out/$name.ptx.tmp"
 done

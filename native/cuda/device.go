@@ -13,11 +13,16 @@ import (
 )
 
 // The kernels, compiled by `make kernels` (nvcc -ptx) from the .cu files
-// beside this one for two targets: sm_80 (A100; also JIT-compiled on newer
-// GPUs) and sm_90 (H100, H200).
+// beside this one, one PTX file per .cu, for ptxTarget: the driver
+// JIT-compiles that PTX for the GPU at hand, of the same compute capability
+// or newer (A100, H100, H200 alike; scripts/cuda-kernels.sh says why one
+// target).
 //
 //go:embed ptx/*.ptx
 var ptxFiles embed.FS
+
+// ptxTarget is the target the PTX is compiled for: compute capability 8.0.
+const ptxTarget = "sm_80"
 
 // modules lists the .cu files; each becomes one module.
 var modules = []string{"activation", "adam", "gemm", "kale", "linear", "penalty", "reduce", "spectral"}
@@ -62,24 +67,20 @@ func Open(ordinal int) (*Device, error) {
 		return nil, fmt.Errorf("cuda: %w", err)
 	}
 	d := &Device{ordinal: ordinal, ctx: info.ctx, name: info.name, sms: info.sms, fn: map[string]drvFunc{}}
-	arch := "sm_80"
-	switch {
-	case info.major >= 9:
-		arch = "sm_90"
-	case info.major < 8:
-		return nil, fmt.Errorf("cuda: %s has compute capability %d.%d; gebm's kernels need 8.0 or newer", d.name, info.major, info.minor)
+	if info.major < 8 {
+		return nil, fmt.Errorf("cuda: %s has compute capability %d.%d; gebm's kernels (PTX for %s) need 8.0 or newer", d.name, info.major, info.minor, ptxTarget)
 	}
 	if err := drvSetCurrent(d.ctx); err != nil {
 		return nil, fmt.Errorf("cuda: %w", err)
 	}
 	for _, name := range modules {
-		src, err := ptxFiles.ReadFile("ptx/" + name + "." + arch + ".ptx")
+		src, err := ptxFiles.ReadFile("ptx/" + name + ".ptx")
 		if err != nil {
 			return nil, fmt.Errorf("cuda: %w", err)
 		}
 		fns, err := drvLoad(string(src), kernelNames(string(src)))
 		if err != nil {
-			return nil, fmt.Errorf("cuda: loading the %s kernels (%s) on %s: %w", name, arch, d.name, err)
+			return nil, fmt.Errorf("cuda: loading the %s kernels (%s PTX) on %s: %w", name, ptxTarget, d.name, err)
 		}
 		for k, f := range fns {
 			d.fn[k] = f

@@ -24,9 +24,10 @@
 // step's importance weights, in double), reduce.cu (deterministic two-pass
 // sums in double), gemm.go, gemm_cublas.go and gemm.cu (the matrix
 // products), network.go (the sequential network) and backend.go (the two
-// training steps). `make kernels` compiles the .cu files to PTX for sm_80
-// and sm_90 (scripts/cuda-kernels.sh); the PTX is committed and embedded, so
-// building needs no nvcc, and `make test-cuda` checks it is current.
+// training steps). `make kernels` compiles each .cu file to one PTX file for
+// sm_80 (scripts/cuda-kernels.sh), which the driver JIT-compiles for newer
+// GPUs too; the PTX is committed in ptx/ and embedded, so building needs no
+// nvcc, and `make test-cuda` checks it is current.
 //
 // # Arithmetic
 //
