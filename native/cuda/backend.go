@@ -136,8 +136,8 @@ func NewTrainer(m *model.GEBM, a *nn.Param, optE, optB *nn.Adam, c Config) (*Tra
 	unbind := d.bind()
 	defer unbind()
 	t := &Trainer{d: d, g: g, cfg: c, m: m, a: a, optE: optE, optB: optB}
-	t.nE = ParamCount(m.Energy)
-	nB := ParamCount(m.Base)
+	t.nE = m.Energy.ParamCount()
+	nB := m.Base.ParamCount()
 	t.pE, t.gE = d.Alloc(t.nE+1), d.Alloc(t.nE+1)
 	t.pB, t.gB = d.Alloc(nB), d.Alloc(nB)
 	t.aBuf, t.gA = t.pE.Slice(t.nE, t.nE+1), t.gE.Slice(t.nE, t.nE+1)

@@ -52,7 +52,7 @@ func deviceCopy(t *testing.T, d *Device, g Gemm, spec nn.Spec, seed uint64) (*nn
 	if err != nil {
 		t.Fatal(err)
 	}
-	np := ParamCount(host)
+	np := host.ParamCount()
 	p, gr := d.Alloc(np), d.Alloc(np)
 	t.Cleanup(func() { d.Free(p); d.Free(gr) })
 	net, err := NewNetwork(d, g, host, p, gr)

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-var kinds = []string{KindLeakyReLU, KindReLU, KindTanh, KindSigmoid, KindFloor}
+var activationKinds = []Kind{KindLeakyReLU, KindReLU, KindTanh, KindSigmoid, KindFloor}
 
 // randomSpec draws a small network with random widths and activations.
 func randomSpec(rng *rand.Rand, out int, sn bool) Spec {
@@ -19,7 +19,7 @@ func randomSpec(rng *rand.Rand, out int, sn bool) Spec {
 	s := Spec{}
 	prev := in
 	for _, h := range hidden {
-		k := kinds[rng.IntN(len(kinds))]
+		k := activationKinds[rng.IntN(len(activationKinds))]
 		a := LayerSpec{Kind: k}
 		if k == KindLeakyReLU {
 			a.Slope = 0.2
