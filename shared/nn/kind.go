@@ -73,15 +73,19 @@ func Kinds() []Kind {
 // Known reports whether k is a registered layer kind.
 func (k Kind) Known() bool { return kinds[k] != nil }
 
-// ExampleLayer returns a valid layer of kind k for an input in values wide,
-// for tests that walk every kind through a backend. It panics for an
+// SpecWithKind returns a small valid network in → 5 → ... → out with a
+// layer of kind k in the middle (its descriptor's example), for the tests
+// that walk every registered kind through a backend. It panics for an
 // unknown kind.
-func ExampleLayer(k Kind, in int) LayerSpec {
+func SpecWithKind(k Kind, in, out int) Spec {
 	d := kinds[k]
 	if d == nil {
 		panic(fmt.Sprintf("nn: unknown layer kind %q", k))
 	}
-	return d.example(in)
+	mid := d.example(5)
+	s := Spec{Layers: []LayerSpec{{Kind: KindLinear, In: in, Out: 5, SpectralNorm: true}, mid}}
+	w := s.Widths()
+	return Spec{Layers: append(s.Layers, LayerSpec{Kind: KindLinear, In: w[len(w)-1], Out: out})}
 }
 
 // UnsupportedKindError is what a backend returns for a layer kind it has no
