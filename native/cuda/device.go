@@ -6,8 +6,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -19,8 +21,6 @@ import (
 //go:embed ptx/*.ptx
 var ptxFiles embed.FS
 
-// modules lists the .cu files; each becomes one module.
-var modules = []string{"activation", "adam", "gemm", "kale", "linear", "penalty", "reduce", "spectral"}
 
 // Device is one GPU with the kernels loaded into its primary context. Its
 // methods are not safe for concurrent use: gebm runs everything on the
@@ -72,8 +72,15 @@ func Open(ordinal int) (*Device, error) {
 	if err := drvSetCurrent(d.ctx); err != nil {
 		return nil, fmt.Errorf("cuda: %w", err)
 	}
-	for _, name := range modules {
-		src, err := ptxFiles.ReadFile("ptx/" + name + "." + arch + ".ptx")
+	// Each .cu file is one module: its PTX for arch, as make kernels wrote
+	// it.
+	paths, err := fs.Glob(ptxFiles, "ptx/*."+arch+".ptx")
+	if err != nil || len(paths) == 0 {
+		return nil, fmt.Errorf("cuda: no %s PTX embedded (%v)", arch, err)
+	}
+	for _, path := range paths {
+		name := strings.TrimSuffix(strings.TrimPrefix(path, "ptx/"), "."+arch+".ptx")
+		src, err := ptxFiles.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("cuda: %w", err)
 		}

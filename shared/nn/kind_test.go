@@ -42,11 +42,3 @@ func TestEveryKind(t *testing.T) {
 		t.Fatal("softmax is not a kind")
 	}
 }
-
-// TestKindNamesOnDisk: the names model files record never change.
-func TestKindNamesOnDisk(t *testing.T) {
-	want := "[floor leakyrelu linear relu sigmoid tanh]"
-	if got := fmt.Sprint(Kinds()); got != want {
-		t.Fatalf("kinds %s, want %s (a kind's name is what model files record: never rename one)", got, want)
-	}
-}
