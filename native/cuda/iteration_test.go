@@ -112,8 +112,8 @@ func TestIterationMatchesCPU(t *testing.T) {
 			{"toy-sn", "8gaussians", 2, false, true},
 		} {
 			t.Run(gemm+"/"+c.name, func(t *testing.T) {
-				t.Setenv("GEBM_CUDA_GEMM", gemm)
 				o := train.Defaults(c.data)
+				o.CUDAGemm = gemm
 				o.Out = t.TempDir()
 				o.SoftClip = c.softClip
 				o.SpectralNorm = c.sn

@@ -3,28 +3,20 @@
 package train
 
 import (
-	"os"
-
 	"github.com/gebm/gebm/native/cuda"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 )
 
-// The cuda build adds the GPU to NewBackend; every other device name goes
-// to the CPU backend as before.
-func init() {
-	cpu := NewBackend
-	NewBackend = func(device string, m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
-		if device != "cuda" {
-			return cpu(device, m, o, a, optE, optB)
-		}
-		t, err := cuda.NewTrainer(m, a, optE, optB, cuda.Config{Batch: o.Batch, LREnergy: o.LREnergy,
-			LRBase: o.LRBase, GP: o.GP, SoftClip: o.SoftClip, Gemm: os.Getenv("GEBM_CUDA_GEMM")})
-		if err != nil {
-			return nil, err
-		}
-		return &cudaBackend{t: t, m: m, a: a}, nil
+// newCUDABackend is NewBackend's "cuda" device in the cuda build: the GPU,
+// with the matrix product o.CUDAGemm.
+func newCUDABackend(m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
+	t, err := cuda.NewTrainer(m, a, optE, optB, cuda.Config{Batch: o.Batch, LREnergy: o.LREnergy,
+		LRBase: o.LRBase, GP: o.GP, SoftClip: o.SoftClip, Gemm: o.CUDAGemm})
+	if err != nil {
+		return nil, err
 	}
+	return &cudaBackend{t: t, m: m, a: a}, nil
 }
 
 // cudaBackend runs the steps on the GPU (native/cuda) and applies the CPU

@@ -58,6 +58,11 @@ type Options struct {
 
 	Seed   uint64
 	Device string // "cpu" or "cuda"
+	// CUDAGemm is the matrix product of the cuda device: "" (cuBLAS where
+	// the build links it, else gemm.cu's kernel), "cublas" or "kernel". It
+	// is not recorded in the checkpoint: like Device, it may change on
+	// resume.
+	CUDAGemm string
 	// Resume continues the run in Out from its checkpoint; the options that
 	// define the run must be those it was started with (ResumeOptions fills
 	// them in). Force starts a new run in an Out that holds one, deleting
@@ -167,6 +172,11 @@ func (o *Options) Validate() error {
 	case "cpu", "cuda":
 	default:
 		bad("device", "%q: use cpu or cuda", o.Device)
+	}
+	switch o.CUDAGemm {
+	case "", "cublas", "kernel":
+	default:
+		bad("cuda-gemm", "%q: use cublas or kernel", o.CUDAGemm)
 	}
 	return errors.Join(errs...)
 }

@@ -53,12 +53,12 @@ type Trainer struct {
 	lastKALE float64
 }
 
-// NewBackend makes the compute backend for a device. It is a variable so
-// that the cuda build can add its device; the default build knows the CPU.
-var NewBackend = func(device string, m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
+// NewBackend makes the compute backend for a device: "cuda" (the GPU of a
+// build with the cuda tag, backend_cuda.go; an error naming the build to
+// make elsewhere) or the CPU for any other name.
+func NewBackend(device string, m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
 	if device == "cuda" {
-		return nil, errors.New("this gebm was built without CUDA: build bin/gebm-cuda with `make cuda` " +
-			"(needs the CUDA toolkit and a GPU; see README) or use --device cpu")
+		return newCUDABackend(m, o, a, optE, optB)
 	}
 	return newCPUBackend(m, o, a, optE, optB), nil
 }
