@@ -27,7 +27,7 @@ func BenchmarkIteration(b *testing.B) {
 		b.Run(be.name, func(b *testing.B) {
 			o.CUDAGemm = be.gemm
 			s := newSetup(b, &o, 784, 1)
-			back, err := train.NewBackend(be.device, s.m, &o, s.a, s.optE, s.optB)
+			back, err := train.NewBackend(be.device, s.m, o.Config, s.a, s.optE, s.optB)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -21,7 +21,6 @@ import (
 //go:embed ptx/*.ptx
 var ptxFiles embed.FS
 
-
 // Device is one GPU with the kernels loaded into its primary context. Its
 // methods are not safe for concurrent use: gebm runs everything on the
 // legacy default stream, in order, from one goroutine at a time.

@@ -3,16 +3,16 @@
 package train
 
 import (
+	"github.com/gebm/gebm/native/backend"
 	"github.com/gebm/gebm/native/cuda"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 )
 
 // newCUDABackend is NewBackend's "cuda" device in the cuda build: the GPU,
-// with the matrix product o.CUDAGemm.
-func newCUDABackend(m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
-	t, err := cuda.NewTrainer(m, a, optE, optB, cuda.Config{Batch: o.Batch, LREnergy: o.LREnergy,
-		LRBase: o.LRBase, GP: o.GP, SoftClip: o.SoftClip, Gemm: o.CUDAGemm})
+// with the matrix product c.CUDAGemm.
+func newCUDABackend(m *model.GEBM, c backend.Config, a *nn.Param, optE, optB *nn.Adam) (backend.Backend, error) {
+	t, err := cuda.NewTrainer(m, a, optE, optB, c)
 	if err != nil {
 		return nil, err
 	}
@@ -34,9 +34,9 @@ func (c *cudaBackend) Name() string { return c.t.Name() }
 
 func (c *cudaBackend) Sync() error { return c.t.Sync() }
 
-func (c *cudaBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStats, error) {
+func (c *cudaBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (backend.EnergyStats, error) {
 	s, err := c.t.EnergyStep(x, z, alpha, lrScale)
-	st := EnergyStats{Loss: s.Loss, EnergyData: s.EnergyData, EnergyGen: s.EnergyGen}
+	st := backend.EnergyStats{Loss: s.Loss, EnergyData: s.EnergyData, EnergyGen: s.EnergyGen} // Penalty and GradNorm once checked
 	if err != nil {
 		return st, err
 	}
@@ -61,9 +61,9 @@ func (c *cudaBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (Energy
 	return st, nil
 }
 
-func (c *cudaBackend) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
+func (c *cudaBackend) BaseStep(z []float32, lrScale float64) (backend.BaseStats, error) {
 	s, err := c.t.BaseStep(z, lrScale)
-	st := BaseStats{AHat: s.AHat, ESS: s.ESS}
+	st := backend.BaseStats{AHat: s.AHat, ESS: s.ESS}
 	if err != nil {
 		return st, err
 	}
@@ -83,9 +83,8 @@ func (c *cudaBackend) BaseStep(z []float32, lrScale float64) (BaseStats, error) 
 	return st, nil
 }
 
-func (c *cudaBackend) Evaluate(x, z []float32) (EvalStats, error) {
-	s, err := c.t.Evaluate(x, z)
-	st := EvalStats{KALE: s.KALE, EnergyData: s.EnergyData, EnergyGen: s.EnergyGen}
+func (c *cudaBackend) Evaluate(x, z []float32) (backend.EvalStats, error) {
+	st, err := c.t.Evaluate(x, z)
 	if err != nil {
 		return st, err
 	}

@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"errors"
+	"github.com/gebm/gebm/native/backend"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -57,16 +58,8 @@ func TestResumeMatchesUninterrupted(t *testing.T) {
 	if full.sched != resumed.sched {
 		t.Fatalf("schedule position %+v vs %+v", full.sched, resumed.sched)
 	}
-	a, b := full.Model.Tensors(), resumed.Model.Tensors()
-	for i := range a {
-		for j := range a[i].Data {
-			if math.Float32bits(a[i].Data[j]) != math.Float32bits(b[i].Data[j]) {
-				t.Fatalf("%s[%d]: %v uninterrupted, %v resumed", a[i].Name, j, a[i].Data[j], b[i].Data[j])
-			}
-		}
-	}
-	if full.Model.A != resumed.Model.A {
-		t.Fatalf("A: %v vs %v", full.Model.A, resumed.Model.A)
+	if err := full.Model.Identical(resumed.Model); err != nil {
+		t.Fatalf("uninterrupted vs resumed: %v", err)
 	}
 	// The resumed log reads as one run: steps 5, 10, 15, 17 (where the
 	// first process stopped), 20, 25, 30, each once and in order.
@@ -132,14 +125,14 @@ func TestNonFiniteStops(t *testing.T) {
 // failingBackend wraps the CPU backend and reports a non-finite gradient
 // at a chosen energy step.
 type failingBackend struct {
-	Backend
+	backend.Backend
 	failAt, calls int
 }
 
-func (f *failingBackend) EnergyStep(x, z, alpha []float32, lr float64) (EnergyStats, error) {
+func (f *failingBackend) EnergyStep(x, z, alpha []float32, lr float64) (backend.EnergyStats, error) {
 	f.calls++
 	if f.calls == f.failAt {
-		return EnergyStats{}, &NonFiniteError{"energy gradient norm", math.NaN()}
+		return backend.EnergyStats{}, &NonFiniteError{"energy gradient norm", math.NaN()}
 	}
 	return f.Backend.EnergyStep(x, z, alpha, lr)
 }
