@@ -83,18 +83,24 @@ func TestInputGradient(t *testing.T) {
 	}
 }
 
-// checkInputGradient compares Backward's input gradient for a network built
-// from spec with central differences of the float64 reference.
-func checkInputGradient(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
+// newCase builds a network from spec with weights drawn from rng, and a
+// batch of 1 to 4 rows x with output gradients dy.
+func newCase(t *testing.T, rng *rand.Rand, spec Spec) (net *Network, n int, x, dy []float32) {
 	t.Helper()
-	out := spec.Out()
 	net, err := New(spec, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 1 + rng.IntN(4)
-	x := randomBatch(rng, n, spec.In())
-	dy := randomBatch(rng, n, out)
+	n = 1 + rng.IntN(4)
+	return net, n, randomBatch(rng, n, spec.In()), randomBatch(rng, n, spec.Out())
+}
+
+// checkInputGradient compares Backward's input gradient for a network built
+// from spec with central differences of the float64 reference.
+func checkInputGradient(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
+	t.Helper()
+	net, n, x, dy := newCase(t, rng, spec)
+	out := spec.Out()
 	net.Forward(x, n)
 	dx := net.Backward(dy, false)
 	ref := newRef64(net)
@@ -133,14 +139,8 @@ func TestParamGradient(t *testing.T) {
 // reference.
 func checkParamGradient(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
 	t.Helper()
+	net, n, x, dy := newCase(t, rng, spec)
 	out := spec.Out()
-	net, err := New(spec, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 1 + rng.IntN(4)
-	x := randomBatch(rng, n, spec.In())
-	dy := randomBatch(rng, n, out)
 	net.ZeroGrad()
 	net.Forward(x, n)
 	net.BackwardParams(dy)

@@ -102,15 +102,26 @@ func (s Spec) Validate() error {
 	return nil
 }
 
-// In is the network's input width.
-func (s Spec) In() int { return kinds[s.Layers[0].Kind].in(s.Layers[0]) }
+// In is the network's input width (0 for a spec that does not start with a
+// known kind).
+func (s Spec) In() int {
+	if len(s.Layers) == 0 || kinds[s.Layers[0].Kind] == nil {
+		return 0
+	}
+	return kinds[s.Layers[0].Kind].in(s.Layers[0])
+}
 
 // Widths returns the network's input width followed by the output width of
-// every layer, for a valid spec.
+// every layer. Meant for a valid spec: an unknown kind counts as keeping its
+// input's width.
 func (s Spec) Widths() []int {
 	w := []int{s.In()}
 	for _, l := range s.Layers {
-		w = append(w, kinds[l.Kind].out(l, w[len(w)-1]))
+		in := w[len(w)-1]
+		if d := kinds[l.Kind]; d != nil {
+			in = d.out(l, in)
+		}
+		w = append(w, in)
 	}
 	return w
 }
