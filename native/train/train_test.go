@@ -172,6 +172,7 @@ func TestValidate(t *testing.T) {
 		func(o *Options) { o.Beta1 = 1 },
 		func(o *Options) { o.NCritic = 0 },
 		func(o *Options) { o.Device = "tpu" },
+		func(o *Options) { o.CUDAGemm = "cudnn" },
 		func(o *Options) { o.BaseHidden = []int{0} },
 		func(o *Options) { o.Out = "" },
 	} {
