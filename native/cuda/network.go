@@ -64,13 +64,13 @@ func NewNetwork(d *Device, g Gemm, host *nn.Network, params, grads Buffer) (*Net
 		var t layerTensors
 		ps, st := spec.LayerTensors(i)
 		for _, p := range ps {
-			n := size(p.Shape)
+			n := p.Size()
 			t.params = append(t.params, params.Slice(po, po+n))
 			t.grads = append(t.grads, grads.Slice(po, po+n))
 			po += n
 		}
 		for _, s := range st {
-			n := size(s.Shape)
+			n := s.Size()
 			t.state = append(t.state, net.state.Slice(so, so+n))
 			so += n
 		}
@@ -124,15 +124,6 @@ func (net *Network) Download() error {
 	}
 	net.host.Refresh(0)
 	return nil
-}
-
-// size is the number of values of a tensor of the given shape.
-func size(shape []int) int {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	return n
 }
 
 // gather concatenates the values of ps.

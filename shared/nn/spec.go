@@ -89,7 +89,7 @@ func (s Spec) Validate() error {
 		}
 		ps, _ := d.tensors(i, l, width)
 		for _, t := range ps {
-			params += t.size()
+			params += t.Size()
 		}
 		if params > MaxParams {
 			return fmt.Errorf("nn: more than %d parameters", MaxParams)
@@ -149,8 +149,8 @@ type TensorInfo struct {
 	Trainable bool // a parameter (true) or state such as spectral norm's u, v (false)
 }
 
-// size is the number of values of the tensor.
-func (t TensorInfo) size() int {
+// Size is the number of values of the tensor.
+func (t TensorInfo) Size() int {
 	n := 1
 	for _, d := range t.Shape {
 		n *= d

@@ -43,7 +43,7 @@ func TestEveryKind(t *testing.T) {
 		for _, net := range []*nn.Network{base, energy} {
 			for _, ti := range net.Spec().Tensors() {
 				if ti.Trainable {
-					nparams += size(ti.Shape)
+					nparams += ti.Size()
 				}
 			}
 			for l := range net.Spec().Layers {
@@ -75,12 +75,4 @@ func TestEveryKind(t *testing.T) {
 			}
 		}
 	}
-}
-
-func size(shape []int) int {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	return n
 }
