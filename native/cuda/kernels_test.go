@@ -191,6 +191,25 @@ func TestActivationKernels(t *testing.T) {
 		act.backwardTangent(nil, gx, gy, grx, gdy, grdy, out, n)
 		sameBits(t, what+"backward tangent", download(t, d, out), rdx)
 	}
+
+	// A kind number the kernels do not know gives NaN in every pass, not
+	// another kind's values.
+	gx, gy := upload(t, d, x), upload(t, d, x)
+	out := upload(t, d, make([]float32, n))
+	act := &activation{d: d, kind: kindFloor + 1}
+	for pass, run := range map[string]func(){
+		"forward":          func() { act.forward(nil, gx, out, n) },
+		"backward":         func() { act.backward(nil, gx, gy, gx, out, n, false) },
+		"tangent":          func() { act.tangent(nil, gx, gy, gx, out, n) },
+		"backward tangent": func() { act.backwardTangent(nil, gx, gy, gx, gx, gx, out, n) },
+	} {
+		run()
+		for i, v := range download(t, d, out) {
+			if !math.IsNaN(float64(v)) {
+				t.Fatalf("unknown kind, %s: element %d is %v, want NaN", pass, i, v)
+			}
+		}
+	}
 }
 
 // TestPenaltyKernels: x̂ = α x + (1-α) y (native/train/cpu.go), the tangent
