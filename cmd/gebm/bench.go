@@ -26,6 +26,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	fs := newFlags("bench train", stderr)
 	devices := fs.String("device", "cpu", "comma-separated devices to compare, e.g. cpu,cuda")
+	cudaGemm := fs.String("cuda-gemm", "", "the cuda device's matrix product: cublas or kernel (default: cuBLAS where the build links it)")
 	iters := fs.Int("iters", 20, "timed iterations (one energy step and one base step each)")
 	dataSpec := fs.String("data", "mnist", "data set whose default model size is benchmarked")
 	batch := fs.Int("batch", 0, "batch size (0: the data set's default)")
@@ -41,7 +42,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		o := train.Defaults(*dataSpec)
 		o.Out = tempDir()
 		defer os.RemoveAll(o.Out)
-		o.Device = dev
+		o.Device, o.CUDAGemm = dev, *cudaGemm
 		if *batch > 0 {
 			o.Batch = *batch
 		}

@@ -10,7 +10,8 @@ import (
 	"os"
 	"sort"
 
-	_ "github.com/gebm/gebm/native/blas" // OpenBLAS matrix products
+	"github.com/gebm/gebm/native/blas"
+	"github.com/gebm/gebm/shared/nn"
 )
 
 // command is one subcommand: its one-line summary and its entry point.
@@ -28,7 +29,10 @@ func main() {
 // errUsage marks an error whose message is already printed with usage.
 var errUsage = errors.New("usage")
 
+// run runs one command. Every network it builds multiplies with the
+// build's fastest native kernel (OpenBLAS where linked in).
 func run(args []string, stdout, stderr io.Writer) int {
+	nn.SetDefaultGemm(blas.Fastest())
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stderr)
 		if len(args) == 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/data"
 	"github.com/gebm/gebm/shared/model"
+	"github.com/gebm/gebm/shared/nn"
 )
 
 // writeModel builds a small untrained model (model.New) generating dim
@@ -18,7 +19,7 @@ import (
 func writeModel(t *testing.T, dir, name string, dim int, shape []int) string {
 	t.Helper()
 	info := ckpt.DataInfo{Name: "test", Dim: dim, Shape: shape, Scale: 1}
-	out := ""
+	var out nn.Kind
 	if shape != nil {
 		out = "tanh"
 	}

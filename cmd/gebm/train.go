@@ -68,6 +68,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&o.TestFraction, "test-fraction", o.TestFraction, "fraction of a .npy/.csv file's rows held out from training (the log's held-out KALE, gebm eval)")
 	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed (initial weights, training stream, a toy's samples, a file's train/test split)")
 	fs.StringVar(&o.Device, "device", o.Device, "cpu or cuda")
+	fs.StringVar(&o.CUDAGemm, "cuda-gemm", o.CUDAGemm, "with --device cuda, the matrix product: cublas or kernel (default: cuBLAS where the build links it)")
 	fs.BoolVar(&o.Resume, "resume", false, "continue the run in --out from its checkpoint.gebm, with the options it was started with")
 	fs.BoolVar(&o.Force, "force", false, "start a new run in an --out that holds one, deleting its files")
 	fs.IntVar(&o.CheckpointEvery, "checkpoint-every", o.CheckpointEvery, "base updates between checkpoints (0: only at the end and when interrupted)")

@@ -18,7 +18,7 @@ func TestMatchesTiled(t *testing.T) {
 		testenv.Missing(t, "built without OpenBLAS (apt-get install libopenblas-dev; -tags noopenblas and CGO_ENABLED=0 leave it out)")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	g := nn.DefaultGemm()
+	g := blas.Fastest()
 	for trial := range 200 {
 		m, n, k := 1+rng.IntN(40), 1+rng.IntN(40), 1+rng.IntN(70)
 		tA, tB := trial%2 == 0, trial%3 == 0
@@ -53,7 +53,7 @@ func rnd(rng *rand.Rand, n int) []float32 {
 // BenchmarkGemm puts OpenBLAS beside the pure-Go kernels at the training
 // shapes, so the ratio comes from one run.
 func BenchmarkGemm(b *testing.B) {
-	nnbench.Gemms(b, map[string]nn.Gemm{"tiled": nn.TiledGemm{}, "gonum": nn.GonumGemm, "openblas": nn.DefaultGemm()})
+	nnbench.Gemms(b, map[string]nn.Gemm{"tiled": nn.TiledGemm{}, "gonum": nn.GonumGemm, "openblas": blas.Fastest()})
 }
 
 // BenchmarkForwardBackward: the MNIST-size networks' passes with OpenBLAS.

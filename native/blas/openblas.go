@@ -17,7 +17,8 @@ var OpenBLAS = nn.BLASGemm{Impl: netlib.Implementation{}}
 // Name says which implementation is in use.
 const Name = "openblas"
 
-func init() { nn.SetDefaultGemm(OpenBLAS) }
+// Fastest is OpenBLAS.
+func Fastest() nn.Gemm { return OpenBLAS }
 
 // Available reports whether this build uses OpenBLAS.
 func Available() bool { return true }

@@ -2,6 +2,11 @@
 
 package blas
 
+import "github.com/gebm/gebm/shared/nn"
+
+// Fastest is gonum's pure-Go Sgemm, shared/nn's native default.
+func Fastest() nn.Gemm { return nn.GonumGemm }
+
 // Name says which implementation is in use.
 const Name = "gonum (pure Go)"
 

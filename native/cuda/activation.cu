@@ -14,8 +14,12 @@
 #define KIND_SIGMOID 2
 #define KIND_FLOOR 3
 
+// A kind that activation.go does not number gives NaN, never some other
+// kind's values (activation.go refuses such a layer before any launch).
 __device__ inline float act_deriv(i64 kind, float slope, float x, float y) {
 	switch (kind) {
+	case KIND_LEAKY:
+		return x > 0 ? 1.0f : slope;
 	case KIND_TANH:
 		return 1 - y * y;
 	case KIND_SIGMOID:
@@ -23,7 +27,7 @@ __device__ inline float act_deriv(i64 kind, float slope, float x, float y) {
 	case KIND_FLOOR:
 		return x > slope ? 1.0f : 0.0f;
 	}
-	return x > 0 ? 1.0f : slope;
+	return NAN;
 }
 
 __device__ inline float act_second(i64 kind, float y) {
@@ -51,8 +55,11 @@ extern "C" __global__ void act_forward(i64 kind, double slope, const float* x, f
 		case KIND_FLOOR:
 			y[i] = v > s ? v : s;
 			break;
-		default:
+		case KIND_LEAKY:
 			y[i] = v > 0 ? v : s * v;
+			break;
+		default:
+			y[i] = NAN;
 		}
 	}
 }

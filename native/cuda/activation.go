@@ -2,11 +2,7 @@
 
 package cuda
 
-import (
-	"fmt"
-
-	"github.com/gebm/gebm/shared/nn"
-)
+import "github.com/gebm/gebm/shared/nn"
 
 // Activation kinds as activation.cu numbers them.
 const (
@@ -19,9 +15,18 @@ const (
 // activation is an elementwise y = σ(x) (shared/nn/activation.go); each
 // pass is one kernel of activation.cu.
 type activation struct {
+	noState
 	d     *Device
 	kind  int
 	slope float64
+}
+
+func init() {
+	for _, k := range []nn.Kind{nn.KindLeakyReLU, nn.KindReLU, nn.KindTanh, nn.KindSigmoid, nn.KindFloor} {
+		builders[k] = func(d *Device, l nn.LayerSpec, _ int, _ layerTensors) (layer, error) {
+			return newActivation(d, l)
+		}
+	}
 }
 
 func newActivation(d *Device, s nn.LayerSpec) (*activation, error) {
@@ -37,7 +42,7 @@ func newActivation(d *Device, s nn.LayerSpec) (*activation, error) {
 	case nn.KindFloor:
 		a.kind, a.slope = kindFloor, float64(float32(s.Floor)) // the CPU's float32 floor
 	default:
-		return nil, fmt.Errorf("cuda: layer kind %q has no kernel", s.Kind)
+		return nil, &nn.UnsupportedKindError{Backend: "cuda", Kind: s.Kind}
 	}
 	return a, nil
 }
@@ -65,5 +70,3 @@ func (a *activation) backwardTangent(_ Gemm, x, y, rx, dy, rdy, rdx Buffer, n in
 	a.d.elementwise("act_backward_tangent", x.n, i64(a.kind), f64(a.slope), ptr(x), ptr(y), ptr(rx), ptr(dy),
 		ptr(rdy), ptr(rdx), i64(x.n))
 }
-
-func (a *activation) outDim(in int) int { return in }

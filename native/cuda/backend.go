@@ -6,29 +6,18 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gebm/gebm/native/backend"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 )
 
-// Config is what the device trainer needs of native/train's Options.
-type Config struct {
-	Batch            int
-	LREnergy, LRBase float64
-	GP               float64 // weight of the gradient penalty
-	SoftClip         bool
-	Gemm             string // "", "cublas" or "kernel" (see NewGemm)
-	Device           int    // ordinal
-}
-
-// EnergyStats are the numbers of one energy step. The device runs the whole
-// step; these few come back.
+// EnergyStats are the numbers of one energy step: the CPU backend's
+// (native/backend) and what the device adds for the host's checks. The
+// device runs the whole step; these few come back.
 type EnergyStats struct {
-	Loss, DA   float64 // L without the penalty, and ∂L/∂A
-	Penalty    float64 // mean ||∇_x E(x̂)||²
-	EnergyData float64 // mean E(x)
-	EnergyGen  float64 // mean E(B(z))
-	GradNorm   float64 // of the energy's parameter gradient, before the update
-	A          float64 // A after the update
+	backend.EnergyStats
+	DA float64 // ∂L/∂A
+	A  float64 // A after the update
 	// ParamsFinite reports that every energy parameter and A is finite
 	// after the update.
 	ParamsFinite bool
@@ -38,19 +27,13 @@ type EnergyStats struct {
 	Updated bool
 }
 
-// BaseStats are the numbers of one base step.
+// BaseStats are the numbers of one base step: the CPU backend's and what
+// the device adds for the host's checks.
 type BaseStats struct {
-	AHat         float64 // logsumexp(-E(B(z_i))) - log N
-	ESS          float64 // 1/Σw²
+	backend.BaseStats
 	WeightSum    float64 // Σ exp(-E - max(-E)), checked for finiteness
-	GradNorm     float64
 	ParamsFinite bool
 	Updated      bool // skipped when WeightSum, AHat or GradNorm is not finite
-}
-
-// EvalStats is a held-out evaluation.
-type EvalStats struct {
-	KALE, EnergyData, EnergyGen float64
 }
 
 // Slots of the statistics that a step leaves on the device; each step
@@ -83,7 +66,7 @@ const (
 type Trainer struct {
 	d          *Device
 	g          Gemm
-	cfg        Config
+	cfg        backend.Config
 	m          *model.GEBM
 	a          *nn.Param
 	optE, optB *nn.Adam
@@ -118,26 +101,26 @@ type Trainer struct {
 // (optE over m.Energy's parameters followed by a; optB over m.Base's). The
 // host state is uploaded at the first step, so that changes made before it
 // (the trainer's initial A) are taken.
-func NewTrainer(m *model.GEBM, a *nn.Param, optE, optB *nn.Adam, c Config) (*Trainer, error) {
+func NewTrainer(m *model.GEBM, a *nn.Param, optE, optB *nn.Adam, c backend.Config) (*Trainer, error) {
 	if c.Batch < 1 {
 		return nil, fmt.Errorf("cuda: batch %d", c.Batch)
 	}
 	if got, want := len(optE.StateTensors()), 2*(len(m.Energy.Params())+1); got != want {
 		return nil, fmt.Errorf("cuda: the energy optimiser has %d state tensors, want %d (energy parameters and A)", got, want)
 	}
-	d, err := Open(c.Device)
+	d, err := Open(0) // the first GPU: native/train offers no other
 	if err != nil {
 		return nil, err
 	}
-	g, err := NewGemm(d, c.Gemm)
+	g, err := NewGemm(d, c.CUDAGemm)
 	if err != nil {
 		return nil, err
 	}
 	unbind := d.bind()
 	defer unbind()
 	t := &Trainer{d: d, g: g, cfg: c, m: m, a: a, optE: optE, optB: optB}
-	t.nE = ParamCount(m.Energy)
-	nB := ParamCount(m.Base)
+	t.nE = m.Energy.ParamCount()
+	nB := m.Base.ParamCount()
 	t.pE, t.gE = d.Alloc(t.nE+1), d.Alloc(t.nE+1)
 	t.pB, t.gB = d.Alloc(nB), d.Alloc(nB)
 	t.aBuf, t.gA = t.pE.Slice(t.nE, t.nE+1), t.gE.Slice(t.nE, t.nE+1)
@@ -284,8 +267,8 @@ func (t *Trainer) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStat
 		return EnergyStats{}, err
 	}
 	h := t.host
-	st := EnergyStats{Loss: h[sLoss], DA: h[sDA], Penalty: h[sPenalty], EnergyData: h[sMeanEp],
-		EnergyGen: h[sMeanEq], GradNorm: math.Sqrt(h[sGradSqE]), A: h[sA],
+	st := EnergyStats{EnergyStats: backend.EnergyStats{Loss: h[sLoss], Penalty: h[sPenalty], EnergyData: h[sMeanEp],
+		EnergyGen: h[sMeanEq], GradNorm: math.Sqrt(h[sGradSqE])}, DA: h[sDA], A: h[sA],
 		ParamsFinite: isFinite(h[sParamSqE]), Updated: allFinite(h[sLoss : sGradSqE+1])}
 	if st.Updated {
 		t.optE.Step++
@@ -320,8 +303,8 @@ func (t *Trainer) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
 		return BaseStats{}, err
 	}
 	h := t.host
-	st := BaseStats{AHat: h[sAHat], ESS: h[sESS], WeightSum: h[sWeightSum], GradNorm: math.Sqrt(h[sGradSqB]),
-		ParamsFinite: isFinite(h[sParamSqB]), Updated: allFinite(h[sWeightSum : sGradSqB+1])}
+	st := BaseStats{BaseStats: backend.BaseStats{AHat: h[sAHat], ESS: h[sESS], GradNorm: math.Sqrt(h[sGradSqB])},
+		WeightSum: h[sWeightSum], ParamsFinite: isFinite(h[sParamSqB]), Updated: allFinite(h[sWeightSum : sGradSqB+1])}
 	if st.Updated {
 		t.optB.Step++
 	}
@@ -330,15 +313,15 @@ func (t *Trainer) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
 
 // Evaluate returns the KALE estimate -L(E, A) on data rows x and latents z
 // without updating anything.
-func (t *Trainer) Evaluate(x, z []float32) (EvalStats, error) {
+func (t *Trainer) Evaluate(x, z []float32) (backend.EvalStats, error) {
 	defer t.d.bind()()
 	if err := t.load(); err != nil {
-		return EvalStats{}, err
+		return backend.EvalStats{}, err
 	}
 	d, D, Z := t.d, t.m.Dim(), t.m.Latent()
 	n, nz := len(x)/D, len(z)/Z
 	if n < 1 || nz < 1 || n*D != len(x) || nz*Z != len(z) {
-		return EvalStats{}, fmt.Errorf("cuda: Evaluate: %d data values and %d latent values for widths %d and %d", len(x), len(z), D, Z)
+		return backend.EvalStats{}, fmt.Errorf("cuda: Evaluate: %d data values and %d latent values for widths %d and %d", len(x), len(z), D, Z)
 	}
 	t.growXY(n + nz)
 	t.growZ(nz)
@@ -351,10 +334,10 @@ func (t *Trainer) Evaluate(x, z []float32) (EvalStats, error) {
 	d.energyLoss(e.Slice(0, n), e.Slice(n, n+nz), t.aBuf, t.dE.Slice(0, n), t.dE.Slice(n, n+nz), Buffer{},
 		t.stats.Range(sEvalLoss, sEvalDA+1), t.stats.Range(sEvalMeanEp, sEvalMeanEq+1))
 	if err := t.finish(); err != nil {
-		return EvalStats{}, err
+		return backend.EvalStats{}, err
 	}
 	h := t.host
-	return EvalStats{KALE: -h[sEvalLoss], EnergyData: h[sEvalMeanEp], EnergyGen: h[sEvalMeanEq]}, nil
+	return backend.EvalStats{KALE: -h[sEvalLoss], EnergyData: h[sEvalMeanEp], EnergyGen: h[sEvalMeanEq]}, nil
 }
 
 // Sync copies the parameters, A, spectral normalisation's vectors and the

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	_ "github.com/gebm/gebm/native/blas" // OpenBLAS for the CPU side, as in bin/gebm
 	"github.com/gebm/gebm/native/cuda"
 	"github.com/gebm/gebm/native/train"
 )
@@ -26,9 +25,9 @@ func BenchmarkIteration(b *testing.B) {
 	}
 	for _, be := range backends {
 		b.Run(be.name, func(b *testing.B) {
-			b.Setenv("GEBM_CUDA_GEMM", be.gemm)
+			o.CUDAGemm = be.gemm
 			s := newSetup(b, &o, 784, 1)
-			back, err := train.NewBackend(be.device, s.m, &o, s.a, s.optE, s.optB)
+			back, err := train.NewBackend(be.device, s.m, o.Config, s.a, s.optE, s.optB)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -6,8 +6,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -23,9 +25,6 @@ var ptxFiles embed.FS
 
 // ptxTarget is the target the PTX is compiled for: compute capability 8.0.
 const ptxTarget = "sm_80"
-
-// modules lists the .cu files; each becomes one module.
-var modules = []string{"activation", "adam", "gemm", "kale", "linear", "penalty", "reduce", "spectral"}
 
 // Device is one GPU with the kernels loaded into its primary context. Its
 // methods are not safe for concurrent use: gebm runs everything on the
@@ -73,8 +72,14 @@ func Open(ordinal int) (*Device, error) {
 	if err := drvSetCurrent(d.ctx); err != nil {
 		return nil, fmt.Errorf("cuda: %w", err)
 	}
-	for _, name := range modules {
-		src, err := ptxFiles.ReadFile("ptx/" + name + ".ptx")
+	// Each .cu file is one module: its PTX, as make kernels wrote it.
+	paths, err := fs.Glob(ptxFiles, "ptx/*.ptx")
+	if err != nil || len(paths) == 0 {
+		return nil, fmt.Errorf("cuda: no PTX embedded (%v)", err)
+	}
+	for _, path := range paths {
+		name := strings.TrimSuffix(strings.TrimPrefix(path, "ptx/"), ".ptx")
+		src, err := ptxFiles.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("cuda: %w", err)
 		}

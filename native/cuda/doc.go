@@ -47,8 +47,8 @@
 //
 // With cuBLAS (the default) or with gemm.cu's tiled kernel: the build tag
 // nocublas leaves cuBLAS out, giving a binary that needs only the driver's
-// libcuda (the one scripts/gpu-check.sh carries to the GPU machine); the
-// environment variable GEBM_CUDA_GEMM=kernel selects the kernel in a cuBLAS
+// libcuda (the one scripts/gpu-check.sh carries to the GPU machine);
+// Config.Gemm (gebm train --cuda-gemm kernel) selects the kernel in a cuBLAS
 // build. TF32 is not used.
 //
 // # Testing without a GPU

@@ -58,30 +58,10 @@ func TestGemm(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := download(t, d, dc)
+			exacts, abss := nn.ReferenceGemm(tA, tB, s.m, s.n, s.k, alpha, a, lda, b, ldb, beta, c, ldc)
 			for i := 0; i < s.m; i++ {
 				for j := 0; j < s.n; j++ {
-					var exact, abs float64
-					for l := 0; l < s.k; l++ {
-						var av, bv float32
-						if tA {
-							av = a[l*lda+i]
-						} else {
-							av = a[i*lda+l]
-						}
-						if tB {
-							bv = b[j*ldb+l]
-						} else {
-							bv = b[l*ldb+j]
-						}
-						exact += float64(av) * float64(bv)
-						abs += math.Abs(float64(av) * float64(bv))
-					}
-					exact *= float64(alpha)
-					abs *= float64(alpha)
-					if beta != 0 {
-						exact += float64(beta) * float64(c[i*ldc+j])
-						abs += math.Abs(float64(beta) * float64(c[i*ldc+j]))
-					}
+					exact, abs := exacts[i*s.n+j], abss[i*s.n+j]
 					bound := 2*float64(s.k+2)*0x1p-24*abs + 1e-30
 					if e := math.Abs(float64(got[i*ldc+j]) - exact); !(e <= bound) {
 						t.Fatalf("%s %c%c %dx%dx%d: C[%d,%d] = %v, exact %v, error %.3g > bound %.3g",
@@ -211,6 +191,25 @@ func TestActivationKernels(t *testing.T) {
 		act.backwardTangent(nil, gx, gy, grx, gdy, grdy, out, n)
 		sameBits(t, what+"backward tangent", download(t, d, out), rdx)
 	}
+
+	// A kind number the kernels do not know gives NaN in every pass, not
+	// another kind's values.
+	gx, gy := upload(t, d, x), upload(t, d, x)
+	out := upload(t, d, make([]float32, n))
+	act := &activation{d: d, kind: kindFloor + 1}
+	for pass, run := range map[string]func(){
+		"forward":          func() { act.forward(nil, gx, out, n) },
+		"backward":         func() { act.backward(nil, gx, gy, gx, out, n, false) },
+		"tangent":          func() { act.tangent(nil, gx, gy, gx, out, n) },
+		"backward tangent": func() { act.backwardTangent(nil, gx, gy, gx, gx, gx, out, n) },
+	} {
+		run()
+		for i, v := range download(t, d, out) {
+			if !math.IsNaN(float64(v)) {
+				t.Fatalf("unknown kind, %s: element %d is %v, want NaN", pass, i, v)
+			}
+		}
+	}
 }
 
 // TestPenaltyKernels: x̂ = α x + (1-α) y (native/train/cpu.go), the tangent
@@ -323,8 +322,10 @@ func TestEnergyLossKernel(t *testing.T) {
 	}
 }
 
-// TestImportanceWeights against the loop of native/train/cpu.go's
-// BaseStep: Â, the effective sample size and the weights.
+// TestImportanceWeights against kale.ImportanceWeights, which the CPU
+// backend's BaseStep calls: Â, the effective sample size and the weights,
+// and the shifted sum Σ exp(-e_i - max(-e)) = B exp(Â - max(-e)) that the
+// device checks for finiteness.
 func TestImportanceWeights(t *testing.T) {
 	d := testDevice(t)
 	rng := rand.New(rand.NewPCG(13, 14))
@@ -332,31 +333,20 @@ func TestImportanceWeights(t *testing.T) {
 	defer d.freeDoubles(out)
 	for _, e := range [][]float32{randn(rng, 128, 1), randn(rng, 1000, 30), {5}, append(randn(rng, 50, 1), -500)} {
 		B := len(e)
-		negE := make([]float64, B)
+		w64 := make([]float64, B)
+		aHat, ess := kale.ImportanceWeights(e, w64)
+		w := make([]float32, B)
 		maxv := math.Inf(-1)
 		for i, v := range e {
-			negE[i] = -float64(v)
-			maxv = math.Max(maxv, negE[i])
-		}
-		var sum float64
-		for i := range negE {
-			negE[i] = math.Exp(negE[i] - maxv)
-			sum += negE[i]
-		}
-		aHat := maxv + math.Log(sum) - math.Log(float64(B))
-		var sq float64
-		w := make([]float32, B)
-		for i := range w {
-			wi := negE[i] / sum
-			sq += wi * wi
-			w[i] = float32(wi)
+			w[i] = float32(w64[i])
+			maxv = math.Max(maxv, -float64(v))
 		}
 		de, dw := upload(t, d, e), upload(t, d, make([]float32, B))
 		d.importanceWeights(de, dw, out.Range(0, 2), out.At(2))
 		got := downloadD(t, d, out)
-		nearF(t, name("sum ", B), got[0], sum, 1e-12)
+		nearF(t, name("sum ", B), got[0], float64(B)*math.Exp(aHat-maxv), 1e-12)
 		nearF(t, name("Â ", B), got[1], aHat, 1e-12)
-		nearF(t, name("ESS ", B), got[2], 1/sq, 1e-12)
+		nearF(t, name("ESS ", B), got[2], ess, 1e-12)
 		withinULPs(t, name("w ", B), download(t, d, dw), w, 1)
 	}
 }

@@ -2,6 +2,8 @@
 
 package cuda
 
+import "github.com/gebm/gebm/shared/nn"
+
 // layer is one step of a sequential network on the device, with the passes
 // of shared/nn's layer interface (see shared/nn/layer.go): x is the layer's
 // input and y its output for n rows; a d-prefix is a gradient, an r-prefix
@@ -11,5 +13,35 @@ type layer interface {
 	backward(g Gemm, x, y, dy, dx Buffer, n int, params bool)
 	tangent(g Gemm, x, y, rx, ry Buffer, n int)
 	backwardTangent(g Gemm, x, y, rx, dy, rdy, rdx Buffer, n int)
-	outDim(in int) int
+	// refresh runs powerIters steps of power iteration and recomputes the
+	// derived weights (shared/nn's refresh); finishGrads maps gradients of
+	// derived weights back to the parameters; free releases what the
+	// layer allocated.
+	refresh(powerIters int)
+	finishGrads()
+	free()
 }
+
+// layerTensors are the device views of one layer's tensors, in the order
+// of nn.Spec.LayerTensors: parameters and their gradients (views into the
+// network's arenas) and state.
+type layerTensors struct {
+	params, grads, state []Buffer
+}
+
+// builder makes the device layer of one kind for a layer whose input is in
+// values wide.
+type builder func(d *Device, l nn.LayerSpec, in int, t layerTensors) (layer, error)
+
+// builders holds the kinds that have kernels; each kind's Go wrapper
+// (linear.go, activation.go) registers itself. NewNetwork refuses a kind
+// missing here with an error naming it.
+var builders = map[nn.Kind]builder{}
+
+// noState gives the hooks of a layer without derived weights or buffers of
+// its own.
+type noState struct{}
+
+func (noState) refresh(int)  {}
+func (noState) finishGrads() {}
+func (noState) free()        {}

@@ -2,6 +2,14 @@
 
 package cuda
 
+import (
+	"fmt"
+
+	"github.com/gebm/gebm/shared/nn"
+)
+
+func init() { builders[nn.KindLinear] = newLinear }
+
 // linear is y = x Wᵀ + b with W of shape [out, in] (shared/nn/linear.go),
 // its parameters and gradients being views into the network's arenas. With
 // spectral normalisation the products use W/σ(W).
@@ -11,6 +19,23 @@ type linear struct {
 	w, b    Buffer // parameters
 	gw, gb  Buffer // their gradients
 	sn      *spectral
+}
+
+// newLinear makes the layer on its parameters' views (weight, bias) and,
+// with spectral normalisation, its state's (u, v).
+func newLinear(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (layer, error) {
+	state := 0
+	if ls.SpectralNorm {
+		state = 2
+	}
+	if len(t.params) != 2 || len(t.state) != state {
+		return nil, fmt.Errorf("cuda: linear layer with %d parameters and %d state tensors", len(t.params), len(t.state))
+	}
+	l := &linear{d: d, in: ls.In, out: ls.Out, w: t.params[0], b: t.params[1], gw: t.grads[0], gb: t.grads[1]}
+	if ls.SpectralNorm {
+		l.sn = newSpectral(d, ls.Out, ls.In, t.state[0], t.state[1])
+	}
+	return l, nil
 }
 
 func (l *linear) weight() Buffer {
@@ -58,7 +83,23 @@ func (l *linear) backwardTangent(g Gemm, x, _, rx, dy, rdy, rdx Buffer, n int) {
 	l.addColumnSums(l.gb, rdy, n)
 }
 
-func (l *linear) outDim(int) int { return l.out }
+func (l *linear) refresh(powerIters int) {
+	if l.sn != nil {
+		l.sn.refresh(l.w, powerIters)
+	}
+}
+
+func (l *linear) finishGrads() {
+	if l.sn != nil {
+		l.sn.finishGrad(l.gw)
+	}
+}
+
+func (l *linear) free() {
+	if l.sn != nil {
+		l.sn.free()
+	}
+}
 
 // addColumnSums adds the column sums of the n×out matrix m into dst.
 func (l *linear) addColumnSums(dst, m Buffer, n int) {

@@ -23,8 +23,6 @@ type Network struct {
 
 	params, grads Buffer // the arenas' views of this network
 	state         Buffer
-	offsets       []int // of each host Param in the arenas
-	stateOffsets  []int // of each host State tensor in state
 
 	n, rows  int      // rows of the last forward pass; rows the buffers hold
 	trows    int      // rows the tangent buffers hold
@@ -38,65 +36,50 @@ type Network struct {
 	onesRows int
 }
 
-// ParamCount is the number of float32 in the parameters of net.
-func ParamCount(net *nn.Network) int {
-	n := 0
-	for _, p := range net.Params() {
-		n += len(p.Value)
-	}
-	return n
-}
-
 // NewNetwork makes the device copy of host, its parameters and gradients
-// living in params and grads (ParamCount(host) elements each). The values
+// living in params and grads (host.ParamCount() elements each). The values
 // are uploaded by Upload.
 func NewNetwork(d *Device, g Gemm, host *nn.Network, params, grads Buffer) (*Network, error) {
-	if params.n != ParamCount(host) || grads.n != params.n {
-		return nil, fmt.Errorf("cuda: network arenas of %d and %d values for %d parameters", params.n, grads.n, ParamCount(host))
+	if params.n != host.ParamCount() || grads.n != params.n {
+		return nil, fmt.Errorf("cuda: network arenas of %d and %d values for %d parameters", params.n, grads.n, host.ParamCount())
 	}
 	defer d.bind()()
 	net := &Network{d: d, g: g, host: host, params: params, grads: grads}
-	off := 0
-	for _, p := range host.Params() {
-		net.offsets = append(net.offsets, off)
-		off += len(p.Value)
-	}
 	nstate := 0
 	for _, p := range host.State() {
-		net.stateOffsets = append(net.stateOffsets, nstate)
 		nstate += len(p.Value)
 	}
 	if nstate > 0 {
 		net.state = d.Alloc(nstate)
 	}
 	spec := host.Spec()
-	width := spec.In()
-	net.widths = append(net.widths, width)
-	pi, si := 0, 0 // next Param, next State tensor
-	for _, ls := range spec.Layers {
-		var l layer
-		if ls.Kind == nn.KindLinear {
-			wo, bo := net.offsets[pi], net.offsets[pi+1]
-			lin := &linear{d: d, in: ls.In, out: ls.Out,
-				w: params.Slice(wo, wo+ls.In*ls.Out), b: params.Slice(bo, bo+ls.Out),
-				gw: grads.Slice(wo, wo+ls.In*ls.Out), gb: grads.Slice(bo, bo+ls.Out)}
-			pi += 2
-			if ls.SpectralNorm {
-				uo, vo := net.stateOffsets[si], net.stateOffsets[si+1]
-				lin.sn = newSpectral(d, ls.Out, ls.In, net.state.Slice(uo, uo+ls.Out), net.state.Slice(vo, vo+ls.In))
-				si += 2
-			}
-			l = lin
-		} else {
-			a, err := newActivation(d, ls)
-			if err != nil {
-				return nil, err
-			}
-			l = a
+	net.widths = spec.Widths()
+	po, so := 0, 0 // next offset in the arenas, in the state buffer
+	for i, ls := range spec.Layers {
+		build := builders[ls.Kind]
+		if build == nil {
+			net.freeLayers()
+			return nil, &nn.UnsupportedKindError{Backend: "cuda", Kind: ls.Kind}
 		}
-		width = l.outDim(width)
+		var t layerTensors
+		ps, st := spec.LayerTensors(i)
+		for _, p := range ps {
+			n := p.Size()
+			t.params = append(t.params, params.Slice(po, po+n))
+			t.grads = append(t.grads, grads.Slice(po, po+n))
+			po += n
+		}
+		for _, s := range st {
+			n := s.Size()
+			t.state = append(t.state, net.state.Slice(so, so+n))
+			so += n
+		}
+		l, err := build(d, ls, net.widths[i], t)
+		if err != nil {
+			net.freeLayers()
+			return nil, err
+		}
 		net.layers = append(net.layers, l)
-		net.widths = append(net.widths, width)
 	}
 	L := len(net.layers)
 	net.h, net.dh = make([]Buffer, L+1), make([]Buffer, L+1)
@@ -171,11 +154,14 @@ func (net *Network) Free() {
 		}
 	}
 	net.d.Free(net.ones)
+	net.freeLayers()
+}
+
+// freeLayers releases the state buffer and what the layers allocated.
+func (net *Network) freeLayers() {
 	net.d.Free(net.state)
 	for _, l := range net.layers {
-		if lin, ok := l.(*linear); ok && lin.sn != nil {
-			lin.sn.free()
-		}
+		l.free()
 	}
 }
 
@@ -188,9 +174,7 @@ func (net *Network) Refresh(powerIters int) { net.refresh(powerIters) }
 
 func (net *Network) refresh(powerIters int) {
 	for _, l := range net.layers {
-		if lin, ok := l.(*linear); ok && lin.sn != nil {
-			lin.sn.refresh(lin.w, powerIters)
-		}
+		l.refresh(powerIters)
 	}
 }
 
@@ -198,9 +182,7 @@ func (net *Network) refresh(powerIters int) {
 // the raw weights (shared/nn's FinishGrads).
 func (net *Network) FinishGrads() {
 	for _, l := range net.layers {
-		if lin, ok := l.(*linear); ok && lin.sn != nil {
-			lin.sn.finishGrad(lin.gw)
-		}
+		l.finishGrads()
 	}
 }
 

@@ -3,7 +3,9 @@
 package cuda
 
 import (
+	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gebm/gebm/shared/nn"
@@ -33,8 +35,16 @@ func floored(spec nn.Spec, c float64) nn.Spec {
 	return spec
 }
 
+// netCases are the networks the device passes are checked on: the
+// trainer's shapes, and one network per registered layer kind
+// (nn.SpecWithKind), so that a kind without kernels fails here.
 func netCases() []netCase {
-	return []netCase{
+	var cs []netCase
+	for _, k := range nn.Kinds() {
+		cs = append(cs, netCase{"kind-" + string(k), nn.SpecWithKind(k, 6, 1), 23},
+			netCase{"kind-" + string(k) + "-out4", nn.SpecWithKind(k, 6, 4), 19})
+	}
+	return append(cs, []netCase{
 		{"energy-sn-leaky", nn.MLP(20, []int{32, 16}, 1, nn.Activation(nn.KindLeakyReLU, 0.2), "", true), 50},
 		{"energy-tanh", nn.MLP(7, []int{33}, 1, nn.Activation(nn.KindTanh, 0), "", false), 64},
 		{"energy-floor", floored(nn.MLP(6, []int{19, 11}, 1, nn.Activation(nn.KindLeakyReLU, 0.2), "", true), -0.1), 40},
@@ -42,6 +52,30 @@ func netCases() []netCase {
 		{"base-relu-tanh", nn.MLP(4, []int{24, 40}, 30, nn.Activation(nn.KindReLU, 0), nn.KindTanh, false), 77},
 		{"mnist-energy", nn.MLP(784, []int{512, 256}, 1, nn.Activation(nn.KindLeakyReLU, 0.2), "", true), 256},
 		{"mnist-base", nn.MLP(64, []int{256, 512}, 784, nn.Activation(nn.KindReLU, 0), nn.KindTanh, false), 128},
+	}...)
+}
+
+// TestUnsupportedKind: a kind without kernels is refused by name, not run
+// as some other kind.
+func TestUnsupportedKind(t *testing.T) {
+	d := testDevice(t)
+	g := testGemms(t, d)[0]
+	for _, k := range nn.Kinds() {
+		host, err := nn.New(nn.SpecWithKind(k, 3, 1), rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := builders[k]
+		delete(builders, k)
+		p, gr := d.Alloc(host.ParamCount()), d.Alloc(host.ParamCount())
+		_, err = NewNetwork(d, g, host, p, gr)
+		builders[k] = b
+		d.Free(p)
+		d.Free(gr)
+		var u *nn.UnsupportedKindError
+		if !errors.As(err, &u) || u.Kind != k || !strings.Contains(err.Error(), string(k)) {
+			t.Fatalf("kind %s without kernels: error %v", k, err)
+		}
 	}
 }
 
@@ -52,7 +86,7 @@ func deviceCopy(t *testing.T, d *Device, g Gemm, spec nn.Spec, seed uint64) (*nn
 	if err != nil {
 		t.Fatal(err)
 	}
-	np := ParamCount(host)
+	np := host.ParamCount()
 	p, gr := d.Alloc(np), d.Alloc(np)
 	t.Cleanup(func() { d.Free(p); d.Free(gr) })
 	net, err := NewNetwork(d, g, host, p, gr)

@@ -3,28 +3,20 @@
 package train
 
 import (
-	"os"
-
+	"github.com/gebm/gebm/native/backend"
 	"github.com/gebm/gebm/native/cuda"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 )
 
-// The cuda build adds the GPU to NewBackend; every other device name goes
-// to the CPU backend as before.
-func init() {
-	cpu := NewBackend
-	NewBackend = func(device string, m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
-		if device != "cuda" {
-			return cpu(device, m, o, a, optE, optB)
-		}
-		t, err := cuda.NewTrainer(m, a, optE, optB, cuda.Config{Batch: o.Batch, LREnergy: o.LREnergy,
-			LRBase: o.LRBase, GP: o.GP, SoftClip: o.SoftClip, Gemm: os.Getenv("GEBM_CUDA_GEMM")})
-		if err != nil {
-			return nil, err
-		}
-		return &cudaBackend{t: t, m: m, a: a}, nil
+// newCUDABackend is NewBackend's "cuda" device in the cuda build: the GPU,
+// with the matrix product c.CUDAGemm.
+func newCUDABackend(m *model.GEBM, c backend.Config, a *nn.Param, optE, optB *nn.Adam) (backend.Backend, error) {
+	t, err := cuda.NewTrainer(m, a, optE, optB, c)
+	if err != nil {
+		return nil, err
 	}
+	return &cudaBackend{t: t, m: m, a: a}, nil
 }
 
 // cudaBackend runs the steps on the GPU (native/cuda) and applies the CPU
@@ -42,9 +34,9 @@ func (c *cudaBackend) Name() string { return c.t.Name() }
 
 func (c *cudaBackend) Sync() error { return c.t.Sync() }
 
-func (c *cudaBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStats, error) {
+func (c *cudaBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (backend.EnergyStats, error) {
 	s, err := c.t.EnergyStep(x, z, alpha, lrScale)
-	st := EnergyStats{Loss: s.Loss, EnergyData: s.EnergyData, EnergyGen: s.EnergyGen}
+	st := backend.EnergyStats{Loss: s.Loss, EnergyData: s.EnergyData, EnergyGen: s.EnergyGen} // Penalty and GradNorm once checked
 	if err != nil {
 		return st, err
 	}
@@ -69,9 +61,9 @@ func (c *cudaBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (Energy
 	return st, nil
 }
 
-func (c *cudaBackend) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
+func (c *cudaBackend) BaseStep(z []float32, lrScale float64) (backend.BaseStats, error) {
 	s, err := c.t.BaseStep(z, lrScale)
-	st := BaseStats{AHat: s.AHat, ESS: s.ESS}
+	st := backend.BaseStats{AHat: s.AHat, ESS: s.ESS}
 	if err != nil {
 		return st, err
 	}
@@ -91,9 +83,8 @@ func (c *cudaBackend) BaseStep(z []float32, lrScale float64) (BaseStats, error) 
 	return st, nil
 }
 
-func (c *cudaBackend) Evaluate(x, z []float32) (EvalStats, error) {
-	s, err := c.t.Evaluate(x, z)
-	st := EvalStats{KALE: s.KALE, EnergyData: s.EnergyData, EnergyGen: s.EnergyGen}
+func (c *cudaBackend) Evaluate(x, z []float32) (backend.EvalStats, error) {
+	st, err := c.t.Evaluate(x, z)
 	if err != nil {
 		return st, err
 	}

@@ -3,7 +3,6 @@ package train
 import (
 	"testing"
 
-	_ "github.com/gebm/gebm/native/blas"
 	"github.com/gebm/gebm/shared/nn"
 )
 

@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"github.com/gebm/gebm/native/backend"
 	"math"
 
 	"github.com/gebm/gebm/shared/kale"
@@ -31,10 +32,10 @@ type cpuBackend struct {
 	w     []float64 // importance weights of the base step
 }
 
-func newCPUBackend(m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) *cpuBackend {
-	B, D := o.Batch, m.Dim()
-	return &cpuBackend{m: m, a: a, optE: optE, optB: optB, lrE: o.LREnergy, lrB: o.LRBase,
-		gp: o.GP, softClip: o.SoftClip, batch: B,
+func newCPUBackend(m *model.GEBM, c backend.Config, a *nn.Param, optE, optB *nn.Adam) *cpuBackend {
+	B, D := c.Batch, m.Dim()
+	return &cpuBackend{m: m, a: a, optE: optE, optB: optB, lrE: c.LREnergy, lrB: c.LRBase,
+		gp: c.GP, softClip: c.SoftClip, batch: B,
 		xy: make([]float32, 2*B*D), xhat: make([]float32, B*D), dE: make([]float32, 2*B),
 		dy: make([]float32, B*D), ebuf: make([]float32, B), gpBuf: make([]float32, B), gqBuf: make([]float32, B),
 		w: make([]float64, B)}
@@ -50,14 +51,14 @@ func (c *cpuBackend) Sync() error { return nil }
 //	L = mean(E(x)+A) + mean(exp(-(E(B(z))+A))) - 1 + gp · mean ||∇E(x̂)||²
 //
 // with respect to the energy's parameters and A.
-func (c *cpuBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStats, error) {
+func (c *cpuBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (backend.EnergyStats, error) {
 	B, D := c.batch, c.m.Dim()
 	copy(c.xy[:B*D], x)
 	copy(c.xy[B*D:], c.m.Base.Forward(z, B))
 	e := c.m.Energy.Forward(c.xy, 2*B)
 	ep, eq := e[:B], e[B:2*B]
 	loss, dA := kale.EnergyLoss(ep, eq, float64(c.a.Value[0]), c.dE[:B], c.dE[B:])
-	st := EnergyStats{Loss: loss, EnergyData: mean(ep), EnergyGen: mean(eq)}
+	st := backend.EnergyStats{Loss: loss, EnergyData: mean(ep), EnergyGen: mean(eq)}
 	if err := finite("energy loss", loss, "A gradient", dA); err != nil {
 		return st, err
 	}
@@ -103,11 +104,11 @@ func (c *cpuBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyS
 // L_B = -mean E(x) - Â(θ), Â = logsumexp_i(-E(B(z_i))) - log N, whose
 // gradient is Σ_i w_i ∇_θ E(B_θ(z_i)) with w = softmax(-E(B(z))): the
 // backward pass of the base gets w_i ∇_x E(B(z_i)) for row i.
-func (c *cpuBackend) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
+func (c *cpuBackend) BaseStep(z []float32, lrScale float64) (backend.BaseStats, error) {
 	B, D := c.batch, c.m.Dim()
 	y := c.m.Base.Forward(z, B)
 	e, gx := c.m.Energy.InputGrad(y, B)
-	var st BaseStats
+	var st backend.BaseStats
 	st.AHat, st.ESS = kale.ImportanceWeights(e[:B], c.w)
 	if err := finite("Â (importance weights)", st.AHat, "", 0); err != nil {
 		return st, err
@@ -129,13 +130,13 @@ func (c *cpuBackend) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
 	return st, finiteParams("base", c.m.Base.Params())
 }
 
-func (c *cpuBackend) Evaluate(x, z []float32) (EvalStats, error) {
+func (c *cpuBackend) Evaluate(x, z []float32) (backend.EvalStats, error) {
 	B := len(x) / c.m.Dim()
 	ep := append([]float32(nil), c.m.Energy.Forward(x, B)...)
 	eq := c.m.Energy.Forward(c.m.Base.Forward(z, len(z)/c.m.Latent()), len(z)/c.m.Latent())
 	gp, gq := make([]float32, len(ep)), make([]float32, len(eq))
 	loss, _ := kale.EnergyLoss(ep, eq, c.m.A, gp, gq)
-	st := EvalStats{KALE: -loss, EnergyData: mean(ep), EnergyGen: mean(eq)}
+	st := backend.EvalStats{KALE: -loss, EnergyData: mean(ep), EnergyGen: mean(eq)}
 	return st, finite("held-out KALE", st.KALE, "", 0)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/gebm/gebm/native/backend"
 	"os"
 	"strconv"
 	"strings"
@@ -18,7 +19,7 @@ var logColumns = []string{"step", "energy_steps", "kale_train", "kale_test", "A"
 // training-step statistics.
 type logRow struct {
 	Step, EnergySteps int
-	Eval              EvalStats
+	Eval              backend.EvalStats
 	A                 float64
 	Seconds           float64
 }
@@ -28,8 +29,8 @@ type logRow struct {
 type logWriter struct {
 	f      *os.File
 	w      *bufio.Writer
-	energy EnergyStats
-	base   BaseStats
+	energy backend.EnergyStats
+	base   backend.BaseStats
 	rows   []logRow // kept for the curves plot
 	kale   []float64
 }
@@ -76,7 +77,7 @@ func (l *logWriter) parseKept(line string) {
 	}
 	num := func(i int) float64 { v, _ := strconv.ParseFloat(cells[i], 64); return v }
 	step, _ := strconv.Atoi(cells[0])
-	l.rows = append(l.rows, logRow{Step: step, Eval: EvalStats{KALE: num(3)}, Seconds: num(13)})
+	l.rows = append(l.rows, logRow{Step: step, Eval: backend.EvalStats{KALE: num(3)}, Seconds: num(13)})
 	l.kale = append(l.kale, num(2))
 }
 

@@ -20,6 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/gebm/gebm/native/backend"
 )
 
 // Options is everything a training run is given. Every choice of the
@@ -28,8 +30,11 @@ type Options struct {
 	Data string // data spec: a toy name, "mnist", or a .npy/.csv path
 	Out  string // output directory
 
+	// Config holds the options a backend reads: Batch, the learning rates,
+	// GP, SoftClip and CUDAGemm.
+	backend.Config
+
 	Steps        int // base (generator) updates
-	Batch        int // data rows and latents per step
 	Latent       int
 	BaseHidden   []int
 	EnergyHidden []int
@@ -39,16 +44,11 @@ type Options struct {
 	// (the reference's -10); 0 leaves it unclamped. Recorded in the model.
 	EnergyFloor float64
 
-	LREnergy, LRBase float64
-	Beta1, Beta2     float64
+	Beta1, Beta2 float64
 	// NCritic energy steps precede each base step; Warmup energy-only
 	// steps precede the first; every BurstEvery base steps, BurstLen more
 	// energy steps are added.
 	NCritic, Warmup, BurstEvery, BurstLen int
-	GP                                    float64 // weight of mean ||∇_x E(x̂)||²
-	// SoftClip maps each energy gradient element g to 2g/(1+g²) before the
-	// update (the reference's optional soft clip).
-	SoftClip bool
 	// LRDecay multiplies both learning rates every LRDecayEvery base steps.
 	LRDecay      float64
 	LRDecayEvery int
@@ -81,10 +81,11 @@ type Options struct {
 // a minute or two on a laptop; MNIST keeps 1e-4.
 func Defaults(data string) Options {
 	o := Options{
-		Data: data, Steps: 2000, Batch: 128,
+		Config: backend.Config{Batch: 128, LREnergy: 1e-3, LRBase: 1e-3, GP: 1},
+		Data:   data, Steps: 2000,
 		Latent: 4, BaseHidden: []int{128, 128}, EnergyHidden: []int{128, 128}, EnergySlope: 0.2,
-		LREnergy: 1e-3, LRBase: 1e-3, Beta1: 0.5, Beta2: 0.999,
-		NCritic: 5, Warmup: 100, BurstEvery: 500, BurstLen: 100, GP: 1,
+		Beta1: 0.5, Beta2: 0.999,
+		NCritic: 5, Warmup: 100, BurstEvery: 500, BurstLen: 100,
 		LRDecay: 0.8, LRDecayEvery: 10000, AInitBatches: 10,
 		Seed: 1, Device: "cpu", CheckpointEvery: 500, LogEvery: 50, TestFraction: 0.1,
 	}
@@ -167,6 +168,11 @@ func (o *Options) Validate() error {
 	case "cpu", "cuda":
 	default:
 		bad("device", "%q: use cpu or cuda", o.Device)
+	}
+	switch o.CUDAGemm {
+	case "", "cublas", "kernel":
+	default:
+		bad("cuda-gemm", "%q: use cublas or kernel", o.CUDAGemm)
 	}
 	return errors.Join(errs...)
 }

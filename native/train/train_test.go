@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"errors"
+	"github.com/gebm/gebm/native/backend"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -57,16 +58,8 @@ func TestResumeMatchesUninterrupted(t *testing.T) {
 	if full.sched != resumed.sched {
 		t.Fatalf("schedule position %+v vs %+v", full.sched, resumed.sched)
 	}
-	a, b := full.Model.Tensors(), resumed.Model.Tensors()
-	for i := range a {
-		for j := range a[i].Data {
-			if math.Float32bits(a[i].Data[j]) != math.Float32bits(b[i].Data[j]) {
-				t.Fatalf("%s[%d]: %v uninterrupted, %v resumed", a[i].Name, j, a[i].Data[j], b[i].Data[j])
-			}
-		}
-	}
-	if full.Model.A != resumed.Model.A {
-		t.Fatalf("A: %v vs %v", full.Model.A, resumed.Model.A)
+	if err := full.Model.Identical(resumed.Model); err != nil {
+		t.Fatalf("uninterrupted vs resumed: %v", err)
 	}
 	// The resumed log reads as one run: steps 5, 10, 15, 17 (where the
 	// first process stopped), 20, 25, 30, each once and in order.
@@ -132,14 +125,14 @@ func TestNonFiniteStops(t *testing.T) {
 // failingBackend wraps the CPU backend and reports a non-finite gradient
 // at a chosen energy step.
 type failingBackend struct {
-	Backend
+	backend.Backend
 	failAt, calls int
 }
 
-func (f *failingBackend) EnergyStep(x, z, alpha []float32, lr float64) (EnergyStats, error) {
+func (f *failingBackend) EnergyStep(x, z, alpha []float32, lr float64) (backend.EnergyStats, error) {
 	f.calls++
 	if f.calls == f.failAt {
-		return EnergyStats{}, &NonFiniteError{"energy gradient norm", math.NaN()}
+		return backend.EnergyStats{}, &NonFiniteError{"energy gradient norm", math.NaN()}
 	}
 	return f.Backend.EnergyStep(x, z, alpha, lr)
 }
@@ -148,17 +141,12 @@ func (f *failingBackend) EnergyStep(x, z, alpha []float32, lr float64) (EnergySt
 // checkpoints were written, the error names the step, the quantity and the
 // checkpoint, which still decodes at its step.
 func TestNonFiniteKeepsCheckpoint(t *testing.T) {
-	saved := NewBackend
-	defer func() { NewBackend = saved }()
-	NewBackend = func(device string, m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
-		b, err := saved(device, m, o, a, optE, optB)
-		return &failingBackend{Backend: b, failAt: 100}, err
-	}
 	o := small(t, 50)
 	tr, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	tr.back = &failingBackend{Backend: tr.back, failAt: 100}
 	err = tr.Run(context.Background())
 	// 10 warm-up + 5 energy steps before step 1, 5 each after, a burst of 5
 	// at step 7 and 14: energy step 100 belongs to base step 16; the last
@@ -184,6 +172,7 @@ func TestValidate(t *testing.T) {
 		func(o *Options) { o.Beta1 = 1 },
 		func(o *Options) { o.NCritic = 0 },
 		func(o *Options) { o.Device = "tpu" },
+		func(o *Options) { o.CUDAGemm = "cudnn" },
 		func(o *Options) { o.BaseHidden = []int{0} },
 		func(o *Options) { o.Out = "" },
 	} {

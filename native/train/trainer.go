@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gebm/gebm/native/backend"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -39,7 +40,7 @@ type Trainer struct {
 	a     *nn.Param
 	optE  *nn.Adam
 	optB  *nn.Adam
-	back  Backend
+	back  backend.Backend
 	sched schedule
 	secs  float64 // training seconds before this process
 	start time.Time
@@ -53,14 +54,14 @@ type Trainer struct {
 	lastKALE float64
 }
 
-// NewBackend makes the compute backend for a device. It is a variable so
-// that the cuda build can add its device; the default build knows the CPU.
-var NewBackend = func(device string, m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
+// NewBackend makes the compute backend for a device: "cuda" (the GPU of a
+// build with the cuda tag, backend_cuda.go; an error naming the build to
+// make elsewhere) or the CPU for any other name.
+func NewBackend(device string, m *model.GEBM, c backend.Config, a *nn.Param, optE, optB *nn.Adam) (backend.Backend, error) {
 	if device == "cuda" {
-		return nil, errors.New("this gebm was built without CUDA: build bin/gebm-cuda with `make cuda` " +
-			"(needs the CUDA toolkit and a GPU; see README) or use --device cpu")
+		return newCUDABackend(m, c, a, optE, optB)
 	}
-	return newCPUBackend(m, o, a, optE, optB), nil
+	return newCPUBackend(m, c, a, optE, optB), nil
 }
 
 // New prepares a run: checks that it loses no earlier work in Out (see
@@ -133,7 +134,7 @@ func New(o Options) (*Trainer, error) {
 	t.x = make([]float32, o.Batch*train.Dim)
 	t.z = make([]float32, o.Batch*m.Latent())
 	t.alpha = make([]float32, o.Batch)
-	if t.back, err = NewBackend(o.Device, m, &t.Opts, t.a, t.optE, t.optB); err != nil {
+	if t.back, err = NewBackend(o.Device, m, t.Opts.Config, t.a, t.optE, t.optB); err != nil {
 		return nil, err
 	}
 	if o.Force && !o.Resume {

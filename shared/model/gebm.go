@@ -31,7 +31,7 @@ type Config struct {
 	EnergyHidden []int
 	// BaseOutput is an activation after the base's last layer: "tanh" for
 	// images scaled to [-1, 1], "" (linear) for unbounded data.
-	BaseOutput string
+	BaseOutput nn.Kind
 	// EnergySlope is the LeakyReLU slope of the energy's hidden layers.
 	EnergySlope float64
 	// SpectralNorm normalises the energy's linear layers.

@@ -1,6 +1,68 @@
 package nn
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
+
+// Elementwise activation kinds.
+const (
+	KindLeakyReLU Kind = "leakyrelu" // x for x > 0, Slope·x otherwise
+	KindReLU      Kind = "relu"
+	KindTanh      Kind = "tanh"
+	KindSigmoid   Kind = "sigmoid"
+	// KindFloor is y = max(x, Floor): the reference's lower clamp of the
+	// energy, E = max(f, -10), which keeps the KALE objective bounded when
+	// the data and the generator's samples are far apart.
+	KindFloor Kind = "floor"
+)
+
+func init() {
+	noCheck := func(int, LayerSpec, int) error { return nil }
+	register(KindReLU, activationDesc(KindReLU, 0, noCheck))
+	register(KindTanh, activationDesc(KindTanh, 0, noCheck))
+	register(KindSigmoid, activationDesc(KindSigmoid, 0, noCheck))
+	register(KindLeakyReLU, activationDesc(KindLeakyReLU, fieldSlope, func(i int, l LayerSpec, _ int) error {
+		if !(l.Slope >= 0 && l.Slope < 1) {
+			return fmt.Errorf("nn: layer %d: leakyrelu slope %v must be in [0, 1)", i, l.Slope)
+		}
+		return nil
+	}))
+	register(KindFloor, activationDesc(KindFloor, fieldFloor, func(i int, l LayerSpec, _ int) error {
+		if math.IsNaN(l.Floor) || math.IsInf(l.Floor, 0) || math.Abs(l.Floor) > 1e6 {
+			return fmt.Errorf("nn: layer %d: floor %v must be a number in [-1e6, 1e6]", i, l.Floor)
+		}
+		return nil
+	}))
+}
+
+// activationDesc is the descriptor of an elementwise kind: as wide as its
+// input, no tensors, no matrix products.
+func activationDesc(k Kind, fields int, check func(i int, l LayerSpec, in int) error) *kindDesc {
+	return &kindDesc{
+		fields: fields,
+		in:     func(LayerSpec) int { return 0 },
+		check:  check,
+		out:    func(_ LayerSpec, in int) int { return in },
+		flops:  func(LayerSpec, int) int { return 0 },
+		tensors: func(int, LayerSpec, int) (params, state []TensorInfo) {
+			return nil, nil
+		},
+		build: func(_ int, l LayerSpec, _ int) layer {
+			return &activation{kind: l.Kind, slope: float32(l.Slope), floor: float32(l.Floor)}
+		},
+		example: func(int) LayerSpec {
+			l := LayerSpec{Kind: k}
+			if fields&fieldSlope != 0 {
+				l.Slope = 0.2
+			}
+			if fields&fieldFloor != 0 {
+				l.Floor = -0.1
+			}
+			return l
+		},
+	}
+}
 
 // activation is an elementwise y = σ(x). Its passes need σ' and σ”; both
 // are written in terms of whichever of x and y gives them most cheaply:
@@ -11,7 +73,8 @@ import "math"
 //	sigmoid:   σ' = y(1 - y);            σ'' = y(1 - y)(1 - 2y)
 //	floor:     σ = max(x, c); σ' = 1 (x > c) or 0; σ'' = 0
 type activation struct {
-	kind  string
+	noParams
+	kind  Kind
 	slope float32 // leakyrelu
 	floor float32 // floor
 }
@@ -132,7 +195,3 @@ func (a *activation) backwardTangent(_ Gemm, x, y, rx, dy, rdy, rdx []float32, n
 		}
 	}
 }
-
-func (a *activation) params() []*Param { return nil }
-
-func (a *activation) outDim(in int) int { return in }

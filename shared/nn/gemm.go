@@ -21,8 +21,9 @@ var defaultGemm Gemm = platformGemm()
 func DefaultGemm() Gemm { return defaultGemm }
 
 // SetDefaultGemm replaces the implementation that networks created after the
-// call use. Native binaries call it once at start-up to select OpenBLAS; it
-// is not meant to be called while networks are running.
+// call use. Native entry points (cmd/gebm's run, benchmark mains, test
+// mains) call it once with native/blas's Fastest; it is not meant to be
+// called while networks are running.
 func SetDefaultGemm(g Gemm) {
 	if g == nil {
 		panic("nn: SetDefaultGemm(nil)")

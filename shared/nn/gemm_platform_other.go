@@ -3,6 +3,6 @@
 package nn
 
 // platformGemm is gonum's pure-Go Sgemm on native platforms when nothing
-// faster is registered: it uses all cores. Native binaries replace it with
-// OpenBLAS through native/blas.
+// faster is chosen: it uses all cores. Native entry points replace it with
+// OpenBLAS (nn.SetDefaultGemm(blas.Fastest())).
 func platformGemm() Gemm { return GonumGemm }

@@ -1,6 +1,9 @@
+//go:build wasm
+
 package nn
 
-// SIMDStats counts the matrix products of SIMDGemm since start-up.
+// SIMDStats counts the matrix products of SIMDGemm since start-up. Only
+// WebAssembly builds have it: the wasm front-ends report it to the page.
 type SIMDStats struct {
 	// Imported: this is a WebAssembly build with -tags wasmsimd, whose
 	// products go through the SIMD128 kernel's import (false elsewhere, and

@@ -1,4 +1,4 @@
-//go:build !wasm || !wasmsimd
+//go:build wasm && !wasmsimd
 
 package nn
 

@@ -6,35 +6,6 @@ import (
 	"testing"
 )
 
-// naiveGemm is the float64 definition of Sgemm, for checking kernels.
-func naiveGemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) []float64 {
-	out := make([]float64, m*n)
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			var s float64
-			for p := 0; p < k; p++ {
-				var av, bv float32
-				if tA {
-					av = a[p*lda+i]
-				} else {
-					av = a[i*lda+p]
-				}
-				if tB {
-					bv = b[j*ldb+p]
-				} else {
-					bv = b[p*ldb+j]
-				}
-				s += float64(av) * float64(bv)
-			}
-			out[i*n+j] = float64(alpha) * s
-			if beta != 0 {
-				out[i*n+j] += float64(beta) * float64(c[i*ldc+j])
-			}
-		}
-	}
-	return out
-}
-
 // CheckGemm verifies a Gemm implementation against the float64 definition
 // on random shapes, transposes, strides and alpha/beta, including beta = 0
 // over a C full of NaN (which BLAS must overwrite). Relative tolerance
@@ -62,7 +33,7 @@ func checkGemm(t *testing.T, g Gemm) {
 				c[i] = float32(math.NaN())
 			}
 		}
-		want := naiveGemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		want, _ := ReferenceGemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		g.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		for i := 0; i < m; i++ {
 			for j := 0; j < n; j++ {

@@ -1,5 +1,7 @@
 package nn
 
+import "math/rand/v2"
+
 // layer is one step of a sequential network, written llm.c-style: each pass
 // of a layer sits beside the others in its file. x is the layer's input and
 // y its output for a batch of n rows; a d-prefix is a gradient of the loss
@@ -18,6 +20,17 @@ type layer interface {
 	// dx = J(x)^T dy it computes rdx = d/dt [J(x+t rx)^T (dy + t rdy)] and
 	// adds d/dt of the parameter gradient into Grad.
 	backwardTangent(g Gemm, x, y, rx, dy, rdy, rdx []float32, n int)
+	// params and state are the layer's trainable tensors and its
+	// non-trainable ones (spectral normalisation's u, v), in the order of
+	// its descriptor's tensors.
 	params() []*Param
-	outDim(in int) int
+	state() []*Param
+	// init draws the initial parameters from rng.
+	init(rng *rand.Rand)
+	// refresh brings derived weights up to date after the parameters
+	// changed (powerIters steps of power iteration, then W/σ).
+	refresh(powerIters int)
+	// finishGrads maps gradients accumulated with respect to derived
+	// weights back to the parameters.
+	finishGrads()
 }

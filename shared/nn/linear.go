@@ -1,9 +1,43 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
+
+// KindLinear is y = x Wᵀ + b, with In and Out from its LayerSpec and, when
+// SpectralNorm is set, W/σ(W) in place of W.
+const KindLinear Kind = "linear"
+
+func init() {
+	register(KindLinear, &kindDesc{
+		fields: fieldSizes,
+		in:     func(l LayerSpec) int { return l.In },
+		check: func(i int, l LayerSpec, in int) error {
+			if l.In < 1 || l.Out < 1 || l.In > MaxDim || l.Out > MaxDim {
+				return fmt.Errorf("nn: layer %d: linear %d→%d: sizes must be in 1..%d", i, l.In, l.Out, MaxDim)
+			}
+			if i > 0 && l.In != in {
+				return fmt.Errorf("nn: layer %d: linear takes %d inputs but the layer before gives %d", i, l.In, in)
+			}
+			return nil
+		},
+		out:   func(l LayerSpec, _ int) int { return l.Out },
+		flops: func(l LayerSpec, _ int) int { return 2 * l.In * l.Out },
+		tensors: func(i int, l LayerSpec, _ int) (params, state []TensorInfo) {
+			params = []TensorInfo{{paramName(i, "weight"), []int{l.Out, l.In}, true},
+				{paramName(i, "bias"), []int{l.Out}, true}}
+			if l.SpectralNorm {
+				state = []TensorInfo{{paramName(i, "sn_u"), []int{l.Out}, false},
+					{paramName(i, "sn_v"), []int{l.In}, false}}
+			}
+			return params, state
+		},
+		build:   func(i int, l LayerSpec, _ int) layer { return newLinear(i, l) },
+		example: func(in int) LayerSpec { return LayerSpec{Kind: KindLinear, In: in, Out: 3, SpectralNorm: true} },
+	})
+}
 
 // linear is y = x W^T + b with W of shape [out, in]. With spectral
 // normalisation the layer uses W/σ(W) instead of W, σ estimated by power
@@ -96,7 +130,28 @@ func (l *linear) backwardTangent(g Gemm, x, _, rx, dy, rdy, rdx []float32, n int
 
 func (l *linear) params() []*Param { return []*Param{l.w, l.b} }
 
-func (l *linear) outDim(int) int { return l.out }
+func (l *linear) state() []*Param {
+	if l.sn == nil {
+		return nil
+	}
+	return []*Param{l.sn.u, l.sn.v}
+}
+
+func (l *linear) refresh(powerIters int) {
+	if l.sn == nil {
+		return
+	}
+	for range powerIters {
+		l.sn.powerIteration(l.w.Value)
+	}
+	l.sn.refresh(l.w.Value)
+}
+
+func (l *linear) finishGrads() {
+	if l.sn != nil {
+		l.sn.finishGrad(l.w.Grad)
+	}
+}
 
 // addColumnSums adds the column sums of the n×cols matrix m into dst.
 func addColumnSums(dst, m []float32, n, cols int) {

@@ -35,9 +35,7 @@ func New(spec Spec, rng *rand.Rand) (*Network, error) {
 		return nil, err
 	}
 	for _, l := range net.layers {
-		if lin, ok := l.(*linear); ok {
-			lin.init(rng)
-		}
+		l.init(rng)
 	}
 	net.Refresh(20)
 	return net, nil
@@ -49,24 +47,12 @@ func NewUninitialized(spec Spec) (*Network, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	net := &Network{spec: spec, gemm: DefaultGemm()}
-	width := spec.In()
-	net.widths = append(net.widths, width)
+	net := &Network{spec: spec, gemm: DefaultGemm(), widths: spec.Widths()}
 	for i, ls := range spec.Layers {
-		var l layer
-		if ls.Kind == KindLinear {
-			lin := newLinear(i, ls)
-			net.params = append(net.params, lin.w, lin.b)
-			if lin.sn != nil {
-				net.state = append(net.state, lin.sn.u, lin.sn.v)
-			}
-			l = lin
-		} else {
-			l = &activation{kind: ls.Kind, slope: float32(ls.Slope), floor: float32(ls.Floor)}
-		}
-		width = l.outDim(width)
+		l := kinds[ls.Kind].build(i, ls, net.widths[i])
+		net.params = append(net.params, l.params()...)
+		net.state = append(net.state, l.state()...)
 		net.layers = append(net.layers, l)
-		net.widths = append(net.widths, width)
 	}
 	L := len(net.layers)
 	net.h = make([][]float32, L+1)
@@ -89,6 +75,15 @@ func (net *Network) Out() int { return net.widths[len(net.widths)-1] }
 // "0.bias", "2.weight", ...).
 func (net *Network) Params() []*Param { return net.params }
 
+// ParamCount is the number of values in the trainable tensors.
+func (net *Network) ParamCount() int {
+	n := 0
+	for _, p := range net.params {
+		n += len(p.Value)
+	}
+	return n
+}
+
 // State returns the non-trainable tensors that a model file must keep
 // (spectral normalisation's u and v vectors).
 func (net *Network) State() []*Param { return net.state }
@@ -110,12 +105,7 @@ func (net *Network) ZeroGrad() {
 // normalisation it does nothing.
 func (net *Network) Refresh(powerIters int) {
 	for _, l := range net.layers {
-		if lin, ok := l.(*linear); ok && lin.sn != nil {
-			for range powerIters {
-				lin.sn.powerIteration(lin.w.Value)
-			}
-			lin.sn.refresh(lin.w.Value)
-		}
+		l.refresh(powerIters)
 	}
 }
 
@@ -124,9 +114,7 @@ func (net *Network) Refresh(powerIters int) {
 // and before the optimiser reads Grad.
 func (net *Network) FinishGrads() {
 	for _, l := range net.layers {
-		if lin, ok := l.(*linear); ok && lin.sn != nil {
-			lin.sn.finishGrad(lin.w.Grad)
-		}
+		l.finishGrads()
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-var kinds = []string{KindLeakyReLU, KindReLU, KindTanh, KindSigmoid, KindFloor}
+var activationKinds = []Kind{KindLeakyReLU, KindReLU, KindTanh, KindSigmoid, KindFloor}
 
 // randomSpec draws a small network with random widths and activations.
 func randomSpec(rng *rand.Rand, out int, sn bool) Spec {
@@ -19,7 +19,7 @@ func randomSpec(rng *rand.Rand, out int, sn bool) Spec {
 	s := Spec{}
 	prev := in
 	for _, h := range hidden {
-		k := kinds[rng.IntN(len(kinds))]
+		k := activationKinds[rng.IntN(len(activationKinds))]
 		a := LayerSpec{Kind: k}
 		if k == KindLeakyReLU {
 			a.Slope = 0.2
@@ -79,34 +79,47 @@ func TestInputGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for trial := range 40 {
 		out := 1 + rng.IntN(3)
-		spec := randomSpec(rng, out, trial%2 == 1)
-		net, err := New(spec, rng)
-		if err != nil {
-			t.Fatal(err)
+		checkInputGradient(t, fmt.Sprint("trial ", trial), rng, randomSpec(rng, out, trial%2 == 1))
+	}
+}
+
+// newCase builds a network from spec with weights drawn from rng, and a
+// batch of 1 to 4 rows x with output gradients dy.
+func newCase(t *testing.T, rng *rand.Rand, spec Spec) (net *Network, n int, x, dy []float32) {
+	t.Helper()
+	net, err := New(spec, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n = 1 + rng.IntN(4)
+	return net, n, randomBatch(rng, n, spec.In()), randomBatch(rng, n, spec.Out())
+}
+
+// checkInputGradient compares Backward's input gradient for a network built
+// from spec with central differences of the float64 reference.
+func checkInputGradient(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
+	t.Helper()
+	net, n, x, dy := newCase(t, rng, spec)
+	out := spec.Out()
+	net.Forward(x, n)
+	dx := net.Backward(dy, false)
+	ref := newRef64(net)
+	for i := 0; i < n; i++ {
+		xi := row64(x, i, spec.In())
+		want := make([]float64, len(xi))
+		for c := range xi {
+			orig := xi[c]
+			xi[c] = orig + fdStep
+			fp, _ := ref.forward(xi)
+			xi[c] = orig - fdStep
+			fm, _ := ref.forward(xi)
+			xi[c] = orig
+			for o := 0; o < out; o++ {
+				want[c] += float64(dy[i*out+o]) * (fp[o] - fm[o]) / (2 * fdStep)
+			}
 		}
-		n := 1 + rng.IntN(4)
-		x := randomBatch(rng, n, spec.In())
-		dy := randomBatch(rng, n, out)
-		net.Forward(x, n)
-		dx := net.Backward(dy, false)
-		ref := newRef64(net)
-		for i := 0; i < n; i++ {
-			xi := row64(x, i, spec.In())
-			want := make([]float64, len(xi))
-			for c := range xi {
-				orig := xi[c]
-				xi[c] = orig + fdStep
-				fp, _ := ref.forward(xi)
-				xi[c] = orig - fdStep
-				fm, _ := ref.forward(xi)
-				xi[c] = orig
-				for o := 0; o < out; o++ {
-					want[c] += float64(dy[i*out+o]) * (fp[o] - fm[o]) / (2 * fdStep)
-				}
-			}
-			for c := range want {
-				closeTo(t, fmt.Sprintf("trial %d %v: dx[%d][%d]", trial, spec.Layers, i, c), dx[i*spec.In()+c], want[c], maxAbs(want))
-			}
+		for c := range want {
+			closeTo(t, fmt.Sprintf("%s %v: dx[%d][%d]", trial, spec.Layers, i, c), dx[i*spec.In()+c], want[c], maxAbs(want))
 		}
 	}
 }
@@ -117,31 +130,33 @@ func TestParamGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := range 40 {
 		out := 1 + rng.IntN(3)
-		spec := randomSpec(rng, out, trial%2 == 1)
-		net, err := New(spec, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 1 + rng.IntN(4)
-		x := randomBatch(rng, n, spec.In())
-		dy := randomBatch(rng, n, out)
-		net.ZeroGrad()
-		net.Forward(x, n)
-		net.BackwardParams(dy)
-		net.FinishGrads()
-		ref := newRef64(net)
-		loss := func() float64 {
-			var s float64
-			for i := 0; i < n; i++ {
-				f, _ := ref.forward(row64(x, i, spec.In()))
-				for o := range f {
-					s += float64(dy[i*out+o]) * f[o]
-				}
-			}
-			return s
-		}
-		checkParams(t, fmt.Sprintf("trial %d", trial), net, ref, loss)
+		checkParamGradient(t, fmt.Sprint("trial ", trial), rng, randomSpec(rng, out, trial%2 == 1))
 	}
+}
+
+// checkParamGradient compares BackwardParams's parameter gradients for a
+// network built from spec with central differences of the float64
+// reference.
+func checkParamGradient(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
+	t.Helper()
+	net, n, x, dy := newCase(t, rng, spec)
+	out := spec.Out()
+	net.ZeroGrad()
+	net.Forward(x, n)
+	net.BackwardParams(dy)
+	net.FinishGrads()
+	ref := newRef64(net)
+	loss := func() float64 {
+		var s float64
+		for i := 0; i < n; i++ {
+			f, _ := ref.forward(row64(x, i, spec.In()))
+			for o := range f {
+				s += float64(dy[i*out+o]) * f[o]
+			}
+		}
+		return s
+	}
+	checkParams(t, trial, net, ref, loss)
 }
 
 // checkParams compares every parameter's Grad with central differences of
@@ -171,32 +186,38 @@ func checkParams(t *testing.T, what string, net *Network, ref *ref64, loss func(
 func TestGradPenaltyGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for trial := range 40 {
-		spec := randomSpec(rng, 1, trial%2 == 1)
-		net, err := New(spec, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 1 + rng.IntN(4)
-		x := randomBatch(rng, n, spec.In())
-		const weight = 1.7
-		net.ZeroGrad()
-		p := net.GradPenalty(x, n, weight)
-		net.FinishGrads()
-		ref := newRef64(net)
-		penalty := func() float64 {
-			var s float64
-			for i := 0; i < n; i++ {
-				for _, g := range ref.inputGrad(row64(x, i, spec.In())) {
-					s += g * g
-				}
-			}
-			return weight * s / float64(n)
-		}
-		if want := penalty() / weight; math.Abs(p-want) > 1e-4*math.Max(1, want) {
-			t.Fatalf("trial %d: penalty %v, reference %v", trial, p, want)
-		}
-		checkParams(t, fmt.Sprintf("trial %d GP", trial), net, ref, penalty)
+		checkGradPenalty(t, fmt.Sprint("trial ", trial), rng, randomSpec(rng, 1, trial%2 == 1))
 	}
+}
+
+// checkGradPenalty compares GradPenalty's value and parameter gradient for
+// a one-output network built from spec with the float64 reference.
+func checkGradPenalty(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
+	t.Helper()
+	net, err := New(spec, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 1 + rng.IntN(4)
+	x := randomBatch(rng, n, spec.In())
+	const weight = 1.7
+	net.ZeroGrad()
+	p := net.GradPenalty(x, n, weight)
+	net.FinishGrads()
+	ref := newRef64(net)
+	penalty := func() float64 {
+		var s float64
+		for i := 0; i < n; i++ {
+			for _, g := range ref.inputGrad(row64(x, i, spec.In())) {
+				s += g * g
+			}
+		}
+		return weight * s / float64(n)
+	}
+	if want := penalty() / weight; math.Abs(p-want) > 1e-4*math.Max(1, want) {
+		t.Fatalf("%s: penalty %v, reference %v", trial, p, want)
+	}
+	checkParams(t, trial+" GP", net, ref, penalty)
 }
 
 // TestInputGrad checks InputGrad's values and gradients against Forward and

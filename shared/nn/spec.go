@@ -3,20 +3,6 @@ package nn
 import (
 	"errors"
 	"fmt"
-	"math"
-)
-
-// Layer kinds a Spec may name.
-const (
-	KindLinear    = "linear"
-	KindLeakyReLU = "leakyrelu"
-	KindReLU      = "relu"
-	KindTanh      = "tanh"
-	KindSigmoid   = "sigmoid"
-	// KindFloor is y = max(x, Floor): the reference's lower clamp of the
-	// energy, E = max(f, -10), which keeps the KALE objective bounded when
-	// the data and the generator's samples are far apart.
-	KindFloor = "floor"
 )
 
 // Limits that keep a Spec read from an untrusted file from asking for absurd
@@ -32,7 +18,7 @@ const (
 // width from the layer before; LeakyReLU has a Slope for negative inputs,
 // Floor its lower bound.
 type LayerSpec struct {
-	Kind         string  `json:"kind"`
+	Kind         Kind    `json:"kind"`
 	In           int     `json:"in,omitempty"`
 	Out          int     `json:"out,omitempty"`
 	Slope        float64 `json:"slope,omitempty"`
@@ -49,7 +35,7 @@ type Spec struct {
 // the activation act (e.g. LeakyReLU(0.2)) after every hidden layer and
 // outAct (may be empty) after the last. sn asks for spectral normalisation
 // of every linear layer.
-func MLP(in int, hidden []int, out int, act LayerSpec, outAct string, sn bool) Spec {
+func MLP(in int, hidden []int, out int, act LayerSpec, outAct Kind, sn bool) Spec {
 	var s Spec
 	prev := in
 	for _, h := range hidden {
@@ -65,12 +51,14 @@ func MLP(in int, hidden []int, out int, act LayerSpec, outAct string, sn bool) S
 
 // Activation returns the spec of an activation layer by kind name; slope is
 // used by LeakyReLU only.
-func Activation(kind string, slope float64) LayerSpec {
+func Activation(kind Kind, slope float64) LayerSpec {
 	return LayerSpec{Kind: kind, Slope: slope}
 }
 
-// Validate checks that the layers chain (each linear layer's In equals the
-// width before it), that kinds are known and sizes are within limits.
+// Validate checks that the layers chain (each layer that states its input
+// width, such as linear's In, gets that width from the layer before), that
+// kinds are known, that each layer sets only the fields its kind reads, and
+// that sizes are within limits.
 func (s Spec) Validate() error {
 	if len(s.Layers) == 0 {
 		return errors.New("nn: spec has no layers")
@@ -78,70 +66,78 @@ func (s Spec) Validate() error {
 	if len(s.Layers) > MaxLayers {
 		return fmt.Errorf("nn: spec has %d layers, more than %d", len(s.Layers), MaxLayers)
 	}
-	if s.Layers[0].Kind != KindLinear {
-		return fmt.Errorf("nn: layer 0 is %q; a network starts with a linear layer", s.Layers[0].Kind)
-	}
 	width, params := 0, 0
 	for i, l := range s.Layers {
-		switch l.Kind {
-		case KindLinear:
-			if l.In < 1 || l.Out < 1 || l.In > MaxDim || l.Out > MaxDim {
-				return fmt.Errorf("nn: layer %d: linear %d→%d: sizes must be in 1..%d", i, l.In, l.Out, MaxDim)
-			}
-			if i > 0 && l.In != width {
-				return fmt.Errorf("nn: layer %d: linear takes %d inputs but the layer before gives %d", i, l.In, width)
-			}
-			params += l.In*l.Out + l.Out
-			if params > MaxParams {
-				return fmt.Errorf("nn: more than %d parameters", MaxParams)
-			}
-			width = l.Out
-		case KindLeakyReLU:
-			if !(l.Slope >= 0 && l.Slope < 1) {
-				return fmt.Errorf("nn: layer %d: leakyrelu slope %v must be in [0, 1)", i, l.Slope)
-			}
-		case KindFloor:
-			if math.IsNaN(l.Floor) || math.IsInf(l.Floor, 0) || math.Abs(l.Floor) > 1e6 {
-				return fmt.Errorf("nn: layer %d: floor %v must be a number in [-1e6, 1e6]", i, l.Floor)
-			}
-		case KindReLU, KindTanh, KindSigmoid:
-		default:
+		d := kinds[l.Kind]
+		if d == nil {
 			return fmt.Errorf("nn: layer %d: unknown kind %q", i, l.Kind)
 		}
-		if l.Kind != KindLinear && (l.In != 0 || l.Out != 0 || l.SpectralNorm) {
+		if i == 0 && d.in(l) == 0 {
+			return fmt.Errorf("nn: layer 0 is %q; a network starts with a layer that states its input width (linear)", l.Kind)
+		}
+		if err := d.check(i, l, width); err != nil {
+			return err
+		}
+		if d.fields&fieldSizes == 0 && (l.In != 0 || l.Out != 0 || l.SpectralNorm) {
 			return fmt.Errorf("nn: layer %d: %s takes no sizes or spectral norm", i, l.Kind)
 		}
-		if l.Kind != KindLeakyReLU && l.Slope != 0 {
+		if d.fields&fieldSlope == 0 && l.Slope != 0 {
 			return fmt.Errorf("nn: layer %d: %s takes no slope", i, l.Kind)
 		}
-		if l.Kind != KindFloor && l.Floor != 0 {
+		if d.fields&fieldFloor == 0 && l.Floor != 0 {
 			return fmt.Errorf("nn: layer %d: %s takes no floor", i, l.Kind)
+		}
+		ps, _ := d.tensors(i, l, width)
+		for _, t := range ps {
+			params += t.Size()
+		}
+		if params > MaxParams {
+			return fmt.Errorf("nn: more than %d parameters", MaxParams)
+		}
+		width = d.out(l, width)
+		if width < 1 || width > MaxDim {
+			return fmt.Errorf("nn: layer %d: %s gives width %d, outside 1..%d", i, l.Kind, width, MaxDim)
 		}
 	}
 	return nil
 }
 
-// In is the network's input width.
-func (s Spec) In() int { return s.Layers[0].In }
+// In is the network's input width (0 for a spec that does not start with a
+// known kind).
+func (s Spec) In() int {
+	if len(s.Layers) == 0 || kinds[s.Layers[0].Kind] == nil {
+		return 0
+	}
+	return kinds[s.Layers[0].Kind].in(s.Layers[0])
+}
+
+// Widths returns the network's input width followed by the output width of
+// every layer. Meant for a valid spec: an unknown kind counts as keeping its
+// input's width.
+func (s Spec) Widths() []int {
+	w := []int{s.In()}
+	for _, l := range s.Layers {
+		in := w[len(w)-1]
+		if d := kinds[l.Kind]; d != nil {
+			in = d.out(l, in)
+		}
+		w = append(w, in)
+	}
+	return w
+}
 
 // Out is the network's output width.
 func (s Spec) Out() int {
-	for i := len(s.Layers) - 1; i >= 0; i-- {
-		if s.Layers[i].Kind == KindLinear {
-			return s.Layers[i].Out
-		}
-	}
-	return 0
+	w := s.Widths()
+	return w[len(w)-1]
 }
 
 // FLOPs is the number of floating-point operations of one forward pass for
 // one sample, counting a multiply-add as two (the matrix products only).
 func (s Spec) FLOPs() int {
-	f := 0
-	for _, l := range s.Layers {
-		if l.Kind == KindLinear {
-			f += 2 * l.In * l.Out
-		}
+	f, w := 0, s.Widths()
+	for i, l := range s.Layers {
+		f += kinds[l.Kind].flops(l, w[i])
 	}
 	return f
 }
@@ -153,22 +149,32 @@ type TensorInfo struct {
 	Trainable bool // a parameter (true) or state such as spectral norm's u, v (false)
 }
 
+// Size is the number of values of the tensor.
+func (t TensorInfo) Size() int {
+	n := 1
+	for _, d := range t.Shape {
+		n *= d
+	}
+	return n
+}
+
+// LayerTensors lists the parameters and the state of layer i, in the order
+// the network holds them.
+func (s Spec) LayerTensors(i int) (params, state []TensorInfo) {
+	l := s.Layers[i]
+	return kinds[l.Kind].tensors(i, l, s.Widths()[i])
+}
+
 // Tensors lists the tensors a network built from s holds, parameters in the
 // order of Network.Params followed by state in the order of Network.State,
 // without allocating them: a file reader checks a file against it before
 // building anything.
 func (s Spec) Tensors() []TensorInfo {
 	var params, state []TensorInfo
+	w := s.Widths()
 	for i, l := range s.Layers {
-		if l.Kind != KindLinear {
-			continue
-		}
-		params = append(params, TensorInfo{paramName(i, "weight"), []int{l.Out, l.In}, true},
-			TensorInfo{paramName(i, "bias"), []int{l.Out}, true})
-		if l.SpectralNorm {
-			state = append(state, TensorInfo{paramName(i, "sn_u"), []int{l.Out}, false},
-				TensorInfo{paramName(i, "sn_v"), []int{l.In}, false})
-		}
+		p, st := kinds[l.Kind].tensors(i, l, w[i])
+		params, state = append(params, p...), append(state, st...)
 	}
 	return append(params, state...)
 }

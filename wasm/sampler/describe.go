@@ -1,7 +1,5 @@
 package sampler
 
-import "github.com/gebm/gebm/shared/nn"
-
 // Description is what a front-end needs to know about an open model. Its
 // JSON form (the field tags) is what both front-ends hand out.
 type Description struct {
@@ -49,21 +47,13 @@ func (s *Sampler) Describe(m Handle) (d Description, err error) {
 		d = Description{
 			Dim: g.Dim(), Shape: append([]int{}, g.Data.Shape...), Latent: g.Latent(), A: g.A,
 			Dataset: name, TrainingSteps: g.Training.Steps, Scale: g.Data.Scale, Offset: g.Data.Offset,
-			Params:       countParams(g.Base) + countParams(g.Energy),
+			Params:       g.Base.ParamCount() + g.Energy.ParamCount(),
 			FLOPsPerStep: 2 * (g.Base.Spec().FLOPs() + g.Energy.Spec().FLOPs()),
 			MaxChains:    om.maxBatch(),
 		}
 		return nil
 	})
 	return d, err
-}
-
-func countParams(net *nn.Network) int {
-	n := 0
-	for _, p := range net.Params() {
-		n += len(p.Value)
-	}
-	return n
 }
 
 // maxBatch is the largest batch the limits allow for this model.

@@ -109,15 +109,11 @@ func (s *Sampler) Open(file []byte) (h Handle, err error) {
 }
 
 // width is the summed width of a network's input and of every layer's
-// output (an activation layer's output is as wide as its input).
+// output: the values one chain holds in the network's buffers.
 func width(sp nn.Spec) int {
-	cur := sp.In()
-	w := cur
-	for _, l := range sp.Layers {
-		if l.Kind == nn.KindLinear {
-			cur = l.Out
-		}
-		w += cur
+	w := 0
+	for _, v := range sp.Widths() {
+		w += v
 	}
 	return w
 }

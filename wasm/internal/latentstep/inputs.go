@@ -18,13 +18,18 @@ import (
 // layer's effective weight W (out×in, row-major, spectral normalisation
 // applied) and bias at float32 offsets into weights.bin, or an activation.
 type layer struct {
-	Kind    string  `json:"kind"`
+	Kind    nn.Kind `json:"kind"`
 	In      int     `json:"in"`
 	Out     int     `json:"out"`
 	WOffset int     `json:"w"`
 	BOffset int     `json:"b"`
 	Slope   float64 `json:"slope,omitempty"`
 }
+
+// tfjsKinds are the layer kinds scripts/bench/tfstep.mjs implements; a
+// model with any other kind is refused by name rather than benchmarked
+// wrongly.
+var tfjsKinds = map[nn.Kind]bool{nn.KindLinear: true, nn.KindReLU: true, nn.KindLeakyReLU: true, nn.KindTanh: true}
 
 // check is a batch of latents with U and ∇U computed by the Go model, for
 // the Node script to compare TensorFlow.js's gradient with.
@@ -51,7 +56,10 @@ func writeInputs(dir string, file []byte) error {
 			params[p.Name] = p.Value
 		}
 		for i, ls := range net.Spec().Layers {
-			if ls.Kind != nn.KindLinear {
+			if !tfjsKinds[ls.Kind] {
+				return &nn.UnsupportedKindError{Backend: "the TensorFlow.js benchmark", Kind: ls.Kind}
+			}
+			if ps, _ := net.Spec().LayerTensors(i); len(ps) == 0 {
 				nets[name] = append(nets[name], layer{Kind: ls.Kind, Slope: ls.Slope})
 				continue
 			}

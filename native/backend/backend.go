@@ -1,4 +1,24 @@
-package train
+// Package backend is what the trainer (native/train) and a device that
+// runs its steps (native/train's CPU backend, native/cuda) share, so that
+// neither copies the other: the Backend interface, the statistics of one
+// step and the options of a step (Config). It imports nothing of gebm.
+package backend
+
+// Config is what a backend needs of the training options: native/train's
+// Options embeds it, and the CPU and CUDA backends read it.
+type Config struct {
+	Batch            int // data rows and latents per step
+	LREnergy, LRBase float64
+	GP               float64 // weight of mean ||∇_x E(x̂)||²
+	// SoftClip maps each energy gradient element g to 2g/(1+g²) before the
+	// update (the reference's optional soft clip).
+	SoftClip bool
+	// CUDAGemm is the matrix product of the cuda device: "" (cuBLAS where
+	// the build links it, else gemm.cu's kernel), "cublas" or "kernel". It
+	// is not recorded in the checkpoint: like the device, it may change on
+	// resume.
+	CUDAGemm string
+}
 
 // Backend performs the arithmetic of the two training steps on one device.
 // The trainer owns everything else — the schedule, the random draws, the
