@@ -3,6 +3,7 @@
 package train
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/gebm/gebm/native/cuda"
@@ -17,6 +18,9 @@ func init() {
 	NewBackend = func(device string, m *model.GEBM, o *Options, a *nn.Param, optE, optB *nn.Adam) (Backend, error) {
 		if device != "cuda" {
 			return cpu(device, m, o, a, optE, optB)
+		}
+		if o.BaseTilt != 1 {
+			return nil, fmt.Errorf("--base-tilt %v: the cuda trainer has only the reference's weights (--base-tilt 1); use --device cpu", o.BaseTilt)
 		}
 		t, err := cuda.NewTrainer(m, a, optE, optB, cuda.Config{Batch: o.Batch, LREnergy: o.LREnergy,
 			LRBase: o.LRBase, GP: o.GP, SoftClip: o.SoftClip, Gemm: os.Getenv("GEBM_CUDA_GEMM")})

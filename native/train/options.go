@@ -9,7 +9,8 @@
 //   - the base minimises -mean_x E(x) - Â with the batch estimate
 //     Â = logsumexp_i(-E(B(z_i))) - log N, whose gradient is the
 //     self-normalised importance-weighted energy gradient
-//     Σ_i w_i ∇_θ E(B(z_i)), w = softmax(-E(B(z)));
+//     Σ_i w_i ∇_θ E(B(z_i)), w = softmax(-E(B(z))) (BaseTilt changes the
+//     weights to softmax(-γ E(B(z))), γ = BaseTilt; 1 is the reference);
 //   - Adam for both; Warmup energy-only steps, then NCritic energy steps per
 //     base step and a burst of BurstLen more every BurstEvery base steps.
 //
@@ -46,6 +47,14 @@ type Options struct {
 	// energy steps are added.
 	NCritic, Warmup, BurstEvery, BurstLen int
 	GP                                    float64 // weight of mean ||∇_x E(x̂)||²
+	// BaseTilt is γ in the base step's weights w = softmax(−γ E(B(z))):
+	// 1 is the KALE gradient of the paper and the reference (the weights of
+	// the GEBM at β = 1), 0 weights every sample equally (the plain energy
+	// gradient mean_i ∇_θ E(B(z_i)), as in a GAN's generator step). For γ >
+	// 0 the base minimises −(1/γ) log mean_i exp(−γ E(B(z_i))), for γ = 0
+	// mean_i E(B(z_i)). Training only: the model file records it among the
+	// run's options, the model itself is the same kind of GEBM.
+	BaseTilt float64
 	// SoftClip maps each energy gradient element g to 2g/(1+g²) before the
 	// update (the reference's optional soft clip).
 	SoftClip bool
@@ -84,7 +93,7 @@ func Defaults(data string) Options {
 		Data: data, Steps: 2000, Batch: 128,
 		Latent: 4, BaseHidden: []int{128, 128}, EnergyHidden: []int{128, 128}, EnergySlope: 0.2,
 		LREnergy: 1e-3, LRBase: 1e-3, Beta1: 0.5, Beta2: 0.999,
-		NCritic: 5, Warmup: 100, BurstEvery: 500, BurstLen: 100, GP: 1,
+		NCritic: 5, Warmup: 100, BurstEvery: 500, BurstLen: 100, GP: 1, BaseTilt: 1,
 		LRDecay: 0.8, LRDecayEvery: 10000, AInitBatches: 10,
 		Seed: 1, Device: "cpu", CheckpointEvery: 500, LogEvery: 50, TestFraction: 0.1,
 	}
@@ -150,6 +159,9 @@ func (o *Options) Validate() error {
 	}
 	if !(o.GP >= 0) || math.IsInf(o.GP, 0) {
 		bad("gp", "%v must be a finite number >= 0", o.GP)
+	}
+	if !(o.BaseTilt >= 0 && o.BaseTilt <= 1000) {
+		bad("base-tilt", "%v must be in [0, 1000]", o.BaseTilt)
 	}
 	if !(o.LRDecay > 0 && o.LRDecay <= 1) {
 		bad("lr-decay", "%v must be in (0, 1]", o.LRDecay)
