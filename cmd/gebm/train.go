@@ -62,6 +62,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&o.EnergyFloor, "energy-floor", o.EnergyFloor, "clamp the energy from below, E = max(f, `F`) (the reference's -10); 0: no clamp")
 	fs.Float64Var(&o.EnergySlope, "energy-slope", o.EnergySlope, "LeakyReLU slope of the energy")
 	fs.BoolVar(&o.SoftClip, "soft-clip", o.SoftClip, "soft-clip energy gradients g -> 2g/(1+g^2)")
+	fs.Float64Var(&o.BaseTilt, "base-tilt", o.BaseTilt, "the base step weights its samples by softmax(-`G`*E): 1 the KALE gradient (the reference), 0 equal weights")
 	fs.Float64Var(&o.LRDecay, "lr-decay", o.LRDecay, "learning-rate factor applied every --lr-decay-every base updates")
 	fs.IntVar(&o.LRDecayEvery, "lr-decay-every", o.LRDecayEvery, "base updates between learning-rate decays (0: never)")
 	fs.IntVar(&o.AInitBatches, "a-init-batches", o.AInitBatches, "batches of the Monte-Carlo estimate of log Z that initialises A")

@@ -10,6 +10,14 @@ type Config struct {
 	Batch            int // data rows and latents per step
 	LREnergy, LRBase float64
 	GP               float64 // weight of mean ||∇_x E(x̂)||²
+	// BaseTilt is γ in the base step's weights w = softmax(−γ E(B(z))):
+	// 1 is the KALE gradient of the paper and the reference (the weights of
+	// the GEBM at β = 1), 0 weights every sample equally (the plain energy
+	// gradient mean_i ∇_θ E(B(z_i)), as in a GAN's generator step). For γ >
+	// 0 the base minimises −(1/γ) log mean_i exp(−γ E(B(z_i))), for γ = 0
+	// mean_i E(B(z_i)). Training only: the model file records it among the
+	// run's options, the model itself is the same kind of GEBM.
+	BaseTilt float64
 	// SoftClip maps each energy gradient element g to 2g/(1+g²) before the
 	// update (the reference's optional soft clip).
 	SoftClip bool

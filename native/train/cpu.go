@@ -18,6 +18,7 @@ type cpuBackend struct {
 	optE, optB *nn.Adam
 	lrE, lrB   float64
 	gp         float64
+	tilt       float64 // backend.Config.BaseTilt
 	softClip   bool
 	batch      int
 
@@ -30,12 +31,13 @@ type cpuBackend struct {
 	gpBuf []float32
 	gqBuf []float32
 	w     []float64 // importance weights of the base step
+	et    []float32 // tilted energies γ E of the base step
 }
 
 func newCPUBackend(m *model.GEBM, c backend.Config, a *nn.Param, optE, optB *nn.Adam) *cpuBackend {
 	B, D := c.Batch, m.Dim()
 	return &cpuBackend{m: m, a: a, optE: optE, optB: optB, lrE: c.LREnergy, lrB: c.LRBase,
-		gp: c.GP, softClip: c.SoftClip, batch: B,
+		gp: c.GP, tilt: c.BaseTilt, softClip: c.SoftClip, batch: B, et: make([]float32, B),
 		xy: make([]float32, 2*B*D), xhat: make([]float32, B*D), dE: make([]float32, 2*B),
 		dy: make([]float32, B*D), ebuf: make([]float32, B), gpBuf: make([]float32, B), gqBuf: make([]float32, B),
 		w: make([]float64, B)}
@@ -103,7 +105,9 @@ func (c *cpuBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (backend
 // BaseStep: with the energy fixed, the base minimises
 // L_B = -mean E(x) - Â(θ), Â = logsumexp_i(-E(B(z_i))) - log N, whose
 // gradient is Σ_i w_i ∇_θ E(B_θ(z_i)) with w = softmax(-E(B(z))): the
-// backward pass of the base gets w_i ∇_x E(B(z_i)) for row i.
+// backward pass of the base gets w_i ∇_x E(B(z_i)) for row i. With
+// BaseTilt γ ≠ 1 the weights are softmax(-γ E(B(z))) (backend.Config.BaseTilt);
+// the stats' Â and ESS stay those of the model's weights (γ = 1).
 func (c *cpuBackend) BaseStep(z []float32, lrScale float64) (backend.BaseStats, error) {
 	B, D := c.batch, c.m.Dim()
 	y := c.m.Base.Forward(z, B)
@@ -112,6 +116,13 @@ func (c *cpuBackend) BaseStep(z []float32, lrScale float64) (backend.BaseStats, 
 	st.AHat, st.ESS = kale.ImportanceWeights(e[:B], c.w)
 	if err := finite("Â (importance weights)", st.AHat, "", 0); err != nil {
 		return st, err
+	}
+	if c.tilt != 1 {
+		g := float32(c.tilt)
+		for i, v := range e[:B] {
+			c.et[i] = g * v
+		}
+		kale.ImportanceWeights(c.et, c.w)
 	}
 	for i := 0; i < B; i++ {
 		wf := float32(c.w[i])

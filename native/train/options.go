@@ -9,7 +9,8 @@
 //   - the base minimises -mean_x E(x) - Â with the batch estimate
 //     Â = logsumexp_i(-E(B(z_i))) - log N, whose gradient is the
 //     self-normalised importance-weighted energy gradient
-//     Σ_i w_i ∇_θ E(B(z_i)), w = softmax(-E(B(z)));
+//     Σ_i w_i ∇_θ E(B(z_i)), w = softmax(-E(B(z))) (BaseTilt changes the
+//     weights to softmax(-γ E(B(z))), γ = BaseTilt; 1 is the reference);
 //   - Adam for both; Warmup energy-only steps, then NCritic energy steps per
 //     base step and a burst of BurstLen more every BurstEvery base steps.
 //
@@ -31,7 +32,7 @@ type Options struct {
 	Out  string // output directory
 
 	// Config holds the options a backend reads: Batch, the learning rates,
-	// GP, SoftClip and CUDAGemm.
+	// GP, BaseTilt, SoftClip and CUDAGemm.
 	backend.Config
 
 	Steps        int // base (generator) updates
@@ -81,7 +82,7 @@ type Options struct {
 // a minute or two on a laptop; MNIST keeps 1e-4.
 func Defaults(data string) Options {
 	o := Options{
-		Config: backend.Config{Batch: 128, LREnergy: 1e-3, LRBase: 1e-3, GP: 1},
+		Config: backend.Config{Batch: 128, LREnergy: 1e-3, LRBase: 1e-3, GP: 1, BaseTilt: 1},
 		Data:   data, Steps: 2000,
 		Latent: 4, BaseHidden: []int{128, 128}, EnergyHidden: []int{128, 128}, EnergySlope: 0.2,
 		Beta1: 0.5, Beta2: 0.999,
@@ -151,6 +152,9 @@ func (o *Options) Validate() error {
 	}
 	if !(o.GP >= 0) || math.IsInf(o.GP, 0) {
 		bad("gp", "%v must be a finite number >= 0", o.GP)
+	}
+	if !(o.BaseTilt >= 0 && o.BaseTilt <= 1000) {
+		bad("base-tilt", "%v must be in [0, 1000]", o.BaseTilt)
 	}
 	if !(o.LRDecay > 0 && o.LRDecay <= 1) {
 		bad("lr-decay", "%v must be in (0, 1]", o.LRDecay)

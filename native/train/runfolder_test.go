@@ -85,7 +85,7 @@ func TestFolderWithoutCheckpoint(t *testing.T) {
 // and both values) and lets the steps, intervals and device change.
 func TestResumeOptions(t *testing.T) {
 	o := small(t, 4)
-	o.Seed, o.LREnergy, o.TestFraction, o.AInitBatches, o.EnergyFloor = 5, 3e-4, 0.2, 3, -10
+	o.Seed, o.LREnergy, o.TestFraction, o.AInitBatches, o.EnergyFloor, o.BaseTilt = 5, 3e-4, 0.2, 3, -10, 0.5
 	run(t, o)
 
 	given := func(flags ...string) func(string) bool {
@@ -146,7 +146,7 @@ func TestResumeOptions(t *testing.T) {
 }
 
 // TestResumeOlderCheckpoint: a checkpoint written before the planned steps,
-// the intervals, --a-init-batches and --test-fraction were recorded resumes
+// the intervals, --a-init-batches, --test-fraction and --base-tilt were recorded resumes
 // with the values older versions always used and the defaults for the rest.
 func TestResumeOlderCheckpoint(t *testing.T) {
 	o := small(t, 4)
@@ -156,7 +156,7 @@ func TestResumeOlderCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"target_steps", "checkpoint_every", "log_every", "device", "a_init_batches", "test_fraction"} {
+	for _, k := range []string{"target_steps", "checkpoint_every", "log_every", "device", "a_init_batches", "test_fraction", "base_tilt"} {
 		delete(f.Training.Options, k)
 	}
 	var ts []ckpt.Tensor
@@ -171,13 +171,13 @@ func TestResumeOlderCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	fresh := Defaults("")
-	fresh.Out, fresh.Resume, fresh.AInitBatches = o.Out, true, 99
+	fresh.Out, fresh.Resume, fresh.AInitBatches, fresh.BaseTilt = o.Out, true, 99, 0.25
 	got, err := ResumeOptions(fresh, func(string) bool { return false })
 	if err != nil {
 		t.Fatal(err)
 	}
 	def := Defaults("8gaussians")
-	if got.AInitBatches != 10 || got.TestFraction != 0.1 || got.Steps != def.Steps || got.LogEvery != def.LogEvery ||
+	if got.AInitBatches != 10 || got.TestFraction != 0.1 || got.BaseTilt != 1 || got.Steps != def.Steps || got.LogEvery != def.LogEvery ||
 		got.Batch != o.Batch || formatWidths(got.BaseHidden) != "16,16" {
 		t.Fatalf("options from an older checkpoint: %+v", got)
 	}

@@ -99,6 +99,7 @@ var runOptions = []runOption{
 	intOption("burst-len", "burst_len", false, func(o *Options) *int { return &o.BurstLen }),
 	floatOption("gp", "gp", func(o *Options) *float64 { return &o.GP }),
 	boolOption("soft-clip", "soft_clip", func(o *Options) *bool { return &o.SoftClip }),
+	floatOption("base-tilt", "base_tilt", func(o *Options) *float64 { return &o.BaseTilt }),
 	floatOption("lr-decay", "lr_decay", func(o *Options) *float64 { return &o.LRDecay }),
 	intOption("lr-decay-every", "lr_decay_every", false, func(o *Options) *int { return &o.LRDecayEvery }),
 	intOption("a-init-batches", "a_init_batches", false, func(o *Options) *int { return &o.AInitBatches }),
@@ -126,7 +127,7 @@ func (o *Options) record() map[string]string {
 
 // legacyDefaults are the values of options that older versions of gebm did
 // not record because they were not flags: every run used these.
-var legacyDefaults = map[string]string{"a-init-batches": "10", "test-fraction": "0.1"}
+var legacyDefaults = map[string]string{"a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1"}
 
 // reconcile makes o the options of the run that checkpoint f (at path)
 // belongs to. An option that given reports as set on the command line must

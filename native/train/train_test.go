@@ -175,6 +175,8 @@ func TestValidate(t *testing.T) {
 		func(o *Options) { o.CUDAGemm = "cudnn" },
 		func(o *Options) { o.BaseHidden = []int{0} },
 		func(o *Options) { o.Out = "" },
+		func(o *Options) { o.BaseTilt = -0.5 },
+		func(o *Options) { o.BaseTilt = math.NaN() },
 	} {
 		o := Defaults("8gaussians")
 		o.Out = "x"
