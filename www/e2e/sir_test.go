@@ -44,6 +44,8 @@ func TestSIR(t *testing.T) {
 		t.Fatalf("SIR at the page's start: %v, want β = 1 and 20 pool samples per chain", st)
 	}
 	ess1 := *st.ESS / float64(*st.SIRPool)
+	// The readouts are written by the next animation frame, after the state.
+	p.waitFor(`document.getElementById("acceptance").textContent !== "–"`, time.Minute)
 	label, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS("#acceptance-label")))
 	if err != nil {
 		t.Fatal(err)
