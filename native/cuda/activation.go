@@ -21,8 +21,19 @@ type activation struct {
 	slope float64
 }
 
+// activationKernels gives, for each activation kind, activation.cu's number
+// for it and the kernels' scalar parameter (the slope, or the floor), in
+// the CPU's float32.
+var activationKernels = map[nn.Kind]func(nn.LayerSpec) (kind int, param float64){
+	nn.KindLeakyReLU: func(s nn.LayerSpec) (int, float64) { return kindLeaky, float64(float32(s.Slope)) },
+	nn.KindReLU:      func(nn.LayerSpec) (int, float64) { return kindLeaky, 0 },
+	nn.KindTanh:      func(nn.LayerSpec) (int, float64) { return kindTanh, 0 },
+	nn.KindSigmoid:   func(nn.LayerSpec) (int, float64) { return kindSigmoid, 0 },
+	nn.KindFloor:     func(s nn.LayerSpec) (int, float64) { return kindFloor, float64(float32(s.Floor)) },
+}
+
 func init() {
-	for _, k := range []nn.Kind{nn.KindLeakyReLU, nn.KindReLU, nn.KindTanh, nn.KindSigmoid, nn.KindFloor} {
+	for k := range activationKernels {
 		builders[k] = func(d *Device, l nn.LayerSpec, _ int, _ layerTensors) (layer, error) {
 			return newActivation(d, l)
 		}
@@ -30,20 +41,12 @@ func init() {
 }
 
 func newActivation(d *Device, s nn.LayerSpec) (*activation, error) {
-	a := &activation{d: d}
-	switch s.Kind {
-	case nn.KindLeakyReLU:
-		a.slope = float64(float32(s.Slope)) // the CPU's float32 slope
-	case nn.KindReLU:
-	case nn.KindTanh:
-		a.kind = kindTanh
-	case nn.KindSigmoid:
-		a.kind = kindSigmoid
-	case nn.KindFloor:
-		a.kind, a.slope = kindFloor, float64(float32(s.Floor)) // the CPU's float32 floor
-	default:
+	kernel, ok := activationKernels[s.Kind]
+	if !ok {
 		return nil, &nn.UnsupportedKindError{Backend: "cuda", Kind: s.Kind}
 	}
+	a := &activation{d: d}
+	a.kind, a.slope = kernel(s)
 	return a, nil
 }
 

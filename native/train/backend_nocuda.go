@@ -4,8 +4,8 @@ package train
 
 import (
 	"errors"
-	"github.com/gebm/gebm/native/backend"
 
+	"github.com/gebm/gebm/native/backend"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 )

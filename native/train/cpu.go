@@ -2,9 +2,9 @@ package train
 
 import (
 	"fmt"
-	"github.com/gebm/gebm/native/backend"
 	"math"
 
+	"github.com/gebm/gebm/native/backend"
 	"github.com/gebm/gebm/shared/kale"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"

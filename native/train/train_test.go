@@ -3,7 +3,6 @@ package train
 import (
 	"context"
 	"errors"
-	"github.com/gebm/gebm/native/backend"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gebm/gebm/native/backend"
 	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/data"
 	"github.com/gebm/gebm/shared/model"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gebm/gebm/native/backend"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gebm/gebm/native/backend"
 	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/data"
 	"github.com/gebm/gebm/shared/kale"

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 )
@@ -61,14 +62,7 @@ func register(k Kind, d *kindDesc) {
 }
 
 // Kinds lists every registered layer kind, sorted by name.
-func Kinds() []Kind {
-	ks := make([]Kind, 0, len(kinds))
-	for k := range kinds {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
-}
+func Kinds() []Kind { return slices.Sorted(maps.Keys(kinds)) }
 
 // Known reports whether k is a registered layer kind.
 func (k Kind) Known() bool { return kinds[k] != nil }
