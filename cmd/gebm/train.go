@@ -44,7 +44,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.Out, "out", "", "output directory (model.gebm, checkpoint.gebm, log.csv, curves.png, samples.png)")
 	fs.IntVar(&o.Steps, "steps", o.Steps, "base (generator) updates")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "batch size (data rows and latents)")
-	fs.IntVar(&o.Latent, "latent", o.Latent, "latent size d")
+	fs.IntVar(&o.Latent, "latent", o.Latent, "latent size d (a realnvp base's is the data dimension)")
+	fs.StringVar(&o.Base, "base", o.Base, "the generator: mlp, or realnvp (a flow whose density gebm eval can measure)")
+	fs.IntVar(&o.FlowLayers, "flow-layers", o.FlowLayers, "with --base realnvp, the number of affine coupling layers")
+	fs.IntVar(&o.FlowHidden, "flow-hidden", o.FlowHidden, "with --base realnvp, the hidden width of each coupling's scale-and-shift network")
+	fs.StringVar(&o.BaseLoss, "base-loss", o.BaseLoss, "what the base step minimises: kale (the paper's), or mle (a realnvp base's negative log-likelihood of the data)")
 	var hidden []int
 	fs.Var(intList{&hidden}, "hidden", "hidden widths of both networks, e.g. 256,512 (the energy uses them reversed)")
 	fs.Var(intList{&o.BaseHidden}, "base-hidden", "hidden widths of the base")
@@ -110,7 +114,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		what = fmt.Sprintf("resuming %s at base step %d", o.Out, t.Step())
 	}
 	fmt.Fprintf(stderr, "%s on %s (%s): %d base steps, batch %d, latent %d, base %v, energy %v, seed %d, matrix products: %s\n",
-		what, o.Data, o.Device, o.Steps, o.Batch, t.Model.Latent(), o.BaseHidden, o.EnergyHidden, o.Seed, products)
+		what, o.Data, o.Device, o.Steps, o.Batch, t.Model.Latent(), baseWords(o), o.EnergyHidden, o.Seed, products)
 	if !*quiet {
 		t.Progress = progress(stderr, o.Steps)
 	}
@@ -174,4 +178,12 @@ func progress(stderr io.Writer, total int) func(int, float64) {
 		eta := time.Duration(float64(total-step)/rate) * time.Second
 		fmt.Fprintf(stderr, "step %d/%d  %.1f step/s  ETA %s  KALE %.4f\n", step, total, rate, eta.Round(time.Second), kale)
 	}
+}
+
+// baseWords describes the base for the first line of gebm train.
+func baseWords(o train.Options) string {
+	if o.Base == "realnvp" {
+		return fmt.Sprintf("realnvp (%d couplings, hidden %d, base loss %s)", o.FlowLayers, o.FlowHidden, o.BaseLoss)
+	}
+	return fmt.Sprint(o.BaseHidden)
 }

@@ -38,6 +38,14 @@ type builder func(d *Device, l nn.LayerSpec, in int, t layerTensors) (layer, err
 // missing here with an error naming it.
 var builders = map[nn.Kind]builder{}
 
+// hostOnly lists the kinds this backend refuses on purpose, with the
+// reason: the CUDA trainer runs the KALE steps, and these kinds have no
+// kernels (NewNetwork refuses them with nn.UnsupportedKindError). The tests
+// walk every other registered kind through the kernels.
+var hostOnly = map[nn.Kind]string{
+	nn.KindCoupling: "RealNVP flows (gebm train --base realnvp) train on the CPU",
+}
+
 // noState gives the hooks of a layer without derived weights or buffers of
 // its own.
 type noState struct{}

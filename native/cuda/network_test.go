@@ -37,10 +37,14 @@ func floored(spec nn.Spec, c float64) nn.Spec {
 
 // netCases are the networks the device passes are checked on: the
 // trainer's shapes, and one network per registered layer kind
-// (nn.SpecWithKind), so that a kind without kernels fails here.
+// (nn.SpecWithKind), so that a kind without kernels fails here unless
+// hostOnly refuses it on purpose (TestHostOnlyKinds).
 func netCases() []netCase {
 	var cs []netCase
 	for _, k := range nn.Kinds() {
+		if _, ok := hostOnly[k]; ok {
+			continue
+		}
 		cs = append(cs, netCase{"kind-" + string(k), nn.SpecWithKind(k, 6, 1), 23},
 			netCase{"kind-" + string(k) + "-out4", nn.SpecWithKind(k, 6, 4), 19})
 	}
@@ -65,16 +69,28 @@ func TestUnsupportedKind(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := builders[k]
+		b, had := builders[k]
 		delete(builders, k)
 		p, gr := d.Alloc(host.ParamCount()), d.Alloc(host.ParamCount())
 		_, err = NewNetwork(d, g, host, p, gr)
-		builders[k] = b
+		if had {
+			builders[k] = b
+		}
 		d.Free(p)
 		d.Free(gr)
 		var u *nn.UnsupportedKindError
 		if !errors.As(err, &u) || u.Kind != k || !strings.Contains(err.Error(), string(k)) {
 			t.Fatalf("kind %s without kernels: error %v", k, err)
+		}
+	}
+}
+
+// TestHostOnlyKinds: the kinds refused on purpose have no builder (so
+// NewNetwork refuses them, TestUnsupportedKind), and are registered kinds.
+func TestHostOnlyKinds(t *testing.T) {
+	for k, why := range hostOnly {
+		if !k.Known() || builders[k] != nil || why == "" {
+			t.Fatalf("hostOnly kind %s: known %v, has a builder %v, reason %q", k, k.Known(), builders[k] != nil, why)
 		}
 	}
 }

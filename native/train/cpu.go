@@ -141,6 +141,22 @@ func (c *cpuBackend) BaseStep(z []float32, lrScale float64) (backend.BaseStats, 
 	return st, finiteParams("base", c.m.Base.Params())
 }
 
+// FlowMLEStep: the base, a flow, takes one Adam step on its mean negative
+// log-likelihood of the data rows x (nn.Network.NLLGrad). The stats give
+// the gradient norm; Â and the ESS, which belong to the KALE step, are 0.
+func (c *cpuBackend) FlowMLEStep(x []float32, lrScale float64) (backend.BaseStats, error) {
+	var st backend.BaseStats
+	c.m.Base.ZeroGrad()
+	nll := c.m.Base.NLLGrad(x, c.batch)
+	st.GradNorm = gradNorm(c.m.Base.Params())
+	if err := finite("flow negative log-likelihood", nll, "base gradient norm", st.GradNorm); err != nil {
+		return st, err
+	}
+	c.optB.LR = c.lrB * lrScale
+	c.optB.Update()
+	return st, finiteParams("base", c.m.Base.Params())
+}
+
 func (c *cpuBackend) Evaluate(x, z []float32) (backend.EvalStats, error) {
 	B := len(x) / c.m.Dim()
 	ep := append([]float32(nil), c.m.Energy.Forward(x, B)...)

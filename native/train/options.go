@@ -35,8 +35,18 @@ type Options struct {
 	// GP, BaseTilt, SoftClip and CUDAGemm.
 	backend.Config
 
-	Steps        int // base (generator) updates
-	Latent       int
+	Steps  int // base (generator) updates
+	Latent int // for a realnvp base, the data dimension (New sets it)
+	// Base is the generator: "mlp" (the paper's) or "realnvp", a flow of
+	// FlowLayers affine couplings of hidden width FlowHidden whose density
+	// is known (gebm eval then reports test log-likelihoods).
+	Base                   string
+	FlowLayers, FlowHidden int
+	// BaseLoss is what the base step minimises: "kale" (the paper's
+	// importance-weighted energy, below) or, for a realnvp base, "mle": the
+	// flow's negative log-likelihood of a data batch, while the energy is
+	// still trained with KALE against the flow's samples.
+	BaseLoss     string
 	BaseHidden   []int
 	EnergyHidden []int
 	EnergySlope  float64 // LeakyReLU slope of the energy
@@ -84,7 +94,7 @@ func Defaults(data string) Options {
 	o := Options{
 		Config: backend.Config{Batch: 128, LREnergy: 1e-3, LRBase: 1e-3, GP: 1, BaseTilt: 1},
 		Data:   data, Steps: 2000,
-		Latent: 4, BaseHidden: []int{128, 128}, EnergyHidden: []int{128, 128}, EnergySlope: 0.2,
+		Latent: 4, Base: "mlp", FlowLayers: 8, FlowHidden: 64, BaseLoss: "kale", BaseHidden: []int{128, 128}, EnergyHidden: []int{128, 128}, EnergySlope: 0.2,
 		Beta1: 0.5, Beta2: 0.999,
 		NCritic: 5, Warmup: 100, BurstEvery: 500, BurstLen: 100,
 		LRDecay: 0.8, LRDecayEvery: 10000, AInitBatches: 10,
@@ -167,6 +177,30 @@ func (o *Options) Validate() error {
 	}
 	if !(o.TestFraction >= 0 && o.TestFraction < 1) {
 		bad("test-fraction", "%v must be in [0, 1)", o.TestFraction)
+	}
+	switch o.Base {
+	case "mlp":
+	case "realnvp":
+		if o.Device == "cuda" {
+			bad("device", "cuda has no kernels for the realnvp base's coupling layers: train it with --device cpu")
+		}
+	default:
+		bad("base", "%q: use mlp or realnvp", o.Base)
+	}
+	if o.FlowLayers < 1 || o.FlowLayers > 256 {
+		bad("flow-layers", "%d must be in 1..256", o.FlowLayers)
+	}
+	if o.FlowHidden < 1 || o.FlowHidden > 8192 {
+		bad("flow-hidden", "%d must be in 1..8192", o.FlowHidden)
+	}
+	switch o.BaseLoss {
+	case "kale":
+	case "mle":
+		if o.Base != "realnvp" {
+			bad("base-loss", "mle needs a base with a density: --base realnvp")
+		}
+	default:
+		bad("base-loss", "%q: use kale or mle", o.BaseLoss)
 	}
 	switch o.Device {
 	case "cpu", "cuda":

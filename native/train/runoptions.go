@@ -57,11 +57,33 @@ var runOptions = []runOption{
 		recorded: func(f *ckpt.File) (string, bool) {
 			return strconv.Itoa(f.Latent), f.Latent > 0
 		}},
+	{flag: "base", get: func(o *Options) string { return o.Base },
+		set: func(o *Options, s string) error { o.Base = s; return nil },
+		recorded: func(f *ckpt.File) (string, bool) {
+			if f.Base.IsFlow() {
+				return "realnvp", true
+			}
+			return "mlp", len(f.Base.Layers) > 0
+		}},
 	{flag: "base-hidden", get: func(o *Options) string { return formatWidths(o.BaseHidden) },
 		set: func(o *Options, s string) (err error) { o.BaseHidden, err = parseWidths(s); return err },
 		recorded: func(f *ckpt.File) (string, bool) {
-			return formatWidths(hiddenWidths(f.Base)), len(f.Base.Layers) > 0
+			// A flow has no hidden widths of an MLP: the option plays no part.
+			return formatWidths(hiddenWidths(f.Base)), len(f.Base.Layers) > 0 && !f.Base.IsFlow()
 		}},
+	{flag: "flow-layers", get: func(o *Options) string { return strconv.Itoa(o.FlowLayers) },
+		set:      func(o *Options, s string) (err error) { o.FlowLayers, err = strconv.Atoi(s); return err },
+		recorded: func(f *ckpt.File) (string, bool) { return strconv.Itoa(len(f.Base.Layers)), f.Base.IsFlow() }},
+	{flag: "flow-hidden", get: func(o *Options) string { return strconv.Itoa(o.FlowHidden) },
+		set: func(o *Options, s string) (err error) { o.FlowHidden, err = strconv.Atoi(s); return err },
+		recorded: func(f *ckpt.File) (string, bool) {
+			if !f.Base.IsFlow() {
+				return "", false
+			}
+			return strconv.Itoa(f.Base.Layers[0].Hidden), true
+		}},
+	{flag: "base-loss", key: "base_loss", get: func(o *Options) string { return o.BaseLoss },
+		set: func(o *Options, s string) error { o.BaseLoss = s; return nil }},
 	{flag: "energy-hidden", get: func(o *Options) string { return formatWidths(o.EnergyHidden) },
 		set: func(o *Options, s string) (err error) { o.EnergyHidden, err = parseWidths(s); return err },
 		recorded: func(f *ckpt.File) (string, bool) {
@@ -127,7 +149,7 @@ func (o *Options) record() map[string]string {
 
 // legacyDefaults are the values of options that older versions of gebm did
 // not record because they were not flags: every run used these.
-var legacyDefaults = map[string]string{"a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1"}
+var legacyDefaults = map[string]string{"a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1", "base-loss": "kale"}
 
 // reconcile makes o the options of the run that checkpoint f (at path)
 // belongs to. An option that given reports as set on the command line must

@@ -41,6 +41,7 @@ type Trainer struct {
 	optE  *nn.Adam
 	optB  *nn.Adam
 	back  backend.Backend
+	mle   mleBackend // with --base-loss mle, the backend's flow step; else nil
 	sched schedule
 	secs  float64 // training seconds before this process
 	start time.Time
@@ -57,6 +58,15 @@ type Trainer struct {
 // NewBackend makes the compute backend for a device: "cuda" (the GPU of a
 // build with the cuda tag, backend_cuda.go; an error naming the build to
 // make elsewhere) or the CPU for any other name.
+// mleBackend is a backend that can train a flow base by maximum likelihood
+// (--base-loss mle); the CPU backend is one.
+type mleBackend interface {
+	// FlowMLEStep makes one update of the base on data rows x, minimising
+	// the flow's mean negative log-likelihood −mean_i log q(x_i), with the
+	// learning rate multiplied by lrScale.
+	FlowMLEStep(x []float32, lrScale float64) (backend.BaseStats, error)
+}
+
 func NewBackend(device string, m *model.GEBM, c backend.Config, a *nn.Param, optE, optB *nn.Adam) (backend.Backend, error) {
 	if device == "cuda" {
 		return newCUDABackend(m, c, a, optE, optB)
@@ -78,6 +88,9 @@ func New(o Options) (*Trainer, error) {
 	}
 	cp := filepath.Join(o.Out, CheckpointFile)
 	if resume != nil {
+		if err := o.flowLatent(resume.Data.Dim); err != nil {
+			return nil, err
+		}
 		if err := reconcile(&o, resume, cp, func(string) bool { return true }); err != nil {
 			return nil, err
 		}
@@ -110,7 +123,12 @@ func New(o Options) (*Trainer, error) {
 		}
 	} else {
 		init := rand.New(rand.NewPCG(o.Seed, 1))
+		if err := o.flowLatent(train.Dim); err != nil {
+			return nil, err
+		}
+		t.Opts.Latent = o.Latent
 		cfg := model.Config{Latent: o.Latent, Data: dataInfo(o.Data, train), BaseHidden: o.BaseHidden,
+			Base: o.Base, FlowLayers: o.FlowLayers, FlowHidden: o.FlowHidden,
 			EnergyHidden: o.EnergyHidden, EnergySlope: o.EnergySlope, SpectralNorm: o.SpectralNorm,
 			EnergyFloor: o.EnergyFloor}
 		if n := train.Norm; n.Bounded && n.Min == -1 && n.Max == 1 {
@@ -121,6 +139,9 @@ func New(o Options) (*Trainer, error) {
 		}
 	}
 	m := t.Model
+	if err := m.Energy.Spec().TangentError(); err != nil && o.GP > 0 {
+		return nil, fmt.Errorf("the energy cannot take the gradient penalty (--gp %v): %w", o.GP, err)
+	}
 	t.a = &nn.Param{Name: ckpt.NameA, Shape: []int{1}, Value: []float32{float32(m.A)}, Grad: make([]float32, 1)}
 	t.optE = nn.NewAdam(append(append([]*nn.Param{}, m.Energy.Params()...), t.a), o.LREnergy, o.Beta1, o.Beta2, 1e-8)
 	t.optB = nn.NewAdam(m.Base.Params(), o.LRBase, o.Beta1, o.Beta2, 1e-8)
@@ -137,12 +158,35 @@ func New(o Options) (*Trainer, error) {
 	if t.back, err = NewBackend(o.Device, m, t.Opts.Config, t.a, t.optE, t.optB); err != nil {
 		return nil, err
 	}
+	if o.BaseLoss == "mle" {
+		if !m.IsFlow() {
+			return nil, fmt.Errorf("--base-loss mle: the base of the run in %s is not a flow", o.Out)
+		}
+		var ok bool
+		if t.mle, ok = t.back.(mleBackend); !ok {
+			return nil, fmt.Errorf("--base-loss mle: the %s backend has no maximum-likelihood step", t.back.Name())
+		}
+	}
 	if o.Force && !o.Resume {
 		if err := clearFolder(o.Out); err != nil {
 			return nil, fmt.Errorf("--force: %w", err)
 		}
 	}
 	return t, nil
+}
+
+// flowLatent sets the latent size of a realnvp base, which maps R^D to
+// itself, to the data dimension dim; a --latent other than the default that
+// contradicts it is an error.
+func (o *Options) flowLatent(dim int) error {
+	if o.Base != model.BaseRealNVP || o.Latent == dim {
+		return nil
+	}
+	if o.Latent != Defaults(o.Data).Latent {
+		return fmt.Errorf("--latent %d: a realnvp base's latent size is the data dimension, %d for %s", o.Latent, dim, o.Data)
+	}
+	o.Latent = dim
+	return nil
 }
 
 func dataInfo(spec string, d *data.Dataset) ckpt.DataInfo {
@@ -286,8 +330,15 @@ func (t *Trainer) unit() error {
 		t.lastKALE = st.KALE()
 		t.log.energy = st
 	}
-	model.SampleLatents(t.rng, t.z)
-	st, err := t.back.BaseStep(t.z, lrScale)
+	var st backend.BaseStats
+	var err error
+	if t.mle != nil {
+		t.drawData(t.train)
+		st, err = t.mle.FlowMLEStep(t.x, lrScale)
+	} else {
+		model.SampleLatents(t.rng, t.z)
+		st, err = t.back.BaseStep(t.z, lrScale)
+	}
 	if err != nil {
 		return err
 	}

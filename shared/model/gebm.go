@@ -23,12 +23,26 @@ type GEBM struct {
 	Training ckpt.Training
 }
 
+// Base types: the generator an MLP (the paper's), or a RealNVP flow whose
+// density is known (the paper's sanity case: the GEBM is then an ordinary
+// energy-based model with density q(x) exp(−E(x)) / Z).
+const (
+	BaseMLP     = "mlp"
+	BaseRealNVP = "realnvp"
+)
+
 // Config sizes a new model.
 type Config struct {
-	Latent       int
-	Data         ckpt.DataInfo
-	BaseHidden   []int
-	EnergyHidden []int
+	// Base is BaseMLP (also "") or BaseRealNVP. A RealNVP base has
+	// FlowLayers affine couplings with hidden width FlowHidden, and its
+	// latent size is the data's (Latent must equal Data.Dim); BaseHidden
+	// and BaseOutput are for an MLP base only.
+	Base                   string
+	FlowLayers, FlowHidden int
+	Latent                 int
+	Data                   ckpt.DataInfo
+	BaseHidden             []int
+	EnergyHidden           []int
 	// BaseOutput is an activation after the base's last layer: "tanh" for
 	// images scaled to [-1, 1], "" (linear) for unbounded data.
 	BaseOutput nn.Kind
@@ -43,11 +57,15 @@ type Config struct {
 	EnergyFloor float64
 }
 
-// Spec returns the base's and the energy's architectures. The base's hidden
-// layers use ReLU; the energy's LeakyReLU(EnergySlope), and its output is
+// Spec returns the base's and the energy's architectures. An MLP base's
+// hidden layers use ReLU, a RealNVP base is nn.Coupling(Dim, FlowLayers,
+// FlowHidden); the energy's LeakyReLU(EnergySlope), and its output is
 // clamped from below at EnergyFloor unless that is 0.
 func (c Config) Spec() (base, energy nn.Spec) {
 	base = nn.MLP(c.Latent, c.BaseHidden, c.Data.Dim, nn.Activation(nn.KindReLU, 0), c.BaseOutput, false)
+	if c.Base == BaseRealNVP {
+		base = nn.Coupling(c.Data.Dim, c.FlowLayers, c.FlowHidden)
+	}
 	energy = nn.MLP(c.Data.Dim, c.EnergyHidden, 1, nn.Activation(nn.KindLeakyReLU, c.EnergySlope), "", c.SpectralNorm)
 	if c.EnergyFloor != 0 {
 		energy.Layers = append(energy.Layers, nn.LayerSpec{Kind: nn.KindFloor, Floor: c.EnergyFloor})
@@ -63,6 +81,25 @@ func New(c Config, rng *rand.Rand) (*GEBM, error) {
 	}
 	if c.Data.Dim < 1 || c.Data.Dim > nn.MaxDim {
 		return nil, fmt.Errorf("model: data dimension %d must be in 1..%d", c.Data.Dim, nn.MaxDim)
+	}
+	switch c.Base {
+	case "", BaseMLP:
+	case BaseRealNVP:
+		if c.Latent != c.Data.Dim {
+			return nil, fmt.Errorf("model: a realnvp base maps R^D to itself: latent size %d must be the data dimension %d", c.Latent, c.Data.Dim)
+		}
+		if c.Data.Dim < 2 {
+			return nil, fmt.Errorf("model: a realnvp base needs data of dimension 2 or more, not %d", c.Data.Dim)
+		}
+		if c.FlowLayers < 1 || c.FlowLayers > nn.MaxLayers || c.FlowHidden < 1 || c.FlowHidden > nn.MaxDim {
+			return nil, fmt.Errorf("model: realnvp base: %d layers of hidden width %d: need 1..%d layers, width 1..%d",
+				c.FlowLayers, c.FlowHidden, nn.MaxLayers, nn.MaxDim)
+		}
+		if c.BaseOutput != "" {
+			return nil, fmt.Errorf("model: a realnvp base takes no output activation (%s)", c.BaseOutput)
+		}
+	default:
+		return nil, fmt.Errorf("model: base %q: use %s or %s", c.Base, BaseMLP, BaseRealNVP)
 	}
 	bs, es := c.Spec()
 	base, err := nn.New(bs, rng)
@@ -81,6 +118,11 @@ func New(c Config, rng *rand.Rand) (*GEBM, error) {
 
 // Latent is the size d of the latent space.
 func (g *GEBM) Latent() int { return g.Base.In() }
+
+// IsFlow reports whether the base is a flow (a RealNVP of coupling layers),
+// whose density nn.Network.LogDensity gives: the model file's base spec
+// records it.
+func (g *GEBM) IsFlow() bool { return g.Base.Spec().IsFlow() }
 
 // Dim is the size D of the data space.
 func (g *GEBM) Dim() int { return g.Base.Out() }

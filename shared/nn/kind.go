@@ -18,6 +18,7 @@ const (
 	fieldSizes = 1 << iota // In, Out, SpectralNorm
 	fieldSlope
 	fieldFloor
+	fieldCoupling // Hidden, Parity
 )
 
 // kindDesc is everything gebm knows about one layer kind, in one place:
@@ -45,6 +46,9 @@ type kindDesc struct {
 	// passes, init and spectral hooks are the methods of the layer
 	// interface (layer.go).
 	build func(i int, l LayerSpec, in int) layer
+	// noTangent marks a kind without the tangent passes of the gradient
+	// penalty (Spec.TangentError names it).
+	noTangent bool
 	// example is a valid layer of the kind for an input in values wide,
 	// used by the tests that walk every kind through every backend.
 	example func(in int) LayerSpec

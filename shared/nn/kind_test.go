@@ -30,7 +30,12 @@ func TestEveryKind(t *testing.T) {
 			what := fmt.Sprintf("%s out %d", k, out)
 			checkInputGradient(t, what, rng, spec)
 			checkParamGradient(t, what, rng, spec)
-			if out == 1 {
+			switch {
+			case kinds[k].noTangent:
+				if spec.TangentError() == nil {
+					t.Fatalf("%s: a kind without tangent passes, but TangentError is nil", k)
+				}
+			case out == 1:
 				checkGradPenalty(t, what, rng, spec)
 			}
 		}

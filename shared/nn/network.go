@@ -17,14 +17,16 @@ type Network struct {
 	widths []int // widths[l] is the width of the input to layer l; widths[L] the output
 	gemm   Gemm
 
-	n      int         // rows of the batch held in the buffers
-	h      [][]float32 // h[l]: input of layer l (h[0] aliases the caller's x); h[L]: output
-	dh     [][]float32 // dh[l]: gradient with respect to h[l]
-	rh     [][]float32 // tangents of h
-	rdh    [][]float32 // tangents of dh
-	ones   []float32
-	params []*Param
-	state  []*Param
+	n       int         // rows of the batch held in the buffers
+	h       [][]float32 // h[l]: input of layer l (h[0] aliases the caller's x); h[L]: output
+	dh      [][]float32 // dh[l]: gradient with respect to h[l]
+	rh      [][]float32 // tangents of h
+	rdh     [][]float32 // tangents of dh
+	ones    []float32
+	inv     [][]float32 // flows: inv[l] is the input of layer l in Inverse (flow.go)
+	invGrad [][]float32 // flows: the two gradient buffers of NLLGrad
+	params  []*Param
+	state   []*Param
 }
 
 // New builds the network described by spec with freshly initialised weights

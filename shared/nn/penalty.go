@@ -18,6 +18,9 @@ package nn
 // derivative. It costs about two more forward-and-backward passes.
 func (net *Network) GradPenalty(x []float32, n int, weight float64) float64 {
 	net.mustBeScalar("GradPenalty")
+	if err := net.spec.TangentError(); err != nil {
+		panic(err)
+	}
 	_, g := net.InputGrad(x, n)
 	var p float64
 	for _, v := range g {

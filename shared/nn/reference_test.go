@@ -13,11 +13,18 @@ type ref64 struct {
 	// spectral normalisation: raw weights plus fixed u, v
 	raw  [][]float64
 	u, v [][]float64
+	// coupling layers: the reference of the scale-and-shift network
+	sub []*ref64
 }
 
 func newRef64(net *Network) *ref64 {
 	r := &ref64{spec: net.spec}
 	for _, l := range net.layers {
+		var sub *ref64
+		if c, ok := l.(*coupling); ok {
+			sub = newRef64(c.net)
+		}
+		r.sub = append(r.sub, sub)
 		lin, ok := l.(*linear)
 		if !ok {
 			r.w, r.b, r.raw, r.u, r.v = append(r.w, nil), append(r.b, nil), append(r.raw, nil), append(r.u, nil), append(r.v, nil)
@@ -99,7 +106,9 @@ func (r *ref64) forward(x []float64) (out []float64, hs [][]float64) {
 	hs = append(hs, h)
 	for i, ls := range r.spec.Layers {
 		var next []float64
-		if ls.Kind == KindLinear {
+		if ls.Kind == KindCoupling {
+			next = r.coupling64(i, h)
+		} else if ls.Kind == KindLinear {
 			next = make([]float64, ls.Out)
 			for a := 0; a < ls.Out; a++ {
 				s := r.b[i][a]
@@ -127,6 +136,9 @@ func (r *ref64) inputGrad(x []float64) []float64 {
 	for i := len(r.spec.Layers) - 1; i >= 0; i-- {
 		ls := r.spec.Layers[i]
 		in := hs[i]
+		if ls.Kind == KindCoupling {
+			panic("ref64.inputGrad: coupling is checked through forward's finite differences only")
+		}
 		if ls.Kind == KindLinear {
 			ng := make([]float64, ls.In)
 			for a := 0; a < ls.Out; a++ {
@@ -155,6 +167,34 @@ func (r *ref64) params() [][]float64 {
 		if ls.Kind == KindLinear {
 			ps = append(ps, r.raw[i], r.b[i])
 		}
+		if ls.Kind == KindCoupling {
+			ps = append(ps, r.sub[i].params()...)
+		}
 	}
 	return ps
+}
+
+// coupling64 is layer i, an affine coupling, on one row h, written from its
+// definition: y_keep = h_keep, y_move = h_move·exp(tanh r) + t with
+// (r, t) = NN(h_keep).
+func (r *ref64) coupling64(i int, h []float64) []float64 {
+	ls := r.spec.Layers[i]
+	var keep, move []int
+	for j := range h {
+		if j%2 == ls.Parity {
+			keep = append(keep, j)
+		} else {
+			move = append(move, j)
+		}
+	}
+	xa := make([]float64, len(keep))
+	for a, j := range keep {
+		xa[a] = h[j]
+	}
+	o, _ := r.sub[i].forward(xa)
+	y := append([]float64(nil), h...)
+	for b, j := range move {
+		y[j] = h[j]*math.Exp(math.Tanh(o[b])) + o[len(move)+b]
+	}
+	return y
 }

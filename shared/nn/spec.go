@@ -24,6 +24,8 @@ type LayerSpec struct {
 	Slope        float64 `json:"slope,omitempty"`
 	Floor        float64 `json:"floor,omitempty"`
 	SpectralNorm bool    `json:"spectral_norm,omitempty"`
+	Hidden       int     `json:"hidden,omitempty"`
+	Parity       int     `json:"parity,omitempty"`
 }
 
 // Spec is the architecture of a sequential network: enough to rebuild it.
@@ -87,6 +89,9 @@ func (s Spec) Validate() error {
 		if d.fields&fieldFloor == 0 && l.Floor != 0 {
 			return fmt.Errorf("nn: layer %d: %s takes no floor", i, l.Kind)
 		}
+		if d.fields&fieldCoupling == 0 && (l.Hidden != 0 || l.Parity != 0) {
+			return fmt.Errorf("nn: layer %d: %s takes no hidden width or parity", i, l.Kind)
+		}
 		ps, _ := d.tensors(i, l, width)
 		for _, t := range ps {
 			params += t.Size()
@@ -124,6 +129,19 @@ func (s Spec) Widths() []int {
 		w = append(w, in)
 	}
 	return w
+}
+
+// TangentError is nil when every layer of s has the tangent passes of the
+// gradient penalty (Network.GradPenalty), and otherwise an error naming the
+// first layer that lacks them: a network that must take the penalty (an
+// energy) is refused with it.
+func (s Spec) TangentError() error {
+	for i, l := range s.Layers {
+		if d := kinds[l.Kind]; d != nil && d.noTangent {
+			return fmt.Errorf("nn: layer %d: %s has no tangent pass, so this network cannot take the gradient penalty (an energy cannot use it)", i, l.Kind)
+		}
+	}
+	return nil
 }
 
 // Out is the network's output width.
