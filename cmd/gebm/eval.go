@@ -48,6 +48,8 @@ type evalReport struct {
 	// Energy describes E on the generator's samples: how far the GEBM can
 	// move away from its generator at this β.
 	Energy  energyStats `json:"energy_on_generator"`
+	// Likelihood is there when the base is a flow (gebm train --base realnvp).
+	Likelihood *likelihoodReport `json:"likelihood,omitempty"`
 	Seconds float64     `json:"seconds"`
 }
 
@@ -101,6 +103,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	mnistDir := fs.String("mnist-dir", "", "directory of the MNIST .gz files (default: found in the Go module cache)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	quiet := fs.Bool("quiet", false, "no progress output")
+	nllRows := fs.Int("nll-rows", 10000, "for a model whose base is a flow: fresh rows of a toy set for the test log-likelihood (a file's test split is used as a whole, up to --n rows)")
+	logZSamples := fs.Int("logz-samples", 100000, "for a model whose base is a flow: flow samples of the importance-sampling estimate of log Z")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -127,6 +131,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	if *kalePoints < 0 {
 		return fmt.Errorf("--kale-points %d must be >= 0", *kalePoints)
+	}
+	if *nllRows < 10 || *nllRows > 10_000_000 || *logZSamples < 100 || *logZSamples > 100_000_000 {
+		return fmt.Errorf("--nll-rows %d must be in 10..1e7 and --logz-samples %d in 100..1e8", *nllRows, *logZSamples)
 	}
 	if *spec == "" {
 		return errors.New("--data is required (a toy name, mnist, or a .npy/.csv file)")
@@ -166,6 +173,17 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fresh, toy, norm, err := evalData(ds, *n, keep, *seed, *mnistDir, m)
 	if err != nil {
 		return err
+	}
+	var lik *likelihoodReport
+	if m.IsFlow() {
+		rows := fresh
+		if toy != nil {
+			rows = make([]float32, *nllRows*D)
+			toy.Sample(rand.New(rand.NewPCG(*seed, 0x6e6c6c)), rows)
+		}
+		if lik, err = flowLikelihood(m, rows, norm, toy, *logZSamples, rand.New(rand.NewPCG(*seed, 0x6c6f675a))); err != nil {
+			return err
+		}
 	}
 	freshSub := spread(fresh, D, keep)
 	dataRows, subRows := len(fresh)/D, len(freshSub)/D
@@ -226,6 +244,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 			rep.RelFID, rep.RelFIDSIR = &r, &rs
 		}
 	}
+	rep.Likelihood = lik
 	rep.Seconds = time.Since(start).Seconds()
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -235,6 +254,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	printEval(stdout, rep, sf, clf, dataRows, *kalePoints)
 	fmt.Fprintf(stdout, "%s: %s\n", sf.String(), &acc)
 	fmt.Fprintln(stdout, sirSummary(sst, *n, sir))
+	if lik != nil {
+		printLikelihood(stdout, lik)
+	}
 	return nil
 }
 
