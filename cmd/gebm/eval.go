@@ -47,10 +47,10 @@ type evalReport struct {
 	RelFIDSIR  *float64 `json:"relative_fid_sir,omitempty"`
 	// Energy describes E on the generator's samples: how far the GEBM can
 	// move away from its generator at this β.
-	Energy  energyStats `json:"energy_on_generator"`
+	Energy energyStats `json:"energy_on_generator"`
 	// Likelihood is there when the base is a flow (gebm train --base realnvp).
 	Likelihood *likelihoodReport `json:"likelihood,omitempty"`
-	Seconds float64     `json:"seconds"`
+	Seconds    float64           `json:"seconds"`
 }
 
 type samplerJSON struct {
