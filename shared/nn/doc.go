@@ -31,8 +31,14 @@
 //     .cu files), then `make kernels` for the PTX.
 //  3. native/cuda/<kind>.go: the Go wrapper, registered in builders. The
 //     device tests walk every registered kind against this package
-//     (native/cuda/network_test.go) and fail on a kind with no builder; the
-//     WebAssembly sampler's test (wasm/sampler/kinds_test.go) needs nothing.
+//     (native/cuda/network_test.go) and fail on a kind with no builder,
+//     unless native/cuda's hostOnly lists it with the reason it has none
+//     (coupling: flows train on the CPU); the WebAssembly sampler's test
+//     (wasm/sampler/kinds_test.go) needs nothing.
+//
+// A kind without the gradient penalty's tangent passes sets noTangent in
+// its descriptor (Spec.TangentError then names it, and an energy cannot
+// hold it).
 //
 // Nothing else switches on a layer kind, except the TensorFlow.js
 // benchmark (wasm/internal/latentstep), which refuses kinds its script does

@@ -20,6 +20,14 @@ func Toy2D(seed uint64) *model.GEBM {
 		BaseHidden: []int{32, 32}, EnergyHidden: []int{32, 32}, EnergySlope: 0.2}, 0.25, 300)
 }
 
+// Flow2D is a model of 2-D data whose base is a RealNVP flow (the EBM
+// reduction): 4 affine couplings of hidden width 16, latent 2, energy
+// 2→32→32→1 (LeakyReLU 0.2).
+func Flow2D(seed uint64) *model.GEBM {
+	return build(seed, model.Config{Base: model.BaseRealNVP, FlowLayers: 4, FlowHidden: 16, Latent: 2,
+		Data: ckpt.DataInfo{Name: "8gaussians", Dim: 2, Scale: 1}, EnergyHidden: []int{32, 32}, EnergySlope: 0.2}, 0.1, 300)
+}
+
 // Image is a small image model that exercises every layer kind the MNIST
 // model has (tanh output, spectrally normalised energy) at a fraction of
 // its cost: latent 8, base 8→32→64→64 (8×8 image), energy 64→64→32→1.

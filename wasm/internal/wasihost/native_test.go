@@ -128,8 +128,8 @@ func maxDiff[T float32 | float64](a, b []T) float64 {
 // output of TestMatchesNative; the test logs the maxima.
 const tolerance = 1e-5
 
-// TestMatchesNative: for every sampler, on a 2-D toy model and a small
-// image model (tanh output, spectral normalisation), the WASI module in
+// TestMatchesNative: for every sampler, on a 2-D toy model, a 2-D model
+// whose base is a RealNVP flow, and a small image model (tanh output, spectral normalisation), the WASI module in
 // wazero gives the same latents, samples, energies, acceptance and
 // generator samples as the same API called natively, within tolerance.
 func TestMatchesNative(t *testing.T) {
@@ -141,6 +141,7 @@ func TestMatchesNative(t *testing.T) {
 		stepSizeMult float64
 	}{
 		{"toy2d", modeltest.File(modeltest.Toy2D(11)), 8, 5, 4, 1},
+		{"flow2d", modeltest.File(modeltest.Flow2D(14)), 8, 5, 4, 1},
 		{"image", modeltest.File(modeltest.Image(12)), 8, 5, 4, 1},
 		{"mnist", modeltest.File(modeltest.MNIST(13)), 3, 1, 2, 0.2},
 	}
