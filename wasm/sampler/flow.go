@@ -3,6 +3,7 @@ package sampler
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/gebm/gebm/shared/data"
@@ -31,6 +32,11 @@ type FlowConfig struct {
 	Noise      float64 `json:"noise"`
 	NoiseDecay float64 `json:"noiseDecay"`
 	Bandwidth  float64 `json:"bandwidth"`
+	// BandwidthFactor, when Bandwidth is 0, scales the median heuristic:
+	// σ = BandwidthFactor × kale.MedianBandwidth(particles, targets); 0
+	// means 1. A width below the median resolves modes the median's does
+	// not (the median distance spans the whole data set).
+	BandwidthFactor float64 `json:"bandwidthFactor"`
 	// Seed seeds the starting particles, the targets and the noise.
 	Seed uint64 `json:"seed"`
 }
@@ -123,7 +129,14 @@ func (s *Sampler) NewFlow(m Handle, c FlowConfig) (h Handle, err error) {
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrInternal, err)
 		}
-		f, err := kale.NewMMDFlow(xs, ys, kale.FlowOptions{Step: c.Step, Bandwidth: c.Bandwidth, Noise: c.Noise,
+		if math.IsNaN(c.BandwidthFactor) || math.IsInf(c.BandwidthFactor, 0) || c.BandwidthFactor < 0 {
+			return fmt.Errorf("%w: bandwidth factor %v: must be finite and ≥ 0", ErrArgument, c.BandwidthFactor)
+		}
+		sigma := c.Bandwidth
+		if sigma == 0 && c.BandwidthFactor > 0 && xs.Cols == ys.Cols {
+			sigma = c.BandwidthFactor * kale.MedianBandwidth(xs, ys)
+		}
+		f, err := kale.NewMMDFlow(xs, ys, kale.FlowOptions{Step: c.Step, Bandwidth: sigma, Noise: c.Noise,
 			NoiseDecay: c.NoiseDecay, Seed: c.Seed})
 		if errors.Is(err, kale.ErrNonFinite) {
 			return fmt.Errorf("%w: %v", ErrState, err)

@@ -86,6 +86,23 @@ func TestFlowMMDFalls(t *testing.T) {
 	if a, b := run(), run(); !slices.Equal(a, b) {
 		t.Error("same seed, different particles")
 	}
+	// A bandwidth factor scales the median heuristic.
+	c := flowConfig
+	c.Bandwidth = 0
+	f1, err := s.NewFlow(m, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.BandwidthFactor = 0.25
+	f2, err := s.NewFlow(m, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st1, _ := s.FlowStep(f1, 0)
+	st2, _ := s.FlowStep(f2, 0)
+	if math.Abs(st2.Bandwidth-0.25*st1.Bandwidth) > 1e-12*st1.Bandwidth || !(st1.Bandwidth > 0) {
+		t.Errorf("bandwidth factor 0.25: σ = %g, median heuristic %g", st2.Bandwidth, st1.Bandwidth)
+	}
 }
 
 func TestFlowBadArguments(t *testing.T) {
@@ -104,6 +121,7 @@ func TestFlowBadArguments(t *testing.T) {
 		"dataset":      {m, func(c *sampler.FlowConfig) { c.Dataset = "mnist" }, sampler.ErrArgument},
 		"step 0":       {m, func(c *sampler.FlowConfig) { c.Step = 0 }, sampler.ErrArgument},
 		"noise NaN":    {m, func(c *sampler.FlowConfig) { c.Noise = math.NaN() }, sampler.ErrArgument},
+		"factor < 0":   {m, func(c *sampler.FlowConfig) { c.BandwidthFactor = -1 }, sampler.ErrArgument},
 		"not a model":  {99, func(*sampler.FlowConfig) {}, sampler.ErrHandle},
 	} {
 		cfg := flowConfig
