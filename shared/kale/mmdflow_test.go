@@ -155,3 +155,43 @@ func TestMMDFlowBadInput(t *testing.T) {
 		}
 	}
 }
+
+// Particles that start at one point get the same gradient and move as one
+// forever in the plain flow: a local optimum of the particle system far
+// from the data. The noise evaluates each particle's gradient at a
+// different point, which splits them; after 200 steps MMD² is far lower
+// with noise than without. MMD² along both flows is logged.
+func TestMMDFlowNoiseSplitsCollapsedParticles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := Samples{Data: make([]float64, 2*100), Rows: 100, Cols: 2} // all at the origin
+	y := eightGaussians(rng, 200, 2, 0.1)
+	run := func(o FlowOptions) float64 {
+		f, err := NewMMDFlow(x, y, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var trace []float64
+		for n := 0; ; n++ {
+			if n%50 == 0 {
+				v, err := f.MMD2()
+				if err != nil {
+					t.Fatal(err)
+				}
+				trace = append(trace, v)
+			}
+			if n == 200 {
+				break
+			}
+			if err := f.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Logf("β₀ = %g, α = %g: MMD²_u at steps 0, 50, ..., 200: %.4f", o.Noise, o.NoiseDecay, trace)
+		return trace[len(trace)-1]
+	}
+	plain := run(FlowOptions{Step: 1, Bandwidth: 0.5})
+	noisy := run(FlowOptions{Step: 1, Bandwidth: 0.5, Noise: 0.5, NoiseDecay: 0.5, Seed: 1})
+	if !(noisy < plain/4) {
+		t.Errorf("collapsed start: MMD²_u after 200 steps %.5f with noise, %.5f without; want the noisy one below a quarter", noisy, plain)
+	}
+}
