@@ -53,6 +53,7 @@ type MMDFlow struct {
 	rng   *rand.Rand
 	next  []float64 // the next particles, swapped with x.Data each step
 	buf   []float64 // the perturbed point
+	grad  []float64 // ∇f_n there
 }
 
 // NewMMDFlow starts a flow from the particles x0 (copied) towards the
@@ -83,6 +84,7 @@ func NewMMDFlow(x0, y Samples, o FlowOptions) (*MMDFlow, error) {
 		rng:  rand.New(rand.NewPCG(o.Seed, 0x6d6d64666c6f77)), // "mmdflow"
 		next: make([]float64, len(x.Data)),
 		buf:  make([]float64, x.Cols),
+		grad: make([]float64, x.Cols),
 	}, nil
 }
 
@@ -165,7 +167,7 @@ func (f *MMDFlow) WitnessGrad(dst, x []float64) []float64 {
 func (f *MMDFlow) Step() error {
 	beta := f.NoiseLevel()
 	d := f.x.Cols
-	g := make([]float64, d)
+	g := f.grad
 	for i := range f.x.Rows {
 		xi := f.x.Row(i)
 		p := f.buf

@@ -133,7 +133,7 @@ func (s *Sampler) NewFlow(m Handle, c FlowConfig) (h Handle, err error) {
 			return fmt.Errorf("%w: bandwidth factor %v: must be finite and ≥ 0", ErrArgument, c.BandwidthFactor)
 		}
 		sigma := c.Bandwidth
-		if sigma == 0 && c.BandwidthFactor > 0 && xs.Cols == ys.Cols {
+		if sigma == 0 && c.BandwidthFactor > 0 {
 			sigma = c.BandwidthFactor * kale.MedianBandwidth(xs, ys)
 		}
 		f, err := kale.NewMMDFlow(xs, ys, kale.FlowOptions{Step: c.Step, Bandwidth: sigma, Noise: c.Noise,

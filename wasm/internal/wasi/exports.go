@@ -213,7 +213,7 @@ func generate(m, n int32, seed uint64, ptr, count uint32) int32 {
 	})
 }
 
-// free closes a model (and its chain sets) or a chain set.
+// free closes a model (and its chain sets), a chain set or a flow.
 //
 //go:wasmexport free
 func free(h int32) int32 {

@@ -203,7 +203,7 @@ func (in *Instance) Generate(m sampler.Handle, n int, seed uint64) ([]float32, e
 	return in.float32s("generate", count, api.EncodeI32(int32(m)), api.EncodeI32(int32(n)), seed)
 }
 
-// Free closes a model (and its chain sets) or a chain set.
+// Free closes a model (and its chain sets), a chain set or a flow.
 func (in *Instance) Free(h sampler.Handle) error {
 	_, err := in.call("free", api.EncodeI32(int32(h)))
 	return err
