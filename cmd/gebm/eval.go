@@ -87,6 +87,9 @@ type setMetrics struct {
 	// FID and KID on the features of gebm's MNIST classifier.
 	FID *float64 `json:"fid_classifier_features,omitempty"`
 	KID *float64 `json:"kid_classifier_features,omitempty"`
+	// KIDStdErr is KID's delete-one jackknife standard error
+	// (metrics.KID).
+	KIDStdErr *float64 `json:"kid_classifier_features_stderr,omitempty"`
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
@@ -380,7 +383,8 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 	}
 	if g.FID != nil {
 		row("FID on gebm's MNIST-classifier features", *g.FID, *s.FID, *e.FID, false, "%.3f")
-		row("KID on gebm's MNIST-classifier features", *g.KID, *s.KID, *e.KID, false, "%.5f")
+		fmt.Fprintf(tw, "KID on gebm's MNIST-classifier features\t%.5f ± %.5f\t%.5f ± %.5f\t%.5f ± %.5f\t%s\t%s\t\n",
+			*g.KID, *g.KIDStdErr, *s.KID, *s.KIDStdErr, *e.KID, *e.KIDStdErr, better(*g.KID, *s.KID, false), better(*g.KID, *e.KID, false))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -391,7 +395,8 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 		}
 		fmt.Fprintln(w)
 	} else {
-		fmt.Fprintf(w, "FID on all %d samples of each set against %d test images; KID on the first %d samples against %d of those (--mmd-points)\n",
+		fmt.Fprintf(w, "FID on all %d samples of each set against %d test images; KID on the first %d samples against %d of those (--mmd-points),\n"+
+			"  the unbiased MMD² with kernel (aᵀb/dim + 1)³ ± its jackknife standard error\n",
 			r.N, dataRows, r.SubsetN, r.SubsetData)
 	}
 	fmt.Fprintf(w, "energy on the %d generator samples: std %.3g; importance-weight ESS at β=%g: %.1f%% of n\n", r.N, r.Energy.Std, sf.beta, 100*r.Energy.ESS)

@@ -227,7 +227,7 @@ func TestEvalMNIST(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	for _, want := range []string{"FID on gebm's MNIST-classifier features", "KID on gebm's MNIST-classifier features",
-		"relative FID(GEBM)/FID(generator)", "at β=1 (SIR", "not Inception FID"} {
+		"relative FID(GEBM)/FID(generator)", "at β=1 (SIR", "not Inception FID", " ± ", "jackknife standard error"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("MNIST table lacks %q:\n%s", want, stdout)
 		}
@@ -241,7 +241,7 @@ func TestEvalMNIST(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.Generator.FID == nil || r.GEBM.KID == nil || r.RelFID == nil || *r.RelFID != *r.GEBM.FID / *r.Generator.FID ||
-		r.GEBMSIR.KID == nil || r.RelFIDSIR == nil || *r.RelFIDSIR != *r.GEBMSIR.FID / *r.Generator.FID {
+		r.GEBMSIR.KID == nil || r.GEBM.KIDStdErr == nil || !(*r.GEBM.KIDStdErr > 0) || r.RelFIDSIR == nil || *r.RelFIDSIR != *r.GEBMSIR.FID / *r.Generator.FID {
 		t.Errorf("JSON %s", stdout)
 	}
 	code, _, errOut = gebm(t, "eval", "--model", m, "--data", "mnist", "--classifier", filepath.Join(dir, "none.clf"))

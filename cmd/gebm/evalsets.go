@@ -98,7 +98,7 @@ func (s *setTally) report(fresh, freshSub []float32, o metrics.ToyOptions) (setM
 		if err != nil {
 			return r, err
 		}
-		r.FID, r.KID = &fid, &kid
+		r.FID, r.KID, r.KIDStdErr = &fid, &kid.Value, &kid.StdErr
 		return r, nil
 	}
 	var err error

@@ -1,8 +1,8 @@
 // Package kale estimates divergences between two sample sets: the KL
 // Approximate Lower-bound Estimator (KALE) in a Gaussian RKHS, exactly and
 // with random Fourier features, a Donsker–Varadhan lower bound on KL, the
-// squared maximum mean discrepancy (MMD²), and the KALE energy loss that the
-// GEBM energy trainer minimises.
+// squared maximum mean discrepancy (MMD²), the MMD gradient flow, and the
+// KALE energy loss that the GEBM energy trainer minimises.
 //
 // # KALE
 //
@@ -35,6 +35,14 @@
 // maximises the same objective with Adam, through [EnergyLoss]: the loss the
 // GEBM energy trainer minimises, with the same optional gradient penalty.
 // It has no RKHS penalty; the gradient penalty is its regulariser.
+//
+// # MMD gradient flow
+//
+// [MMDFlow] moves particles towards target samples along the Wasserstein
+// gradient flow of ½MMD² (Arbel, Korba, Salim & Gretton, NeurIPS 2019):
+// each step moves every particle by −γ∇f, f the MMD witness of the current
+// particles against the targets, evaluated at the particle plus noise of
+// size β_n = β₀/(n+1)^α (the paper's noise injection).
 //
 // # Data layout and number type
 //

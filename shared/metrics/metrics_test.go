@@ -167,10 +167,11 @@ func TestKIDMatchesDirectSum(t *testing.T) {
 		}
 	}
 	want := sxx/float64(n*(n-1)) + syy/float64(m*(m-1)) - 2*sxy/float64(n*m)
-	got, err := KID(x, y, d)
+	r, err := KID(x, y, d)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := r.Value
 	if math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
 		t.Errorf("KID = %.12g, direct sum %.12g", got, want)
 	}
@@ -188,10 +189,11 @@ func TestKIDSameLawNearZero(t *testing.T) {
 	mu, sd := []float64{1, 0, -1, 0}, []float64{1, 1, 1, 1}
 	var s, s2 float64
 	for r := 0; r < reps; r++ {
-		v, err := KID(gaussianRows(rng, 200, mu, sd), gaussianRows(rng, 200, mu, sd), d)
+		r, err := KID(gaussianRows(rng, 200, mu, sd), gaussianRows(rng, 200, mu, sd), d)
 		if err != nil {
 			t.Fatal(err)
 		}
+		v := r.Value
 		s += v
 		s2 += v * v
 	}

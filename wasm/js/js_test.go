@@ -76,7 +76,8 @@ var (
 func TestFunctions(t *testing.T) {
 	g := js.Global().Get("gebm")
 	for _, name := range []string{"open", "describe", "newChains", "step", "sir", "setBeta", "setLatents", "chains",
-		"latents", "samples", "energies", "accept", "energyGrid", "generate", "free"} {
+		"latents", "samples", "energies", "accept", "energyGrid", "generate", "free",
+		"newFlow", "flowStep", "flowParticles", "flowTargets", "flowWitnessGrid"} {
 		if g.Get(name).Type() != js.TypeFunction {
 			t.Errorf("gebm.%s is %s", name, g.Get(name).Type())
 		}
@@ -253,5 +254,46 @@ func TestPanicBecomesError(t *testing.T) {
 	v, _ = invoke("index", func(a *args) (any, error) { return nilSlice[3], nil }, nil).(js.Value)
 	if v.Get("kind").String() != "internal" {
 		t.Fatalf("index out of range: %v", v)
+	}
+}
+
+// TestFlowSameAsSampler: an MMD flow through gebm (a config object in,
+// typed arrays and a state object out) is bit for bit the sampler's, and a
+// config with an unknown field is an argument error.
+func TestFlowSameAsSampler(t *testing.T) {
+	cfg := sampler.FlowConfig{Particles: 40, Targets: 50, Start: "generator", Step: 1, Noise: 0.2, NoiseDecay: 0.5, Seed: 6}
+	s := sampler.New()
+	ms, _ := s.Open(toyFile)
+	fs, err := s.NewFlow(ms, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.FlowStep(fs, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mustCall(t, "open", uint8ArrayOf(toyFile)).Int()
+	obj := js.Global().Get("Object").New()
+	for k, v := range map[string]any{"particles": 40, "targets": 50, "start": "generator", "step": 1, "noise": 0.2, "noiseDecay": 0.5, "seed": 6} {
+		obj.Set(k, v)
+	}
+	f := mustCall(t, "newFlow", m, obj).Int()
+	r := mustCall(t, "flowStep", f, 12)
+	got := sampler.FlowState{Steps: r.Get("steps").Int(), MMD2: r.Get("mmd2").Float(), Noise: r.Get("noise").Float(), Bandwidth: r.Get("bandwidth").Float()}
+	if got != want {
+		t.Fatalf("flowStep %+v, sampler %+v", got, want)
+	}
+	xs, _ := s.FlowParticles(fs, nil)
+	ys, _ := s.FlowTargets(fs, nil)
+	ws, _ := s.FlowWitnessGrid(fs, sampler.Grid{XMin: -2, XMax: 2, YMin: -2, YMax: 2, Res: 5}, nil)
+	if !slices.Equal(float32sOf(t, mustCall(t, "flowParticles", f)), xs) ||
+		!slices.Equal(float32sOf(t, mustCall(t, "flowTargets", f)), ys) ||
+		!slices.Equal(float32sOf(t, mustCall(t, "flowWitnessGrid", f, -2, 2, -2, 2, 5)), ws) {
+		t.Fatal("flow particles, targets or witness grid differ from the sampler's")
+	}
+	obj.Set("sted", 1)
+	res := js.Global().Get("Function").New("f", "m", "c", "try { f(m, c); return null } catch (e) { return e }").Invoke(js.Global().Get("gebm").Get("newFlow"), m, obj)
+	if res.IsNull() || res.Get("kind").String() != "argument" || !strings.Contains(res.Get("message").String(), "sted") {
+		t.Fatalf("newFlow with an unknown field: %v", res)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"syscall/js"
 
 	"github.com/gebm/gebm/wasm/sampler"
@@ -185,6 +186,51 @@ var calls = map[string]func(a *args) (any, error){
 		}
 		return toFloat32Array(x), nil
 	},
+	"newFlow": func(a *args) (any, error) {
+		m, cfg := a.handle(0), a.get(1)
+		if a.err != nil {
+			return nil, nil
+		}
+		if cfg.Type() != js.TypeObject {
+			a.fail(1, "config", "want an object, got %s", cfg.Type())
+			return nil, nil
+		}
+		var c sampler.FlowConfig
+		dec := json.NewDecoder(strings.NewReader(js.Global().Get("JSON").Call("stringify", cfg).String()))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			a.fail(1, "config", "%v", err)
+			return nil, nil
+		}
+		h, err := smp.NewFlow(m, c)
+		return int(h), err
+	},
+	"flowStep": func(a *args) (any, error) {
+		f, steps := a.handle(0), a.int32(1, "steps")
+		if a.err != nil {
+			return nil, nil
+		}
+		st, err := smp.FlowStep(f, steps)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"steps": st.Steps, "mmd2": st.MMD2, "noise": st.Noise, "bandwidth": st.Bandwidth}, nil
+	},
+	"flowParticles": float32Call(func(f sampler.Handle) ([]float32, error) { return smp.FlowParticles(f, nil) }),
+	"flowTargets":   float32Call(func(f sampler.Handle) ([]float32, error) { return smp.FlowTargets(f, nil) }),
+	"flowWitnessGrid": func(a *args) (any, error) {
+		g := sampler.Grid{XMin: a.number(1, "xmin"), XMax: a.number(2, "xmax"), YMin: a.number(3, "ymin"),
+			YMax: a.number(4, "ymax"), Res: a.int32(5, "res")}
+		f := a.handle(0)
+		if a.err != nil {
+			return nil, nil
+		}
+		w, err := smp.FlowWitnessGrid(f, g, nil)
+		if err != nil {
+			return nil, err
+		}
+		return toFloat32Array(w), nil
+	},
 	"free": func(a *args) (any, error) {
 		h := a.handle(0)
 		if a.err != nil {
@@ -194,7 +240,8 @@ var calls = map[string]func(a *args) (any, error){
 	},
 }
 
-// float32Call is a function of a chain set that returns a Float32Array.
+// float32Call is a function of a chain set (or a flow) that returns a
+// Float32Array.
 func float32Call(f func(sampler.Handle) ([]float32, error)) func(a *args) (any, error) {
 	return func(a *args) (any, error) {
 		c := a.handle(0)

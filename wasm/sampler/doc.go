@@ -19,6 +19,14 @@
 // redrawn by sampling–importance–resampling from a pool of generator latents
 // (SIR); samples are the generator's images of the latents, x = B(z).
 //
+// For a 2-D model a Sampler also runs MMD gradient flows (kale.MMDFlow),
+// named by handles too: particles from the generator or a Gaussian that
+// move to samples of the model's toy data set, for the page's flow panel:
+//
+//	f, _ := s.NewFlow(m, FlowConfig{Particles: 200, Targets: 200, Start: "generator", Step: 1, Noise: 0.2, NoiseDecay: 0.5})
+//	st, _ := s.FlowStep(f, 50)              // st.MMD2: MMD² to the targets after 50 steps
+//	x, _ := s.FlowParticles(f, nil)         // 200×2
+//
 // Every call validates its arguments, returns errors rather than panicking (a
 // panic inside a call is recovered into an error wrapping ErrInternal), and
 // is deterministic: the same seed and calls give the same results. Natively

@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/gebm/gebm/shared/kale"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 )
 
-// Handle names an open model or chain set. Handles are positive, count up
+// Handle names an open model, chain set or flow. Handles are positive, count up
 // from 1 and are never reused within one Sampler, so a freed handle stays
-// invalid. Models and chain sets share one numbering.
+// invalid. Models, chain sets and flows share one numbering.
 type Handle int32
 
 // Sampler holds the open models and chain sets. The zero value is not
@@ -21,6 +22,7 @@ type Sampler struct {
 	next   Handle
 	models map[Handle]*openModel
 	chains map[Handle]*chainSet
+	flows  map[Handle]*kale.MMDFlow
 }
 
 // openModel is a loaded model and what the sampler derives from it once.
@@ -33,7 +35,7 @@ type openModel struct {
 
 // New returns an empty Sampler.
 func New() *Sampler {
-	return &Sampler{next: 1, models: map[Handle]*openModel{}, chains: map[Handle]*chainSet{}}
+	return &Sampler{next: 1, models: map[Handle]*openModel{}, chains: map[Handle]*chainSet{}, flows: map[Handle]*kale.MMDFlow{}}
 }
 
 // call runs f under the lock and turns a panic inside it into an error
@@ -55,7 +57,7 @@ func (s *Sampler) call(op string, f func() error) (err error) {
 // newHandle returns the next handle, or an error when too many objects are
 // open or the numbering is exhausted.
 func (s *Sampler) newHandle() (Handle, error) {
-	if len(s.models)+len(s.chains) >= MaxHandles {
+	if len(s.models)+len(s.chains)+len(s.flows) >= MaxHandles {
 		return 0, fmt.Errorf("%w: %d objects are open, the most allowed; free some", ErrArgument, MaxHandles)
 	}
 	if s.next <= 0 {
@@ -118,10 +120,14 @@ func width(sp nn.Spec) int {
 	return w
 }
 
-// Free closes a model or a chain set. Closing a model also closes every
-// chain set created on it.
+// Free closes a model, a chain set or a flow. Closing a model also closes
+// every chain set created on it (not its flows, which do not use it).
 func (s *Sampler) Free(h Handle) error {
 	return s.call("free", func() error {
+		if _, ok := s.flows[h]; ok {
+			delete(s.flows, h)
+			return nil
+		}
 		if _, ok := s.chains[h]; ok {
 			delete(s.chains, h)
 			return nil

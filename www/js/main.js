@@ -3,6 +3,7 @@
 // this thread only keeps state and draws.
 import { SamplerPool } from './pool.js';
 import { Plane, bounds, energyRange, heatImage, rampCSS, drawGrid, sparkline, COLORS } from './plot.js';
+import { setModel as flowModel, wireFlow } from './flow.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -487,6 +488,7 @@ async function openModel(name, bytes, size, source, label = name) {
   const what = desc.shape && desc.shape.length ? desc.shape.join('×') + ' images' : `${desc.dim}-D`;
   status(`${name}${desc.dataset && desc.dataset !== name ? ` (${desc.dataset})` : ''}: ${what}, latent ${desc.latent}`);
   if (S.view === 'plane') await planeBackground(desc);
+  flowModel(S.worker.workers[0], desc); // the MMD flow panel (flow.js), for 2-D models
   if (wasRunning) await toggleRun();
   return true;
 }
@@ -596,6 +598,7 @@ async function start() {
   plane = new Plane($('plane'));
   $('ramp').style.background = rampCSS();
   wireControls();
+  wireFlow();
   syncControls();
   S.worker = new SamplerPool(); // one sampler worker per core (pool.js)
   S.worker.onframe = (f) => {

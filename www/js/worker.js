@@ -8,6 +8,7 @@
 
 let model = 0;   // handle of the open model, 0 for none
 let chains = 0;  // handle of the chain set, 0 for none
+let flow = 0;    // handle of the MMD flow (flow.js), 0 for none
 let epoch = 0;   // the page's number for the chain set: frames carry it
 let params = { method: 'mala', stepSize: 0.05, leapfrog: 10, friction: 1, pool: 20 };
 let running = false;
@@ -72,8 +73,10 @@ const ops = {
     try { d = gebm.describe(m); } catch (e) { gebm.free(m); throw e; }
     running = false;
     if (model) gebm.free(model); // frees its chains too
+    if (flow) gebm.free(flow);
     model = m;
     chains = 0;
+    flow = 0;
     return d;
   },
   grid({ xmin, xmax, ymin, ymax, res }) { return { e: gebm.energyGrid(model, xmin, xmax, ymin, ymax, res) }; },
@@ -90,6 +93,16 @@ const ops = {
   step({ steps, energy = true }) { return tick(steps, energy); },
   run() { running = true; inflight = 0; schedule(); return {}; },
   pause() { running = false; return chains ? frame(null, 0, 0) : {}; },
+  // The MMD flow of the page's flow panel (flow.js): cfg is a
+  // sampler.FlowConfig; grid, when given, {xmin, xmax, ymin, ymax, res} for
+  // the witness heat map.
+  flowNew({ cfg, grid }) {
+    const f = gebm.newFlow(model, cfg);
+    if (flow) gebm.free(flow);
+    flow = f;
+    return { ...flowFrame(0, grid), y: gebm.flowTargets(flow) };
+  },
+  flowStep({ steps, grid }) { return flowFrame(steps, grid); },
   ack() { inflight = Math.max(0, inflight - 1); schedule(); return undefined; },
 };
 
@@ -105,6 +118,16 @@ function tick(steps, withEnergy = true) {
   const acc = gebm.step(chains, params.method, params.stepSize, params.leapfrog, params.friction, steps);
   const ms = performance.now() - t0;
   return frame(acc, steps, ms, withEnergy);
+}
+
+// flowFrame takes steps flow steps and reads the particles, the state
+// (steps, MMD², noise level, bandwidth) and, for a grid, the witness on it.
+function flowFrame(steps, grid) {
+  const t0 = performance.now();
+  const state = gebm.flowStep(flow, steps);
+  const x = gebm.flowParticles(flow);
+  const w = grid ? gebm.flowWitnessGrid(flow, grid.xmin, grid.xmax, grid.ymin, grid.ymax, grid.res) : null;
+  return { x, w, state, ms: performance.now() - t0 };
 }
 
 function schedule() {

@@ -213,7 +213,7 @@ func generate(m, n int32, seed uint64, ptr, count uint32) int32 {
 	})
 }
 
-// free closes a model (and its chain sets) or a chain set.
+// free closes a model (and its chain sets), a chain set or a flow.
 //
 //go:wasmexport free
 func free(h int32) int32 {
@@ -238,5 +238,66 @@ func chainsInfo(c int32, ptr uint32) int32 {
 			binary.LittleEndian.PutUint32(b[4*i:], uint32(v))
 		}
 		return 0, nil
+	})
+}
+
+// new_flow starts an MMD flow on 2-D model m, configured by the cfgLen
+// bytes at cfgPtr (sampler.FlowConfig as JSON), and returns its handle.
+//
+//go:wasmexport new_flow
+func newFlow(m int32, cfgPtr, cfgLen uint32) int32 {
+	return guard(func() (int32, error) {
+		b, err := view(cfgPtr, cfgLen)
+		if err != nil {
+			return 0, err
+		}
+		var c sampler.FlowConfig
+		if err := json.Unmarshal(b, &c); err != nil {
+			return 0, fmt.Errorf("wasi: new_flow: %w: the configuration: %v", sampler.ErrArgument, err)
+		}
+		h, err := smp.NewFlow(sampler.Handle(m), c)
+		return int32(h), err
+	})
+}
+
+// flow_step takes steps steps of flow f and writes its state at outPtr
+// unless it is 0, as four float64 values: the steps taken, MMD², the next
+// noise level and the bandwidth (sampler.FlowState, in its field order).
+//
+//go:wasmexport flow_step
+func flowStep(f, steps int32, outPtr uint32) int32 {
+	return guard(func() (int32, error) {
+		var out []float64
+		if outPtr != 0 {
+			var err error
+			if out, err = float64s(outPtr, 4); err != nil {
+				return 0, err
+			}
+		}
+		st, err := smp.FlowStep(sampler.Handle(f), int(steps))
+		if err != nil {
+			return 0, err
+		}
+		if out != nil {
+			copy(out, []float64{float64(st.Steps), st.MMD2, st.Noise, st.Bandwidth})
+		}
+		return 0, nil
+	})
+}
+
+// flow_particles writes the particles of flow f (N×2 float32) at ptr.
+//
+//go:wasmexport flow_particles
+func flowParticles(f int32, ptr, count uint32) int32 {
+	return float32Result(ptr, count, func(dst []float32) ([]float32, error) { return smp.FlowParticles(sampler.Handle(f), dst) })
+}
+
+// flow_witness_grid writes the witness of flow f on a res×res grid
+// (float32, see sampler.Grid) at ptr.
+//
+//go:wasmexport flow_witness_grid
+func flowWitnessGrid(f int32, xmin, xmax, ymin, ymax float64, res int32, ptr, count uint32) int32 {
+	return float32Result(ptr, count, func(dst []float32) ([]float32, error) {
+		return smp.FlowWitnessGrid(sampler.Handle(f), sampler.Grid{XMin: xmin, XMax: xmax, YMin: ymin, YMax: ymax, Res: int(res)}, dst)
 	})
 }

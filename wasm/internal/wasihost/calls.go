@@ -203,8 +203,54 @@ func (in *Instance) Generate(m sampler.Handle, n int, seed uint64) ([]float32, e
 	return in.float32s("generate", count, api.EncodeI32(int32(m)), api.EncodeI32(int32(n)), seed)
 }
 
-// Free closes a model (and its chain sets) or a chain set.
+// Free closes a model (and its chain sets), a chain set or a flow.
 func (in *Instance) Free(h sampler.Handle) error {
 	_, err := in.call("free", api.EncodeI32(int32(h)))
 	return err
+}
+
+// NewFlow starts an MMD flow on 2-D model m.
+func (in *Instance) NewFlow(m sampler.Handle, c sampler.FlowConfig) (sampler.Handle, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return 0, err
+	}
+	ptr, err := in.buffer(len(b))
+	if err != nil {
+		return 0, err
+	}
+	if err := in.write(ptr, b); err != nil {
+		return 0, err
+	}
+	h, err := in.call("new_flow", api.EncodeI32(int32(m)), api.EncodeU32(ptr), api.EncodeU32(uint32(len(b))))
+	return sampler.Handle(h), err
+}
+
+// FlowStep takes steps steps of flow f and returns its state.
+func (in *Instance) FlowStep(f sampler.Handle, steps int) (sampler.FlowState, error) {
+	var st sampler.FlowState
+	ptr, err := in.buffer(4 * 8)
+	if err != nil {
+		return st, err
+	}
+	if _, err := in.call("flow_step", api.EncodeI32(int32(f)), api.EncodeI32(int32(steps)), api.EncodeU32(ptr)); err != nil {
+		return st, err
+	}
+	v := in.readFloat64s(ptr, 4)
+	return sampler.FlowState{Steps: int(v[0]), MMD2: v[1], Noise: v[2], Bandwidth: v[3]}, nil
+}
+
+// FlowParticles returns the n particles of flow f (n×2).
+func (in *Instance) FlowParticles(f sampler.Handle, n int) ([]float32, error) {
+	return in.float32s("flow_particles", 2*n, api.EncodeI32(int32(f)))
+}
+
+// FlowWitnessGrid returns the witness of flow f on grid g.
+func (in *Instance) FlowWitnessGrid(f sampler.Handle, g sampler.Grid) ([]float32, error) {
+	count := 0
+	if g.Res > 0 && g.Res <= sampler.MaxGridRes {
+		count = g.Res * g.Res
+	}
+	return in.float32s("flow_witness_grid", count, api.EncodeI32(int32(f)), api.EncodeF64(g.XMin), api.EncodeF64(g.XMax),
+		api.EncodeF64(g.YMin), api.EncodeF64(g.YMax), api.EncodeI32(int32(g.Res)))
 }
