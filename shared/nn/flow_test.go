@@ -14,18 +14,7 @@ func (r *ref64) inverse64(x []float64) (z []float64, logdet float64) {
 	h := append([]float64(nil), x...)
 	for i := len(r.spec.Layers) - 1; i >= 0; i-- {
 		ls := r.spec.Layers[i]
-		var keep, move []int
-		for j := range h {
-			if j%2 == ls.Parity {
-				keep = append(keep, j)
-			} else {
-				move = append(move, j)
-			}
-		}
-		xa := make([]float64, len(keep))
-		for a, j := range keep {
-			xa[a] = h[j]
-		}
+		_, move, xa := splitParity64(h, ls.Parity)
 		o, _ := r.sub[i].forward(xa)
 		for b, j := range move {
 			s := math.Tanh(o[b])

@@ -174,23 +174,29 @@ func (r *ref64) params() [][]float64 {
 	return ps
 }
 
-// coupling64 is layer i, an affine coupling, on one row h, written from its
-// definition: y_keep = h_keep, y_move = h_move·exp(tanh r) + t with
-// (r, t) = NN(h_keep).
-func (r *ref64) coupling64(i int, h []float64) []float64 {
-	ls := r.spec.Layers[i]
-	var keep, move []int
+// splitParity64 splits the coordinates of h by a coupling's mask: keep holds
+// the indices j with j%2 == parity, move the others, and xa the kept values.
+func splitParity64(h []float64, parity int) (keep, move []int, xa []float64) {
 	for j := range h {
-		if j%2 == ls.Parity {
+		if j%2 == parity {
 			keep = append(keep, j)
 		} else {
 			move = append(move, j)
 		}
 	}
-	xa := make([]float64, len(keep))
+	xa = make([]float64, len(keep))
 	for a, j := range keep {
 		xa[a] = h[j]
 	}
+	return keep, move, xa
+}
+
+// coupling64 is layer i, an affine coupling, on one row h, written from its
+// definition: y_keep = h_keep, y_move = h_move·exp(tanh r) + t with
+// (r, t) = NN(h_keep).
+func (r *ref64) coupling64(i int, h []float64) []float64 {
+	ls := r.spec.Layers[i]
+	_, move, xa := splitParity64(h, ls.Parity)
 	o, _ := r.sub[i].forward(xa)
 	y := append([]float64(nil), h...)
 	for b, j := range move {
