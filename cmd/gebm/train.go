@@ -58,6 +58,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&o.Beta1, "beta1", o.Beta1, "Adam beta1")
 	fs.Float64Var(&o.Beta2, "beta2", o.Beta2, "Adam beta2")
 	fs.IntVar(&o.NCritic, "n-critic", o.NCritic, "energy updates per base update")
+	fs.IntVar(&o.FinalEnergySteps, "final-energy-steps", o.FinalEnergySteps, "energy-only updates after the last base update, so that the energy converges for the final base (0: none)")
+	fs.Float64Var(&o.FinalLRScale, "final-lr-scale", o.FinalLRScale, "learning-rate factor of the --final-energy-steps updates")
 	fs.IntVar(&o.Warmup, "warmup", o.Warmup, "energy-only updates before the first base update")
 	fs.IntVar(&o.BurstEvery, "burst-every", o.BurstEvery, "every this many base updates, a burst of energy updates (0: never)")
 	fs.IntVar(&o.BurstLen, "burst-len", o.BurstLen, "energy updates in a burst")

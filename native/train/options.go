@@ -60,6 +60,11 @@ type Options struct {
 	// steps precede the first; every BurstEvery base steps, BurstLen more
 	// energy steps are added.
 	NCritic, Warmup, BurstEvery, BurstLen int
+	// FinalEnergySteps energy-only steps follow the last base step, at the
+	// learning rate scaled by FinalLRScale: the energy converges for the
+	// final base instead of lagging behind a base that kept moving (0: none).
+	FinalEnergySteps int
+	FinalLRScale     float64
 	// LRDecay multiplies both learning rates every LRDecayEvery base steps.
 	LRDecay      float64
 	LRDecayEvery int
@@ -96,7 +101,7 @@ func Defaults(data string) Options {
 		Data:   data, Steps: 2000,
 		Latent: 4, Base: "mlp", FlowLayers: 8, FlowHidden: 64, BaseLoss: "kale", BaseHidden: []int{128, 128}, EnergyHidden: []int{128, 128}, EnergySlope: 0.2,
 		Beta1: 0.5, Beta2: 0.999,
-		NCritic: 5, Warmup: 100, BurstEvery: 500, BurstLen: 100,
+		NCritic: 5, Warmup: 100, BurstEvery: 500, BurstLen: 100, FinalLRScale: 0.1,
 		LRDecay: 0.8, LRDecayEvery: 10000, AInitBatches: 10,
 		Seed: 1, Device: "cpu", CheckpointEvery: 500, LogEvery: 50, TestFraction: 0.1,
 	}
@@ -156,6 +161,12 @@ func (o *Options) Validate() error {
 	}
 	if o.NCritic < 1 || o.NCritic > 1000 {
 		bad("n-critic", "%d must be in 1..1000", o.NCritic)
+	}
+	if o.FinalEnergySteps < 0 || o.FinalEnergySteps > 1e8 {
+		bad("final-energy-steps", "%d must be in 0..1e8", o.FinalEnergySteps)
+	}
+	if !(o.FinalLRScale > 0 && o.FinalLRScale <= 1) {
+		bad("final-lr-scale", "%v must be in (0, 1]", o.FinalLRScale)
 	}
 	if o.Warmup < 0 || o.BurstLen < 0 || o.BurstEvery < 0 {
 		bad("warmup/--burst-len/--burst-every", "must not be negative")

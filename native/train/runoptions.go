@@ -119,6 +119,8 @@ var runOptions = []runOption{
 	intOption("warmup", "warmup", false, func(o *Options) *int { return &o.Warmup }),
 	intOption("burst-every", "burst_every", false, func(o *Options) *int { return &o.BurstEvery }),
 	intOption("burst-len", "burst_len", false, func(o *Options) *int { return &o.BurstLen }),
+	intOption("final-energy-steps", "final_energy_steps", false, func(o *Options) *int { return &o.FinalEnergySteps }),
+	floatOption("final-lr-scale", "final_lr_scale", func(o *Options) *float64 { return &o.FinalLRScale }),
 	floatOption("gp", "gp", func(o *Options) *float64 { return &o.GP }),
 	boolOption("soft-clip", "soft_clip", func(o *Options) *bool { return &o.SoftClip }),
 	floatOption("base-tilt", "base_tilt", func(o *Options) *float64 { return &o.BaseTilt }),
@@ -149,7 +151,7 @@ func (o *Options) record() map[string]string {
 
 // legacyDefaults are the values of options that older versions of gebm did
 // not record because they were not flags: every run used these.
-var legacyDefaults = map[string]string{"a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1", "base-loss": "kale"}
+var legacyDefaults = map[string]string{"a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1", "base-loss": "kale", "final-energy-steps": "0", "final-lr-scale": "0.1"}
 
 // reconcile makes o the options of the run that checkpoint f (at path)
 // belongs to. An option that given reports as set on the command line must

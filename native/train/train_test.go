@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -74,6 +75,60 @@ func TestResumeMatchesUninterrupted(t *testing.T) {
 	if got := strings.Join(steps, " "); got != "5 10 15 17 20 25 30" {
 		t.Fatalf("resumed log steps %q, want \"5 10 15 17 20 25 30\"", got)
 	}
+}
+
+// TestFinalEnergyPhase: --final-energy-steps trains the energy alone after
+// the last base step: the base ends bit-identical to a run without the
+// phase, the energy does not, the schedule counts the extra energy steps,
+// and a resume restores the option (a contradiction is refused).
+func TestFinalEnergyPhase(t *testing.T) {
+	plain := run(t, small(t, 12))
+	o := small(t, 12)
+	o.FinalEnergySteps, o.FinalLRScale = 20, 0.5
+	final := run(t, o)
+
+	if err := identicalParams(plain.Model.Base.Params(), final.Model.Base.Params()); err != nil {
+		t.Fatalf("the base changed in the final phase: %v", err)
+	}
+	if identicalParams(plain.Model.Energy.Params(), final.Model.Energy.Params()) == nil {
+		t.Fatal("the final phase left the energy unchanged")
+	}
+	if got, want := final.sched.energySteps, plain.sched.energySteps+20; got != want {
+		t.Fatalf("energy steps %d, want %d", got, want)
+	}
+	if final.sched.baseSteps != plain.sched.baseSteps {
+		t.Fatalf("base steps %d vs %d", final.sched.baseSteps, plain.sched.baseSteps)
+	}
+	// A resume restores the recorded option and refuses a contradiction.
+	r := small(t, 14)
+	r.Out, r.Resume = o.Out, true
+	got, err := ResumeOptions(r, func(flag string) bool { return flag == "steps" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.FinalEnergySteps != 20 || got.FinalLRScale != 0.5 {
+		t.Fatalf("resumed with a final phase of %d × %v, want 20 × 0.5", got.FinalEnergySteps, got.FinalLRScale)
+	}
+	if _, err := ResumeOptions(r, func(flag string) bool { return flag == "final-energy-steps" }); err == nil ||
+		!strings.Contains(err.Error(), "final-energy-steps") {
+		t.Fatalf("a contradicting --final-energy-steps: %v", err)
+	}
+}
+
+// identicalParams returns nil when a and b hold the same bits, else an error
+// naming the first difference.
+func identicalParams(a, b []*nn.Param) error {
+	if len(a) != len(b) {
+		return fmt.Errorf("%d parameters vs %d", len(a), len(b))
+	}
+	for i := range a {
+		for j := range a[i].Value {
+			if math.Float32bits(a[i].Value[j]) != math.Float32bits(b[i].Value[j]) {
+				return fmt.Errorf("parameter %d[%d]: %v vs %v", i, j, a[i].Value[j], b[i].Value[j])
+			}
+		}
+	}
+	return nil
 }
 
 // TestOutputs: a run writes the model, the checkpoint, the log and both
@@ -177,6 +232,10 @@ func TestValidate(t *testing.T) {
 		func(o *Options) { o.Out = "" },
 		func(o *Options) { o.BaseTilt = -0.5 },
 		func(o *Options) { o.BaseTilt = math.NaN() },
+		func(o *Options) { o.FinalEnergySteps = -1 },
+		func(o *Options) { o.FinalLRScale = 0 },
+		func(o *Options) { o.FinalLRScale = 1.5 },
+		func(o *Options) { o.FinalLRScale = math.NaN() },
 	} {
 		o := Defaults("8gaussians")
 		o.Out = "x"

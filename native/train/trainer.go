@@ -268,6 +268,9 @@ func (t *Trainer) Run(ctx context.Context) error {
 				Cause: context.Cause(ctx)}
 		}
 	}
+	if err := t.finalPhase(); err != nil {
+		return t.stopped(err)
+	}
 	if err := t.saveCheckpoint(); err != nil {
 		return err
 	}
@@ -317,18 +320,9 @@ func (t *Trainer) unit() error {
 	o := &t.Opts
 	lrScale := math.Pow(o.LRDecay, float64(t.decays()))
 	for range t.sched.energyStepsBefore(o) {
-		t.drawData(t.train)
-		model.SampleLatents(t.rng, t.z)
-		for i := range t.alpha {
-			t.alpha[i] = float32(t.rng.Float64())
-		}
-		st, err := t.back.EnergyStep(t.x, t.z, t.alpha, lrScale)
-		if err != nil {
+		if err := t.energyStep(lrScale); err != nil {
 			return err
 		}
-		t.sched.energySteps++
-		t.lastKALE = st.KALE()
-		t.log.energy = st
 	}
 	var st backend.BaseStats
 	var err error
@@ -344,6 +338,40 @@ func (t *Trainer) unit() error {
 	}
 	t.log.base = st
 	t.sched.baseSteps++
+	return nil
+}
+
+// energyStep performs one energy update on a fresh data batch, latents and
+// interpolation weights, at the learning rates scaled by lrScale.
+func (t *Trainer) energyStep(lrScale float64) error {
+	t.drawData(t.train)
+	model.SampleLatents(t.rng, t.z)
+	for i := range t.alpha {
+		t.alpha[i] = float32(t.rng.Float64())
+	}
+	st, err := t.back.EnergyStep(t.x, t.z, t.alpha, lrScale)
+	if err != nil {
+		return err
+	}
+	t.sched.energySteps++
+	t.lastKALE = st.KALE()
+	t.log.energy = st
+	return nil
+}
+
+// finalPhase performs Opts.FinalEnergySteps energy-only updates on the
+// frozen final base at Opts.FinalLRScale times the current learning rate:
+// the energy fitted during training lags the base it was fitted to, and its
+// errors (a tilt of the wells' depths) move mass the wrong way when the model
+// is sampled at β = 1 (docs/EVAL.md). It is not interruptible; a stop before
+// the final checkpoint repeats the phase on --resume.
+func (t *Trainer) finalPhase() error {
+	lrScale := math.Pow(t.Opts.LRDecay, float64(t.decays())) * t.Opts.FinalLRScale
+	for range t.Opts.FinalEnergySteps {
+		if err := t.energyStep(lrScale); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
