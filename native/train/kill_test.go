@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -57,10 +58,18 @@ func TestKillNeverCorrupts(t *testing.T) {
 				cmd.Env = append(cmd.Env, "GEBM_TRAIN_RESUME=1")
 			}
 		}
+		started := time.Now()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(200+rng.IntN(1300)) * time.Millisecond)
+		// Kill while training runs, not while the process starts: on a
+		// loaded machine start-up alone can outlast any fixed delay.
+		if err := waitForCheckpoint(filepath.Join(dir, CheckpointFile), started, 2*time.Minute); err != nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("round %d: %v", round, err)
+		}
+		time.Sleep(time.Duration(rng.IntN(1300)) * time.Millisecond)
 		cmd.Process.Kill()
 		cmd.Wait()
 		for _, name := range []string{CheckpointFile, ModelFile} {
@@ -89,4 +98,16 @@ func TestKillNeverCorrupts(t *testing.T) {
 	if len(tmps) > 12 {
 		t.Fatalf("%d temporary files left", len(tmps))
 	}
+}
+
+// waitForCheckpoint polls until the checkpoint at path has been written
+// since started (a training process has begun its steps), or fails after
+// limit.
+func waitForCheckpoint(path string, started time.Time, limit time.Duration) error {
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if fi, err := os.Stat(path); err == nil && !fi.ModTime().Before(started) {
+			return nil
+		}
+	}
+	return fmt.Errorf("no checkpoint written within %v of starting the training process", limit)
 }
