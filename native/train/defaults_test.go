@@ -1,0 +1,66 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/gebm/gebm/shared/data"
+	"github.com/gebm/gebm/shared/nn"
+	"github.com/gebm/gebm/shared/testenv"
+)
+
+// TestDefaultsStayFinite trains every built-in data set at its default
+// options (the network sizes, penalties, clamp and schedule of Defaults,
+// the final energy-only phase included) for a short run from 5 seeds: none
+// may stop on a non-finite value (NonFiniteError), and the model must come
+// out with finite weights and a finite A.
+func TestDefaultsStayFinite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 40 short runs")
+	}
+	for _, name := range append(data.ToyNames(), "mnist") {
+		t.Run(name, func(t *testing.T) {
+			steps, final := 40, 20
+			if name == "mnist" {
+				if _, err := data.FindMNISTDir(); err != nil {
+					testenv.Missing(t, "MNIST files not available: %v", err)
+				}
+				steps, final = 3, 5
+			}
+			for seed := uint64(1); seed <= 5; seed++ {
+				o := Defaults(name)
+				o.Out, o.Seed, o.Steps, o.Quiet, o.CheckpointEvery = t.TempDir(), seed, steps, true, 0
+				if o.FinalEnergySteps > 0 {
+					o.FinalEnergySteps = final
+				}
+				tr := run(t, o)
+				if err := finiteModel(tr); err != nil {
+					t.Errorf("seed %d: %v", seed, err)
+				}
+			}
+		})
+	}
+}
+
+// finiteModel returns an error naming the first non-finite weight of the
+// trained model, or a non-finite A.
+func finiteModel(tr *Trainer) error {
+	m := tr.Model
+	for _, net := range []struct {
+		name string
+		net  *nn.Network
+	}{{"base", m.Base}, {"energy", m.Energy}} {
+		for _, p := range net.net.Params() {
+			for i, v := range p.Value {
+				if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+					return fmt.Errorf("%s %s[%d] is %v", net.name, p.Name, i, v)
+				}
+			}
+		}
+	}
+	if math.IsNaN(m.A) || math.IsInf(m.A, 0) {
+		return fmt.Errorf("A is %v", m.A)
+	}
+	return nil
+}
