@@ -118,7 +118,14 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "%s on %s (%s): %d base steps, batch %d, latent %d, base %v, energy %v, seed %d, matrix products: %s\n",
 		what, o.Data, o.Device, o.Steps, o.Batch, t.Model.Latent(), baseWords(o), o.EnergyHidden, o.Seed, products)
 	if !*quiet {
-		t.Progress = progress(stderr, o.Steps)
+		t.Progress = progress(stderr, o.Steps, "step")
+		var final func(int, float64) // made at the phase's first step, so that its rate counts from there
+		t.FinalProgress = func(step int, kale float64) {
+			if final == nil {
+				final = progress(stderr, o.FinalEnergySteps, "final energy-only step")
+			}
+			final(step, kale)
+		}
 	}
 	start := time.Now()
 	if err := t.Run(ctx); err != nil {
@@ -151,7 +158,7 @@ func reversed(x []int) []int {
 
 // progress shows a bar (step, it/s, ETA, KALE) on a terminal and a plain
 // line every few seconds otherwise.
-func progress(stderr io.Writer, total int) func(int, float64) {
+func progress(stderr io.Writer, total int, what string) func(int, float64) {
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionShowIts(),
 			progressbar.OptionSetItsString("step"), progressbar.OptionShowCount(), progressbar.OptionSetWidth(30),
@@ -162,7 +169,7 @@ func progress(stderr io.Writer, total int) func(int, float64) {
 				first = step - 1
 				bar.ChangeMax(total - first)
 			}
-			bar.Describe(fmt.Sprintf("step %d/%d  KALE %.4f", step, total, kale))
+			bar.Describe(fmt.Sprintf("%s %d/%d  KALE %.4f", what, step, total, kale))
 			bar.Set(step - first)
 		}
 	}
@@ -178,7 +185,7 @@ func progress(stderr io.Writer, total int) func(int, float64) {
 		el := time.Since(start).Seconds()
 		rate := float64(step-first) / el
 		eta := time.Duration(float64(total-step)/rate) * time.Second
-		fmt.Fprintf(stderr, "step %d/%d  %.1f step/s  ETA %s  KALE %.4f\n", step, total, rate, eta.Round(time.Second), kale)
+		fmt.Fprintf(stderr, "%s %d/%d  %.1f step/s  ETA %s  KALE %.4f\n", what, step, total, rate, eta.Round(time.Second), kale)
 	}
 }
 

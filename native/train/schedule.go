@@ -6,6 +6,7 @@ package train
 type schedule struct {
 	baseSteps   int // base updates done
 	energySteps int // energy updates done
+	finalSteps  int // energy-only updates of the final phase done after the last base update
 }
 
 // energyStepsBefore is the number of energy steps that precede base step

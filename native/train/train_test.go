@@ -115,6 +115,55 @@ func TestFinalEnergyPhase(t *testing.T) {
 	}
 }
 
+// TestFinalPhaseInterruptedResumes: a run interrupted during the final
+// energy-only phase writes a checkpoint there, --resume finishes the phase
+// (and only the phase) and ends bit-identical to an uninterrupted run, and
+// a finished run is not resumed again.
+func TestFinalPhaseInterruptedResumes(t *testing.T) {
+	withPhase := func() Options {
+		o := small(t, 12)
+		o.FinalEnergySteps, o.FinalLRScale = 20, 0.5
+		return o
+	}
+	full := run(t, withPhase())
+
+	o := withPhase()
+	tr, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tr.FinalProgress = func(step int, _ float64) {
+		if step == 7 {
+			cancel()
+		}
+	}
+	var ie *InterruptedError
+	if err := tr.Run(ctx); !errors.As(err, &ie) || ie.FinalStep != 7 || ie.FinalSteps != 20 || ie.Step != 12 {
+		t.Fatalf("interrupted in the final phase: %v (%+v)", err, ie)
+	}
+	if !strings.Contains(ie.Error(), "final energy-only step 7 of 20") {
+		t.Fatalf("message %q does not say where the phase stopped", ie.Error())
+	}
+
+	r := withPhase()
+	r.Out, r.Resume = o.Out, true
+	resumed := run(t, r)
+	if err := identicalParams(full.Model.Energy.Params(), resumed.Model.Energy.Params()); err != nil {
+		t.Fatalf("resumed final phase differs from the uninterrupted one: %v", err)
+	}
+	if err := identicalParams(full.Model.Base.Params(), resumed.Model.Base.Params()); err != nil {
+		t.Fatalf("base: %v", err)
+	}
+	if resumed.sched != full.sched {
+		t.Fatalf("schedule %+v, want %+v", resumed.sched, full.sched)
+	}
+	if _, err := New(r); err == nil || !strings.Contains(err.Error(), "already at base step 12") {
+		t.Fatalf("resuming a finished run: %v", err)
+	}
+}
+
 // identicalParams returns nil when a and b hold the same bits, else an error
 // naming the first difference.
 func identicalParams(a, b []*nn.Param) error {

@@ -51,6 +51,9 @@ type Trainer struct {
 
 	// Progress, when set, is called after every base step.
 	Progress func(step int, kale float64)
+	// FinalProgress, when set, is called after every energy-only update of
+	// the final phase (Options.FinalEnergySteps).
+	FinalProgress func(step int, kale float64)
 	// lastKALE is the latest training-batch KALE estimate.
 	lastKALE float64
 }
@@ -94,7 +97,8 @@ func New(o Options) (*Trainer, error) {
 		if err := reconcile(&o, resume, cp, func(string) bool { return true }); err != nil {
 			return nil, err
 		}
-		if done := resume.Training.Steps; o.Steps <= done {
+		done, final := resume.Training.Steps, int(resume.Resume.Schedule["final_steps"])
+		if o.Steps < done || o.Steps == done && final >= o.FinalEnergySteps {
 			return nil, fmt.Errorf("--steps %d: the run in %s is already at base step %d; give a larger --steps to train it further",
 				o.Steps, o.Out, done)
 		}
@@ -218,6 +222,7 @@ func (t *Trainer) restore(f *ckpt.File) error {
 	}
 	t.sched.baseSteps = int(r.Schedule["base_steps"])
 	t.sched.energySteps = int(r.Schedule["energy_steps"])
+	t.sched.finalSteps = int(r.Schedule["final_steps"]) // 0 in files older than the phase
 	t.secs = f.Training.Seconds
 	return nil
 }
@@ -268,7 +273,7 @@ func (t *Trainer) Run(ctx context.Context) error {
 				Cause: context.Cause(ctx)}
 		}
 	}
-	if err := t.finalPhase(); err != nil {
+	if err := t.finalPhase(ctx); err != nil {
 		return t.stopped(err)
 	}
 	if err := t.saveCheckpoint(); err != nil {
@@ -338,6 +343,7 @@ func (t *Trainer) unit() error {
 	}
 	t.log.base = st
 	t.sched.baseSteps++
+	t.sched.finalSteps = 0
 	return nil
 }
 
@@ -363,13 +369,26 @@ func (t *Trainer) energyStep(lrScale float64) error {
 // frozen final base at Opts.FinalLRScale times the current learning rate:
 // the energy fitted during training lags the base it was fitted to, and its
 // errors (a tilt of the wells' depths) move mass the wrong way when the model
-// is sampled at β = 1 (docs/EVAL.md). It is not interruptible; a stop before
-// the final checkpoint repeats the phase on --resume.
-func (t *Trainer) finalPhase() error {
-	lrScale := math.Pow(t.Opts.LRDecay, float64(t.decays())) * t.Opts.FinalLRScale
-	for range t.Opts.FinalEnergySteps {
+// is sampled at β = 1 (docs/EVAL.md). A resumed run continues the phase
+// where its checkpoint left it. When ctx is cancelled, it stops after the
+// update in progress, writes a checkpoint and returns an *InterruptedError.
+func (t *Trainer) finalPhase(ctx context.Context) error {
+	o := &t.Opts
+	lrScale := math.Pow(o.LRDecay, float64(t.decays())) * o.FinalLRScale
+	for t.sched.finalSteps < o.FinalEnergySteps {
 		if err := t.energyStep(lrScale); err != nil {
 			return err
+		}
+		t.sched.finalSteps++
+		if t.FinalProgress != nil {
+			t.FinalProgress(t.sched.finalSteps, t.lastKALE)
+		}
+		if ctx.Err() != nil && t.sched.finalSteps < o.FinalEnergySteps {
+			if err := t.saveCheckpoint(); err != nil {
+				return fmt.Errorf("interrupted at final energy step %d, and writing the checkpoint failed: %w", t.sched.finalSteps, err)
+			}
+			return &InterruptedError{Step: t.sched.baseSteps, Steps: o.Steps, FinalStep: t.sched.finalSteps,
+				FinalSteps: o.FinalEnergySteps, Checkpoint: filepath.Join(o.Out, CheckpointFile), Cause: context.Cause(ctx)}
 		}
 	}
 	return nil
@@ -448,7 +467,8 @@ func (t *Trainer) saveCheckpoint() error {
 		return err
 	}
 	h.Resume = &ckpt.ResumeState{EnergyAdamStep: t.optE.Step, BaseAdamStep: t.optB.Step, RNG: rng,
-		Schedule: map[string]int64{"base_steps": int64(t.sched.baseSteps), "energy_steps": int64(t.sched.energySteps)}}
+		Schedule: map[string]int64{"base_steps": int64(t.sched.baseSteps), "energy_steps": int64(t.sched.energySteps),
+			"final_steps": int64(t.sched.finalSteps)}}
 	ts := t.Model.Tensors()
 	for _, part := range []struct {
 		prefix string
