@@ -12,7 +12,7 @@ declare -A flags=(
   [8gaussians]="--data 8gaussians --steps 3000 --seed 1"
   [25gaussians]="--data 25gaussians --steps 4000 --seed 1"
   [rings]="--data rings --steps 3000 --seed 1"
-  [mnist]="--data mnist --steps 6000 --seed 1"
+  [mnist]="--data mnist --steps 10000 --final-energy-steps 4000 --final-lr-scale 1 --seed 1"
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(8gaussians 25gaussians rings mnist)
