@@ -135,7 +135,7 @@ func TestResumeOptions(t *testing.T) {
 	// A library caller's options are all given: any difference is refused.
 	lib := o
 	lib.Resume, lib.Steps, lib.GP = true, 9, 2
-	if _, err := New(lib); err == nil || !strings.Contains(err.Error(), "--gp 2 contradicts the run's --gp 1") {
+	if _, err := New(lib); err == nil || !strings.Contains(err.Error(), "--gp 2 contradicts the run's --gp 0.1") {
 		t.Fatalf("New with another GP: %v", err)
 	}
 	done := o
