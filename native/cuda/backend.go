@@ -277,7 +277,9 @@ func (t *Trainer) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStat
 }
 
 // BaseStep makes one update of the base on latents z: with w =
-// softmax(-E(B(z))), the base's backward pass gets w_i ∇_x E(B(z_i)).
+// softmax(-γ E(B(z))), γ = BaseTilt (1: the model's weights), the base's
+// backward pass gets w_i ∇_x E(B(z_i)); Â and the ESS are those of the
+// model's weights softmax(-E(B(z))) whatever γ.
 func (t *Trainer) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
 	defer t.d.bind()()
 	if err := t.load(); err != nil {
@@ -291,7 +293,7 @@ func (t *Trainer) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
 	d.uploadAsync(t.z, t.pz, z, defaultStream)
 	y := t.base.Forward(t.z, B)
 	e, gx := t.energy.InputGrad(y, B)
-	d.importanceWeights(e, t.w.Slice(0, B), t.stats.Range(sWeightSum, sAHat+1), t.stats.At(sESS))
+	d.importanceWeights(e, t.cfg.BaseTilt, t.w.Slice(0, B), t.stats.Range(sWeightSum, sAHat+1), t.stats.At(sESS))
 	d.elementwise("scale_rows", B*D, ptr(gx), ptr(t.w), ptr(t.dy), i64(B), i64(D))
 	t.base.ZeroGrad()
 	t.base.BackwardParams(t.dy)

@@ -21,8 +21,8 @@
 // over the backward pass, as shared/nn/penalty.go), spectral.go and
 // spectral.cu (power iteration, W/σ and its chain rule, on the device),
 // adam.go and adam.cu, kale.go and kale.cu (kale.EnergyLoss and the base
-// step's importance weights, in double), reduce.cu (deterministic two-pass
-// sums in double), gemm.go, gemm_cublas.go and gemm.cu (the matrix
+// step's importance weights, tilted by --base-tilt, in double), reduce.cu
+// (deterministic two-pass sums in double), gemm.go, gemm_cublas.go and gemm.cu (the matrix
 // products), network.go (the sequential network) and backend.go (the two
 // training steps). `make kernels` compiles each .cu file to one PTX file for
 // sm_80 (scripts/cuda-kernels.sh), which the driver JIT-compiles for newer

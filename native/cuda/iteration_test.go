@@ -77,6 +77,9 @@ const (
 	tolSN    = 1e-4 // spectral normalisation's u and v, absolute
 )
 
+// steep multiplies the energy's last layer in the cases with a tilt.
+const steep = 500
+
 func maxDiff(a, b []float32) (float64, int) {
 	var worst float64
 	at := 0
@@ -90,7 +93,8 @@ func maxDiff(a, b []float32) (float64, int) {
 
 // TestIterationMatchesCPU runs one full training iteration — an energy
 // step (with gradient penalty, spectral normalisation and optionally the
-// soft clip), a base step and a held-out evaluation — through
+// soft clip), a base step (with the model's weights, γ = 1, or tilted ones,
+// γ = 0.5 and 0) and a held-out evaluation — through
 // native/train's CPU backend and through the CUDA backend on copies of
 // the same model, and compares everything that comes back and everything
 // Sync brings to the host.
@@ -105,11 +109,14 @@ func TestIterationMatchesCPU(t *testing.T) {
 			data     string
 			dim      int
 			softClip bool
-			sn       bool // spectral normalisation of the energy (mnist's default)
+			sn       bool    // spectral normalisation of the energy (mnist's default)
+			tilt     float64 // BaseTilt γ: the base step's weights softmax(-γE)
 		}{
-			{"mnist", "mnist", 784, false, true},
-			{"toy-softclip", "8gaussians", 2, true, false},
-			{"toy-sn", "8gaussians", 2, false, true},
+			{"mnist", "mnist", 784, false, true, 1},
+			{"toy-softclip", "8gaussians", 2, true, false, 1},
+			{"toy-sn", "8gaussians", 2, false, true, 1},
+			{"toy-tilt0.5", "8gaussians", 2, false, false, 0.5},
+			{"toy-tilt0", "8gaussians", 2, false, false, 0},
 		} {
 			t.Run(gemm+"/"+c.name, func(t *testing.T) {
 				o := train.Defaults(c.data)
@@ -117,7 +124,22 @@ func TestIterationMatchesCPU(t *testing.T) {
 				o.Out = t.TempDir()
 				o.SoftClip = c.softClip
 				o.SpectralNorm = c.sn
+				o.BaseTilt = c.tilt
 				cpuS, gpuS := newSetup(t, &o, c.dim, 3), newSetup(t, &o, c.dim, 3)
+				if c.tilt != 1 {
+					// A steeper energy than at initialisation (its last
+					// layer ×steep), so that the model's weights
+					// softmax(-E(B(z))) are far from uniform and far from the
+					// tilted ones the base step uses.
+					for _, s := range []*setup{cpuS, gpuS} {
+						ep := s.m.Energy.Params()
+						for _, v := range [][]float32{ep[len(ep)-2].Value, ep[len(ep)-1].Value} {
+							for i := range v {
+								v[i] *= steep
+							}
+						}
+					}
+				}
 				cpu, err := train.NewBackend("cpu", cpuS.m, o.Config, cpuS.a, cpuS.optE, cpuS.optB)
 				if err != nil {
 					t.Fatal(err)
@@ -155,6 +177,9 @@ func TestIterationMatchesCPU(t *testing.T) {
 				gb, err := gpu.BaseStep(z, 0.8)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if c.tilt != 1 && cb.ESS > 0.5*float64(B) {
+					t.Fatalf("ESS %v of %d: the model's weights are nearly uniform, the tilt would not show", cb.ESS, B)
 				}
 				stat(t, "Â", gb.AHat, cb.AHat)
 				stat(t, "ESS", gb.ESS, cb.ESS)

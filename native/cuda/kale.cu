@@ -54,11 +54,14 @@ extern "C" __global__ void energy_loss(const float* ep, i64 n, const float* eq, 
 	}
 }
 
-// importance_weights: for the energies e of n generated rows, w = softmax(-e)
-// (float32), out[0] = Σ exp(-e - max(-e)) (checked for finiteness),
-// out[1] = Â = logsumexp(-e) - log n and *ess = 1/Σw², the effective
-// sample size.
-extern "C" __global__ void importance_weights(const float* e, i64 n, float* w, double* out, double* ess) {
+// importance_weights: for the energies e of n generated rows, the model's
+// weights softmax(-e) give out[0] = Σ exp(-e - max(-e)) (checked for
+// finiteness), out[1] = Â = logsumexp(-e) - log n and *ess = 1/Σw², the
+// effective sample size; w receives the base step's weights with tilt
+// gamma (native/backend's Config.BaseTilt), softmax(-gamma e) (float32),
+// with each gamma e rounded to float32 first as shared/kale's TiltedWeights
+// does: for gamma = 1 the model's weights, for gamma = 0 equal weights.
+extern "C" __global__ void importance_weights(const float* e, i64 n, double gamma, float* w, double* out, double* ess) {
 	double mx = -INFINITY;
 	for (i64 i = threadIdx.x; i < n; i += blockDim.x) mx = nan_max(mx, -(double)e[i]);
 	mx = block_max(mx);
@@ -69,9 +72,19 @@ extern "C" __global__ void importance_weights(const float* e, i64 n, float* w, d
 	for (i64 i = threadIdx.x; i < n; i += blockDim.x) {
 		double wi = exp(-(double)e[i] - mx) / s;
 		sq += wi * wi;
-		w[i] = (float)wi;
+		if (gamma == 1) w[i] = (float)wi;
 	}
 	sq = block_sum(sq);
+	if (gamma != 1) {  // the same branch in every thread: the reductions inside see them all
+		float g = (float)gamma;
+		double mt = -INFINITY;
+		for (i64 i = threadIdx.x; i < n; i += blockDim.x) mt = nan_max(mt, -(double)(g * e[i]));
+		mt = block_max(mt);
+		double st = 0;
+		for (i64 i = threadIdx.x; i < n; i += blockDim.x) st += exp(-(double)(g * e[i]) - mt);
+		st = block_sum(st);
+		for (i64 i = threadIdx.x; i < n; i += blockDim.x) w[i] = (float)(exp(-(double)(g * e[i]) - mt) / st);
+	}
 	if (threadIdx.x == 0) {
 		out[0] = s;
 		out[1] = mx + log(s) - log((double)n);

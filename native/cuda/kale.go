@@ -11,8 +11,11 @@ func (d *Device) energyLoss(ep, eq, a, gp, gq, gradA Buffer, out, means Doubles)
 		dptr(out), dptr(means))
 }
 
-// importanceWeights queues w = softmax(-e) with out[0] = Σ exp(-e - max),
-// out[1] = Â = logsumexp(-e) - log n and ess = 1/Σw².
-func (d *Device) importanceWeights(e, w Buffer, out, ess Doubles) {
-	d.launch("importance_weights", 1, 1024, ptr(e), i64(e.n), ptr(w), dptr(out), dptr(ess))
+// importanceWeights queues the base step's weights: from the model's
+// weights softmax(-e), out[0] = Σ exp(-e - max), out[1] = Â =
+// logsumexp(-e) - log n and ess = 1/Σw²; into w the weights with tilt
+// gamma, softmax(-gamma e) (kale.TiltedWeights; kale.ImportanceWeights's
+// weights for gamma = 1).
+func (d *Device) importanceWeights(e Buffer, gamma float64, w Buffer, out, ess Doubles) {
+	d.launch("importance_weights", 1, 1024, ptr(e), i64(e.n), f64(gamma), ptr(w), dptr(out), dptr(ess))
 }

@@ -322,10 +322,12 @@ func TestEnergyLossKernel(t *testing.T) {
 	}
 }
 
-// TestImportanceWeights against kale.ImportanceWeights, which the CPU
-// backend's BaseStep calls: Â, the effective sample size and the weights,
-// and the shifted sum Σ exp(-e_i - max(-e)) = B exp(Â - max(-e)) that the
-// device checks for finiteness.
+// TestImportanceWeights against the CPU backend's BaseStep: Â, the
+// effective sample size and the shifted sum Σ exp(-e_i - max(-e)) =
+// B exp(Â - max(-e)) that the device checks for finiteness come from the
+// model's weights (kale.ImportanceWeights) whatever the tilt γ; the
+// weights written are kale.ImportanceWeights's for γ = 1 and
+// kale.TiltedWeights's softmax(-γe) for the others.
 func TestImportanceWeights(t *testing.T) {
 	d := testDevice(t)
 	rng := rand.New(rand.NewPCG(13, 14))
@@ -335,19 +337,28 @@ func TestImportanceWeights(t *testing.T) {
 		B := len(e)
 		w64 := make([]float64, B)
 		aHat, ess := kale.ImportanceWeights(e, w64)
-		w := make([]float32, B)
 		maxv := math.Inf(-1)
-		for i, v := range e {
-			w[i] = float32(w64[i])
+		for _, v := range e {
 			maxv = math.Max(maxv, -float64(v))
 		}
-		de, dw := upload(t, d, e), upload(t, d, make([]float32, B))
-		d.importanceWeights(de, dw, out.Range(0, 2), out.At(2))
-		got := downloadD(t, d, out)
-		nearF(t, name("sum ", B), got[0], float64(B)*math.Exp(aHat-maxv), 1e-12)
-		nearF(t, name("Â ", B), got[1], aHat, 1e-12)
-		nearF(t, name("ESS ", B), got[2], ess, 1e-12)
-		withinULPs(t, name("w ", B), download(t, d, dw), w, 1)
+		de := upload(t, d, e)
+		for _, gamma := range []float64{1, 0.5, 0, 0.3, 2} {
+			if gamma != 1 {
+				kale.TiltedWeights(e, gamma, make([]float32, B), w64)
+			}
+			w := make([]float32, B)
+			for i := range w {
+				w[i] = float32(w64[i])
+			}
+			dw := upload(t, d, make([]float32, B))
+			d.importanceWeights(de, gamma, dw, out.Range(0, 2), out.At(2))
+			got := downloadD(t, d, out)
+			what := name("B ", B, ", γ ", gamma, ": ")
+			nearF(t, what+"sum", got[0], float64(B)*math.Exp(aHat-maxv), 1e-12)
+			nearF(t, what+"Â", got[1], aHat, 1e-12)
+			nearF(t, what+"ESS", got[2], ess, 1e-12)
+			withinULPs(t, what+"w", download(t, d, dw), w, 1)
+		}
 	}
 }
 

@@ -3,8 +3,6 @@
 package train
 
 import (
-	"fmt"
-
 	"github.com/gebm/gebm/native/backend"
 	"github.com/gebm/gebm/native/cuda"
 	"github.com/gebm/gebm/shared/model"
@@ -12,11 +10,9 @@ import (
 )
 
 // newCUDABackend is NewBackend's "cuda" device in the cuda build: the GPU,
-// with the matrix product c.CUDAGemm.
+// with the matrix product c.CUDAGemm; every option of backend.Config,
+// BaseTilt included, as the CPU backend.
 func newCUDABackend(m *model.GEBM, c backend.Config, a *nn.Param, optE, optB *nn.Adam) (backend.Backend, error) {
-	if c.BaseTilt != 1 {
-		return nil, fmt.Errorf("--base-tilt %v: the cuda trainer has only the reference's weights (--base-tilt 1); use --device cpu", c.BaseTilt)
-	}
 	t, err := cuda.NewTrainer(m, a, optE, optB, c)
 	if err != nil {
 		return nil, err

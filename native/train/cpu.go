@@ -118,11 +118,7 @@ func (c *cpuBackend) BaseStep(z []float32, lrScale float64) (backend.BaseStats, 
 		return st, err
 	}
 	if c.tilt != 1 {
-		g := float32(c.tilt)
-		for i, v := range e[:B] {
-			c.et[i] = g * v
-		}
-		kale.ImportanceWeights(c.et, c.w)
+		kale.TiltedWeights(e[:B], c.tilt, c.et, c.w)
 	}
 	for i := 0; i < B; i++ {
 		wf := float32(c.w[i])

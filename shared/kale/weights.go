@@ -33,3 +33,24 @@ func ImportanceWeights(e []float32, w []float64) (aHat, ess float64) {
 	}
 	return maxv + math.Log(sum) - math.Log(float64(len(e))), 1 / sq
 }
+
+// TiltedWeights computes the weights of the base step with tilt γ
+// (native/backend's Config.BaseTilt),
+//
+//	w_i = exp(-γ e_i) / Σ_j exp(-γ e_j),
+//
+// into w, with each γ e_i rounded to float32 (float32(γ)·e_i, stored in
+// et, len(et) = len(e)) and then normalised by ImportanceWeights. γ = 1
+// gives ImportanceWeights's weights, γ = 0 the equal weights 1/n. It is
+// the reference of the CUDA trainer's kernel (native/cuda, kale.cu's
+// importance_weights), which forms γ e the same way.
+func TiltedWeights(e []float32, gamma float64, et []float32, w []float64) {
+	if len(et) != len(e) {
+		panic("kale: TiltedWeights: wrong scratch length")
+	}
+	g := float32(gamma)
+	for i, v := range e {
+		et[i] = g * v
+	}
+	ImportanceWeights(et, w)
+}

@@ -38,3 +38,38 @@ func TestImportanceWeights(t *testing.T) {
 		t.Fatalf("spread energies: w %v, ESS %v, Â %v", w, ess, aHat)
 	}
 }
+
+// TestTiltedWeights: γ = 1 gives ImportanceWeights's weights bit for bit,
+// γ = 0 equal weights, and γ = 0.5 the softmax of -γe (computed here in
+// float64 from the float32 products).
+func TestTiltedWeights(t *testing.T) {
+	e := []float32{0.5, -1, 2, 0, 0.3}
+	n := len(e)
+	et, w, ref := make([]float32, n), make([]float64, n), make([]float64, n)
+	ImportanceWeights(e, ref)
+	TiltedWeights(e, 1, et, w)
+	for i := range w {
+		if w[i] != ref[i] {
+			t.Fatalf("γ = 1: w[%d] = %v, ImportanceWeights %v", i, w[i], ref[i])
+		}
+	}
+	TiltedWeights(e, 0, et, w)
+	for i := range w {
+		if math.Abs(w[i]-1/float64(n)) > 1e-15 {
+			t.Fatalf("γ = 0: w[%d] = %v, want 1/%d", i, w[i], n)
+		}
+	}
+	TiltedWeights(e, 0.5, et, w)
+	var z float64
+	for _, v := range e {
+		z += math.Exp(-float64(float32(0.5) * v))
+	}
+	for i, v := range e {
+		if want := math.Exp(-float64(float32(0.5)*v)) / z; math.Abs(w[i]-want) > 1e-15 {
+			t.Fatalf("γ = 0.5: w[%d] = %v, want %v", i, w[i], want)
+		}
+		if et[i] != 0.5*v {
+			t.Fatalf("γ = 0.5: et[%d] = %v, want %v", i, et[i], 0.5*v)
+		}
+	}
+}
