@@ -285,6 +285,10 @@ func TestTrainerOnGPU(t *testing.T) {
 		o.BaseHidden, o.EnergyHidden = []int{32, 32}, []int{32, 32}
 		o.Batch, o.Warmup, o.BurstEvery, o.BurstLen = 64, 10, 7, 5
 		o.CheckpointEvery, o.LogEvery = 5, 5
+		// No final energy-only phase: a run stopped at its last base step
+		// has done it, so the resumed run would not match (and 5000 emulated
+		// steps take minutes).
+		o.FinalEnergySteps = 0
 		return o
 	}
 	runT := func(o train.Options) *train.Trainer {
