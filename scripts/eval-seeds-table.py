@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+# eval-seeds-table.py DIR: the "Over 5 seeds" table of docs/EVAL.md from DIR/<data>-<seed>.json
+# (gebm eval --json of the bundled 2-D models): mean ± standard error over seeds of each measure for
+# the generator, the GEBM at β = 1 (SIR) and at β = 100, and of the within-seed gains (positive = GEBM better).
+import json, glob, math, sys, os
+d = sys.argv[1]
+def ms(xs):
+    n = len(xs); m = sum(xs)/n
+    se = math.sqrt(sum((x-m)**2 for x in xs)/(n-1)/n) if n > 1 else 0
+    return m, se
+def f(v, kind):
+    m, se = v
+    if kind == "pct": t = f"{100*m:.1f} ± {100*se:.1f}"
+    elif kind == "modes": t = f"{m:.1f} ± {se:.1f}"
+    elif kind == "nll": t = f"{m:.2f} ± {se:.2f}"
+    else: t = f"{m:.5f} ± {se:.5f}"
+    return t.replace("-", "−")
+print("| data | measure | generator | GEBM β=1 (SIR) | gain at β=1 | GEBM β=100 | gain at β=100 |")
+print("|---|---|---|---|---|---|---|")
+for data in ["8gaussians", "25gaussians", "rings"]:
+    runs = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(d, f"{data}-*.json")))]
+    if not runs: continue
+    rows = []
+    if runs[0]["generator"].get("modes"):
+        rows += [("modes covered", lambda r: r["modes"]["Covered"], "modes", +1),
+                 ("high-quality %", lambda r: r["modes"]["HighQuality"], "pct", +1)]
+    rows += [("MMD²", lambda r: r["mmd2"], "num", -1), ("NLL", lambda r: r["nll"], "nll", -1), ("KALE", lambda r: r["kale"], "num", -1)]
+    first = True
+    for name, get, kind, sign in rows:
+        g = [get(r["generator"]) for r in runs]; s = [get(r["gebm_beta1_sir"]) for r in runs]; t = [get(r["gebm"]) for r in runs]
+        gs = [sign*(b-a) for a, b in zip(g, s)]; gt = [sign*(b-a) for a, b in zip(g, t)]
+        def gain(v):
+            m, se = ms(v)
+            k = kind if kind != "pct" else "pct"
+            txt = f(ms(v), k)
+            return ("+" + txt) if m >= 0 else txt.replace("−", "−", 1)
+        print(f"| {data if first else ''} | {name} | {f(ms(g), kind)} | {f(ms(s), kind)} | {gain(gs)} | {f(ms(t), kind)} | {gain(gt)} |")
+        first = False
+    ess = [r["sir"]["ess_fraction"] for r in runs]
+    print(f"|  | SIR: ESS of the pool's weights | | {100*min(ess):.2f}–{100*max(ess):.2f}% | | | |")
