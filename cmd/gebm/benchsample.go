@@ -236,7 +236,10 @@ func runBenchSample(args []string, stdout, stderr io.Writer) error {
 // issue 21 (commit 56658c8): latents, the generator's samples, chains on
 // the latent potential evaluated for all n chains at once, cfg.Steps steps,
 // the GEBM's samples, with OpenBLAS on threads threads. It leaves OpenBLAS
-// on one thread, as the other rows run it.
+// on one thread, as the other rows run it. Its activations are today's
+// shared/nn's: since nn.Tanh32 replaced math.Tanh it is faster than the path
+// before issue 21 was; scripts/bench/sample-ab.sh times that path in a binary
+// built before Tanh32.
 func before21(g *model.GEBM, cfg sample.Config, beta float64, n, threads int) error {
 	blas.SetThreads(threads)
 	defer blas.SetThreads(1)

@@ -1,6 +1,8 @@
 // Elementwise activations y = σ(x) and their passes, mirroring
-// shared/nn/activation.go (same formulas, same float32 rounding; tanh and
-// the logistic are evaluated in double and rounded, as the CPU does):
+// shared/nn/activation.go (same formulas, same float32 rounding; the
+// logistic is evaluated in double and rounded, as the CPU does; tanh is
+// CUDA's tanh in double, rounded, where the CPU computes nn.Tanh32, which is
+// within one unit in the last place of the correctly rounded tanh):
 //
 //	leakyrelu: σ' = 1 (x > 0) or slope;  σ'' = 0   (relu: slope 0)
 //	tanh:      σ' = 1 - y²;              σ'' = -2y(1 - y²)

@@ -36,7 +36,9 @@
 // order of operations, so given the same inputs they give the CPU's bits
 // (bias, activations' derivatives, interpolation, the Adam update, the
 // power iteration's matrix-vector products); tanh, exp and log come from
-// CUDA's library and may differ from Go's in the last place. The matrix
+// CUDA's library and may differ from the CPU's in the last place (the CPU's
+// tanh is nn.Tanh32, a rational function within one unit in the last place
+// of the correctly rounded tanh; the kernel keeps CUDA's). The matrix
 // products and reductions add in another order than the CPU, so a training
 // step agrees with the CPU's to float32 rounding, not bit for bit; the tests
 // state the tolerances. All kernels are deterministic (no atomics), and so

@@ -104,7 +104,10 @@ func TestLinearKernels(t *testing.T) {
 	}
 }
 
-// refActivation repeats shared/nn/activation.go.
+// refActivation repeats shared/nn/activation.go, except tanh's forward:
+// the kernel computes CUDA's tanh in double, so its reference is
+// math.Tanh, not the CPU's nn.Tanh32 (which is within one ulp of it, and
+// which the network tests compare the kernel against, within tolerances).
 type refActivation struct {
 	kind  int
 	slope float32

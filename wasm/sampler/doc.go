@@ -32,8 +32,11 @@
 // is deterministic: the same seed and calls give the same results. Natively
 // and in WebAssembly the results agree when both use the same matrix kernel
 // (nn.TiledGemm is WebAssembly's default): they may differ only in the last
-// bits, through math.Exp (inside math.Tanh), which is assembly on amd64 and
-// pure Go in wasm. The wazero tests in wasm/internal/wasihost found them identical.
+// bits, through math.Exp and math.Log (the logistic activation, the coupling
+// layers' tanh and exp, the samplers' accept ratios), which are assembly on
+// amd64 and pure Go in wasm; the tanh activation (nn.Tanh32) is plain
+// arithmetic, the same bits on both. The wazero tests in
+// wasm/internal/wasihost found them identical.
 //
 // Calls take caller-owned destination slices, as gonum does: dst is filled
 // and returned, reallocated when it is too short.

@@ -117,12 +117,15 @@ func maxDiff[T float32 | float64](a, b []T) float64 {
 // tolerance is what native and WebAssembly results may differ by, relative
 // to max(1, |value|). Both run the same Go code with the same matrix kernel
 // and no fused multiply-adds (GOAMD64=v1 and wasm have none), so the only
-// possible source of difference is math.Exp (inside math.Tanh), which runs
-// assembly on amd64 and pure Go in wasm: a last-bit difference in a float64
-// that is then rounded to float32, so a float32 tanh output may differ by
-// one ulp (6e-8 relative) now and then, and a few steps through a few
-// layers can grow that to a few ulps. 1e-5 leaves room for that and is
-// still ~1000 times smaller than a step of any sampler here (a wrong kernel
+// possible source of difference is math.Exp and math.Log (the logistic
+// activation, the coupling layers' tanh and exp, the accept ratios), which
+// run assembly on amd64 and pure Go in wasm: a last-bit difference in a
+// float64 that is then rounded to float32, so a float32 output may differ
+// by one ulp (6e-8 relative) now and then, and a few steps through a few
+// layers can grow that to a few ulps. (The tanh activation is nn.Tanh32,
+// plain arithmetic with no fused multiply-adds: the same bits on both.)
+// 1e-5 leaves room for that and is still ~1000 times smaller than a step
+// of any sampler here (a wrong kernel
 // or seed is off by O(0.1)); a flipped accept decision would break it.
 // Measured: no difference at all (bit-identical) for every model, method and
 // output of TestMatchesNative; the test logs the maxima.
