@@ -11,7 +11,7 @@ package nn
 // a third of float32's half-ulp or less, so the float32 result is within
 // one unit in the last place of the correctly rounded float32(tanh x).
 // Measured against math.Tanh over every float32 in [0, 10]
-// (TestTanh32Exhaustive, 1.09 billion inputs): absolute error at most
+// (TestTanh32 with GEBM_TANH_EXHAUSTIVE=1, 1.09 billion inputs): absolute error at most
 // 4.6e-8, relative error at most 7.1e-8, at most 1 ulp from
 // float32(math.Tanh(float64(x))) and equal to it for 99.5% of inputs —
 // float32 rounding noise, far below what training and sampling add.
