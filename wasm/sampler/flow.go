@@ -189,27 +189,25 @@ func (s *Sampler) FlowStep(f Handle, steps int) (st FlowState, err error) {
 
 // FlowParticles writes the particles of flow f (N×2, row-major, float32)
 // into dst.
-func (s *Sampler) FlowParticles(f Handle, dst []float32) (out []float32, err error) {
-	err = s.call("flow particles", func() error {
-		fl, err := s.flow(f)
-		if err != nil {
-			return err
-		}
-		out = toFloat32(dst, fl.Particles().Data)
-		return nil
-	})
-	return out, err
+func (s *Sampler) FlowParticles(f Handle, dst []float32) ([]float32, error) {
+	return s.flowPoints("flow particles", f, dst, (*kale.MMDFlow).Particles)
 }
 
 // FlowTargets writes the targets of flow f (M×2, row-major, float32) into
 // dst.
-func (s *Sampler) FlowTargets(f Handle, dst []float32) (out []float32, err error) {
-	err = s.call("flow targets", func() error {
+func (s *Sampler) FlowTargets(f Handle, dst []float32) ([]float32, error) {
+	return s.flowPoints("flow targets", f, dst, (*kale.MMDFlow).Targets)
+}
+
+// flowPoints writes the point set that points picks from flow f into dst
+// as float32.
+func (s *Sampler) flowPoints(what string, f Handle, dst []float32, points func(*kale.MMDFlow) kale.Samples) (out []float32, err error) {
+	err = s.call(what, func() error {
 		fl, err := s.flow(f)
 		if err != nil {
 			return err
 		}
-		out = toFloat32(dst, fl.Targets().Data)
+		out = toFloat32(dst, points(fl).Data)
 		return nil
 	})
 	return out, err
