@@ -4,7 +4,7 @@
 // 2019; shared/kale.MMDFlow through gebm.newFlow). Every flow call runs in
 // the first sampler worker (worker.js), which holds the model; this thread
 // only draws the particles over a heat map of the witness.
-import { Plane, bounds, energyRange, heatImage } from './plot.js';
+import { Plane, bounds, energyRange, heatImage, oncePerFrame } from './plot.js';
 
 const $ = (id) => document.getElementById(id);
 const GRID_RES = 60;
@@ -138,15 +138,9 @@ async function run() {
   sync();
 }
 
-let drawPending = false;
-function requestDraw() {
-  if (drawPending) return;
-  drawPending = true;
-  requestAnimationFrame(draw);
-}
+const requestDraw = oncePerFrame(draw);
 
 function draw() {
-  drawPending = false;
   if (!F.available || !F.x || !F.bounds) return;
   plane.draw({
     bounds: F.bounds, heat: F.heat, heatBounds: F.bounds, data: F.y, generator: F.x0, chains: F.x, trails: [],

@@ -2,7 +2,7 @@
 // the views. Every gebm call runs in the worker (sampler.js, worker.js);
 // this thread only keeps state and draws.
 import { SamplerPool } from './pool.js';
-import { Plane, bounds, energyRange, heatImage, rampCSS, drawGrid, sparkline, COLORS } from './plot.js';
+import { Plane, bounds, energyRange, heatImage, rampCSS, drawGrid, sparkline, COLORS, oncePerFrame } from './plot.js';
 import { setModel as flowModel, wireFlow } from './flow.js';
 
 const $ = (id) => document.getElementById(id);
@@ -551,15 +551,9 @@ async function planeBackground(desc) {
 
 // ---- drawing ----
 
-let drawPending = false;
-function requestDraw() {
-  if (drawPending) return;
-  drawPending = true;
-  requestAnimationFrame(draw);
-}
+const requestDraw = oncePerFrame(draw);
 
 function draw() {
-  drawPending = false;
   if (S.view === 'plane' && plane && S.chains) {
     if (!S.bounds) S.bounds = bounds(S.data, S.generator);
     plane.draw({

@@ -301,3 +301,17 @@ export function sparkline(canvas, values, color) {
   v.forEach((y, i) => (i ? ctx.lineTo(X(i), Y(y)) : ctx.moveTo(X(i), Y(y))));
   ctx.stroke();
 }
+
+// oncePerFrame returns a function that schedules draw for the next animation
+// frame; calls before that frame add nothing, so a burst of updates draws once.
+export function oncePerFrame(draw) {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      draw();
+    });
+  };
+}
