@@ -19,6 +19,8 @@ const (
 	fieldSlope
 	fieldFloor
 	fieldCoupling // Hidden, Parity
+	fieldConv     // Height, Width, Kernel, Stride, Padding
+	fieldChannels // Channels
 )
 
 // kindDesc is everything gebm knows about one layer kind, in one place:

@@ -101,6 +101,9 @@ func checkInputGradient(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
 	t.Helper()
 	net, n, x, dy := newCase(t, rng, spec)
 	out := spec.Out()
+	// Twice: a pass must not depend on what its buffers held before.
+	net.Forward(x, n)
+	net.Backward(randomBatch(rng, n, out), false)
 	net.Forward(x, n)
 	dx := net.Backward(dy, false)
 	ref := newRef64(net)
@@ -201,6 +204,8 @@ func checkGradPenalty(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
 	n := 1 + rng.IntN(4)
 	x := randomBatch(rng, n, spec.In())
 	const weight = 1.7
+	net.GradPenalty(randomBatch(rng, n, spec.In()), n, weight) // fills the buffers, see checkInputGradient
+	net.FinishGrads()
 	net.ZeroGrad()
 	p := net.GradPenalty(x, n, weight)
 	net.FinishGrads()
