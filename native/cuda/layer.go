@@ -47,6 +47,7 @@ var hostOnly = map[nn.Kind]string{
 	// Issue 15's layers: their kernels are the CUDA part of that issue.
 	nn.KindConv2D:          "convolutions have no CUDA kernels yet (issue 15)",
 	nn.KindConvTranspose2D: "convolutions have no CUDA kernels yet (issue 15)",
+	nn.KindBatchNorm:       "batch normalisation has no CUDA kernels yet (issue 15)",
 }
 
 // noState gives the hooks of a layer without derived weights or buffers of

@@ -46,5 +46,5 @@ func Example() {
 // kind's name never changes: files written before must still load).
 func ExampleKinds() {
 	fmt.Println(nn.Kinds())
-	// Output: [conv2d conv_transpose2d coupling floor leakyrelu linear relu sigmoid tanh]
+	// Output: [batchnorm conv2d conv_transpose2d coupling floor leakyrelu linear relu sigmoid tanh]
 }

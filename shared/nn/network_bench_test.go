@@ -17,14 +17,32 @@ func TestNoAllocationInSteadyState(t *testing.T) {
 		{Kind: KindTanh},
 		{Kind: KindLinear, In: 2 * 7 * 7, Out: 1},
 	}}
-	for _, spec := range []Spec{MLP(6, []int{16, 8}, 1, Activation(KindTanh, 0), "", true), conv} {
+	// A generator: batch normalisation in both modes, no gradient penalty.
+	base := Spec{Layers: []LayerSpec{
+		{Kind: KindLinear, In: 5, Out: 4 * 3 * 3},
+		{Kind: KindBatchNorm, Channels: 4},
+		{Kind: KindReLU},
+		{Kind: KindConvTranspose2D, In: 4, Out: 1, Height: 3, Width: 3, Kernel: 4, Stride: 2, Padding: 1},
+		{Kind: KindTanh},
+	}}
+	for _, spec := range []Spec{MLP(6, []int{16, 8}, 1, Activation(KindTanh, 0), "", true), conv, base} {
 		net, err := New(spec, rng)
 		if err != nil {
 			t.Fatal(err)
 		}
 		x := randomBatch(rng, 32, spec.In())
-		dy := randomBatch(rng, 32, 1)
+		dy := randomBatch(rng, 32, spec.Out())
+		generator := spec.TangentError() != nil
 		pass := func() {
+			if generator {
+				net.SetTraining(true)
+				net.Forward(x, 32)
+				net.Backward(dy, true)
+				net.SetTraining(false)
+				net.Forward(x, 32)
+				net.Backward(dy, false)
+				return
+			}
 			net.Forward(x, 32)
 			net.Backward(dy, true)
 			net.InputGrad(x, 32)

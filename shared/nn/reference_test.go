@@ -15,6 +15,8 @@ type ref64 struct {
 	u, v [][]float64
 	// coupling layers: the reference of the scale-and-shift network
 	sub []*ref64
+	// batchnorm layers: γ, β, running mean, running variance
+	bn [][4][]float64
 }
 
 func newRef64(net *Network) *ref64 {
@@ -25,6 +27,11 @@ func newRef64(net *Network) *ref64 {
 			sub = newRef64(c.net)
 		}
 		r.sub = append(r.sub, sub)
+		var bn [4][]float64
+		if b, ok := l.(*batchnorm); ok {
+			bn = [4][]float64{to64(b.gamma.Value), to64(b.beta.Value), to64(b.runMean.Value), to64(b.runVar.Value)}
+		}
+		r.bn = append(r.bn, bn)
 		var wm *weightMatrix
 		var b *Param
 		switch l := l.(type) {
@@ -188,6 +195,13 @@ func (r *ref64) forward(x []float64) (out []float64, hs [][]float64) {
 			next = r.coupling64(i, h)
 		} else if ls.Kind == KindConv2D || ls.Kind == KindConvTranspose2D {
 			next = r.conv64(i, h)
+		} else if ls.Kind == KindBatchNorm {
+			next = make([]float64, len(h))
+			plane := len(h) / ls.Channels
+			for k, v := range h {
+				c := k / plane
+				next[k] = r.bn[i][0][c]*(v-r.bn[i][2][c])/math.Sqrt(r.bn[i][3][c]+1e-5) + r.bn[i][1][c]
+			}
 		} else if ls.Kind == KindLinear {
 			next = make([]float64, ls.Out)
 			for a := 0; a < ls.Out; a++ {
@@ -219,7 +233,15 @@ func (r *ref64) inputGrad(x []float64) []float64 {
 		if ls.Kind == KindCoupling {
 			panic("ref64.inputGrad: coupling is checked through forward's finite differences only")
 		}
-		if ls.Kind == KindConv2D || ls.Kind == KindConvTranspose2D {
+		if ls.Kind == KindBatchNorm {
+			ng := make([]float64, len(in))
+			plane := len(in) / ls.Channels
+			for k := range in {
+				c := k / plane
+				ng[k] = g[k] * r.bn[i][0][c] / math.Sqrt(r.bn[i][3][c]+1e-5)
+			}
+			g = ng
+		} else if ls.Kind == KindConv2D || ls.Kind == KindConvTranspose2D {
 			ng := make([]float64, len(in))
 			convTaps64(ls, func(yi, xi, wi int) { ng[xi] += r.w[i][wi] * g[yi] })
 			g = ng
@@ -244,12 +266,16 @@ func (r *ref64) inputGrad(x []float64) []float64 {
 }
 
 // params returns pointers to every float64 parameter in the order of
-// Network.Params (weight, bias per linear or convolution layer).
+// Network.Params (weight, bias per linear or convolution layer; γ, β per
+// batchnorm layer).
 func (r *ref64) params() [][]float64 {
 	var ps [][]float64
 	for i, ls := range r.spec.Layers {
 		if r.raw[i] != nil {
 			ps = append(ps, r.raw[i], r.b[i])
+		}
+		if ls.Kind == KindBatchNorm {
+			ps = append(ps, r.bn[i][0], r.bn[i][1])
 		}
 		if ls.Kind == KindCoupling {
 			ps = append(ps, r.sub[i].params()...)
