@@ -61,7 +61,13 @@ func init() {
 			}
 			return nil
 		},
-		out:   func(_ LayerSpec, in int) int { return in },
+		out: func(_ LayerSpec, in int) int { return in },
+		image: func(i int, l LayerSpec, in imageShape) (imageShape, error) {
+			if in != (imageShape{}) && in.c != l.Channels {
+				return in, fmt.Errorf("nn: layer %d: batchnorm of %d channels after an image of %v", i, l.Channels, in)
+			}
+			return in, nil
+		},
 		flops: func(LayerSpec, int) int { return 0 },
 		tensors: func(i int, l LayerSpec, _ int) (params, state []TensorInfo) {
 			c := []int{l.Channels}

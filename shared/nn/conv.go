@@ -15,8 +15,9 @@ import (
 // linear layer that feeds a convolution gives C·H·W values and the
 // convolution reads them as C×H×W (no reshape layer is needed, and none
 // exists), and a linear layer after a convolution reads its output flat in
-// NCHW order (PyTorch's flatten). Validate checks the counts only: a layer
-// may read the values of the one before as another shape of the same size.
+// NCHW order (PyTorch's flatten). After a linear layer Validate checks the
+// count; after a convolution (and the activations and batchnorm that keep
+// its layout) the next convolution must read the shape it gives.
 const (
 	// KindConv2D is the 2-D convolution (cross-correlation, as in PyTorch)
 	//
@@ -58,6 +59,10 @@ func init() {
 		in:     convIn,
 		check:  convCheck,
 		out:    func(l LayerSpec, _ int) int { g := conv2dGeom(l); return l.Out * g.oh * g.ow },
+		image: func(i int, l LayerSpec, in imageShape) (imageShape, error) {
+			g := conv2dGeom(l)
+			return imageShape{l.Out, g.oh, g.ow}, convReads(i, l, in)
+		},
 		flops: func(l LayerSpec, _ int) int {
 			g := conv2dGeom(l)
 			return 2 * l.Out * g.cols() * g.rows()
@@ -76,6 +81,10 @@ func init() {
 		in:     convIn,
 		check:  convCheck,
 		out:    func(l LayerSpec, _ int) int { g := convTransposeGeom(l); return l.Out * g.h * g.w },
+		image: func(i int, l LayerSpec, in imageShape) (imageShape, error) {
+			g := convTransposeGeom(l)
+			return imageShape{l.Out, g.h, g.w}, convReads(i, l, in)
+		},
 		flops: func(l LayerSpec, _ int) int {
 			g := convTransposeGeom(l)
 			return 2 * l.In * g.cols() * g.rows()
@@ -93,6 +102,16 @@ func init() {
 
 // convIn is a convolution's input width: In channels of Height×Width.
 func convIn(l LayerSpec) int { return l.In * l.Height * l.Width }
+
+// convReads refuses an input image shape other than the one the
+// convolution states (in is zero after flat values: any shape of the right
+// size is read).
+func convReads(i int, l LayerSpec, in imageShape) error {
+	if want := (imageShape{l.In, l.Height, l.Width}); in != (imageShape{}) && in != want {
+		return fmt.Errorf("nn: layer %d: %s reads its input as %v but the layers before give an image of %v", i, l.Kind, want, in)
+	}
+	return nil
+}
 
 // convParams lists a convolution's weight [a, b, k, k] and bias [Out].
 func convParams(i, a, b int, l LayerSpec) []TensorInfo {

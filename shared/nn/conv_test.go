@@ -120,8 +120,9 @@ func TestConvForward(t *testing.T) {
 	}
 }
 
-// TestConvValidate: every field of a convolution is checked with an error
-// that names it.
+// TestConvValidate: every field of a convolution and of batchnorm is
+// checked with an error that names it, and so is an image read as another
+// shape.
 func TestConvValidate(t *testing.T) {
 	ok := LayerSpec{Kind: KindConv2D, In: 1, Out: 4, Height: 28, Width: 28, Kernel: 4, Stride: 2, Padding: 1}
 	if err := (Spec{Layers: []LayerSpec{ok}}).Validate(); err != nil {
@@ -133,6 +134,17 @@ func TestConvValidate(t *testing.T) {
 	tr := LayerSpec{Kind: KindConvTranspose2D, In: 4, Out: 1, Height: 14, Width: 14, Kernel: 4, Stride: 2, Padding: 1}
 	if got := (Spec{Layers: []LayerSpec{tr}}).Out(); got != 28*28 {
 		t.Fatalf("transposed 14×14, kernel 4, stride 2, padding 1: width %d, want 28×28", got)
+	}
+	// After a linear layer any shape of the right size is read; after a
+	// convolution, the shape it gives, through activations and batchnorm.
+	for _, good := range []Spec{
+		{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 784}, ok}},
+		{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 784}, {Kind: KindBatchNorm, Channels: 16}, {Kind: KindConvTranspose2D, In: 16, Out: 1, Height: 7, Width: 7, Kernel: 4, Stride: 2, Padding: 1}}},
+		{Layers: []LayerSpec{ok, {Kind: KindBatchNorm, Channels: 4}, {Kind: KindLeakyReLU, Slope: 0.2}, {Kind: KindConv2D, In: 4, Out: 2, Height: 14, Width: 14, Kernel: 4, Stride: 2, Padding: 1}, {Kind: KindLinear, In: 98, Out: 1}}},
+	} {
+		if err := good.Validate(); err != nil {
+			t.Errorf("%+v: %v", good.Layers, err)
+		}
 	}
 	with := func(l LayerSpec, f func(*LayerSpec)) LayerSpec { f(&l); return l }
 	for _, c := range []struct {
@@ -155,6 +167,12 @@ func TestConvValidate(t *testing.T) {
 		{Spec{Layers: []LayerSpec{with(tr, func(l *LayerSpec) { l.Height, l.Width, l.Kernel, l.Stride, l.Padding = 1, 1, 2, 1, 1 })}}, "gives no output"},
 		{Spec{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 783}, ok}}, "the layer before gives 783"},
 		{Spec{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 3, Kernel: 3}}}, "takes no image size"},
+		// 4×14×14 read as 16×7×7 (the same 784 values), through an activation.
+		{Spec{Layers: []LayerSpec{ok, {Kind: KindReLU}, {Kind: KindConv2D, In: 16, Out: 2, Height: 7, Width: 7, Kernel: 3, Stride: 1, Padding: 1}}},
+			"reads its input as 16×7×7 but the layers before give an image of 4×14×14"},
+		{Spec{Layers: []LayerSpec{ok, {Kind: KindBatchNorm, Channels: 28}}}, "batchnorm of 28 channels after an image of 4×14×14"},
+		{Spec{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 6}, {Kind: KindBatchNorm, Channels: 4}}}, "cannot split the 6 values"},
+		{Spec{Layers: []LayerSpec{{Kind: KindLinear, In: 2, Out: 6}, {Kind: KindBatchNorm}}}, "batchnorm channels 0"},
 	} {
 		err := c.spec.Validate()
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -68,9 +68,11 @@ func Activation(kind Kind, slope float64) LayerSpec {
 }
 
 // Validate checks that the layers chain (each layer that states its input
-// width, such as linear's In, gets that width from the layer before), that
-// kinds are known, that each layer sets only the fields its kind reads, and
-// that sizes are within limits.
+// width, such as linear's In, gets that width from the layer before, and a
+// layer that reads an image, a convolution or batchnorm, reads the shape
+// that the convolution before gives, through any activations), that kinds
+// are known, that each layer sets only the fields its kind reads, and that
+// sizes are within limits.
 func (s Spec) Validate() error {
 	if len(s.Layers) == 0 {
 		return errors.New("nn: spec has no layers")
@@ -79,12 +81,14 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("nn: spec has %d layers, more than %d", len(s.Layers), MaxLayers)
 	}
 	width, params := 0, 0
+	var img imageShape
 	for i, l := range s.Layers {
 		d := kinds[l.Kind]
 		if d == nil {
 			return fmt.Errorf("nn: layer %d: unknown kind %q", i, l.Kind)
 		}
-		if err := d.check(i, l, width); err != nil {
+		err := d.check(i, l, width)
+		if err != nil {
 			return err
 		}
 		if i == 0 && d.in(l) == 0 {
@@ -107,6 +111,11 @@ func (s Spec) Validate() error {
 		}
 		if d.fields&fieldChannels == 0 && l.Channels != 0 {
 			return fmt.Errorf("nn: layer %d: %s takes no channels", i, l.Kind)
+		}
+		if d.image == nil {
+			img = imageShape{}
+		} else if img, err = d.image(i, l, img); err != nil {
+			return err
 		}
 		ps, _ := d.tensors(i, l, width)
 		for _, t := range ps {
