@@ -15,7 +15,8 @@ const Magic = "GEBM\x89\r\n\x1a"
 // Version is the newest format version this package writes and reads; it
 // reads every version from 1.
 //
-//   - 1: the layer kinds in V1Kinds.
+//   - 1: linear, leakyrelu, relu, tanh, sigmoid, floor and coupling layers
+//     (v1Kinds).
 //   - 2: the same layout, and any registered layer kind (the convolutions
 //     and batch normalisation came with it).
 //
@@ -25,13 +26,13 @@ const Magic = "GEBM\x89\r\n\x1a"
 // version 2 is not supported") rather than by a kind it has never heard of.
 const Version = 2
 
-// V1Kinds are the layer kinds a version 1 file may hold: those gebm had
+// v1Kinds are the layer kinds a version 1 file may hold: those gebm had
 // when version 2 came. Never add to it.
-var V1Kinds = []nn.Kind{nn.KindLinear, nn.KindLeakyReLU, nn.KindReLU, nn.KindTanh, nn.KindSigmoid, nn.KindFloor, nn.KindCoupling}
+var v1Kinds = []nn.Kind{nn.KindLinear, nn.KindLeakyReLU, nn.KindReLU, nn.KindTanh, nn.KindSigmoid, nn.KindFloor, nn.KindCoupling}
 
 // formatVersion is the oldest version that can hold the architectures of h.
 func (h *Header) formatVersion() uint32 {
-	if h.kindOutside(V1Kinds) == "" {
+	if h.kindOutside(v1Kinds) == "" {
 		return 1
 	}
 	return 2
@@ -126,8 +127,8 @@ func Decode(b []byte) (*File, error) {
 	if err := h.validate(); err != nil {
 		return nil, err
 	}
-	if v := modelFile.FileVersion(b); v == 1 && h.kindOutside(V1Kinds) != "" {
-		return nil, fmt.Errorf("model file: layer kind %q needs format version 2, the file says version 1", h.kindOutside(V1Kinds))
+	if v := modelFile.FileVersion(b); v == 1 && h.kindOutside(v1Kinds) != "" {
+		return nil, fmt.Errorf("model file: layer kind %q needs format version 2, the file says version 1", h.kindOutside(v1Kinds))
 	}
 	f := &File{Header: h, Version: int(modelFile.FileVersion(b)), tensors: make(map[string][]float32, len(h.Tensors))}
 	names := make([]string, len(h.Tensors))
