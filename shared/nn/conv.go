@@ -38,7 +38,8 @@ const (
 	KindConvTranspose2D Kind = "conv_transpose2d"
 )
 
-// Limits of a convolution's spec beyond MaxDim.
+// MaxKernel is the largest kernel a convolution's spec may ask for (its
+// channels, height and width are bounded by MaxDim).
 const MaxKernel = 64
 
 // Both convolutions multiply by their weight in the layout it is stored
