@@ -23,13 +23,17 @@ import (
 	"math"
 
 	"github.com/gebm/gebm/native/backend"
+	"github.com/gebm/gebm/shared/data"
 )
 
 // Options is everything a training run is given. Every choice of the
 // procedure is here, with the reference's default unless stated.
 type Options struct {
-	Data string // data spec: a toy name, "mnist", or a .npy/.csv path
+	Data string // data spec: a toy name, "mnist", a .npy/.csv/.bin path or a folder (data.ParseSpec)
 	Out  string // output directory
+	// ImageSize, when > 0, resamples the data's images to ImageSize×ImageSize
+	// (data.LoadOptions.ImageSize); 0 keeps their own size.
+	ImageSize int
 
 	// Config holds the options a backend reads: Batch, the learning rates,
 	// GP, BaseTilt, SoftClip and CUDAGemm.
@@ -146,6 +150,9 @@ func (o *Options) Validate() error {
 	}
 	if o.Out == "" {
 		bad("out", "required")
+	}
+	if o.ImageSize < 0 || o.ImageSize > data.MaxImageSide {
+		bad("image-size", "%d must be in 0..%d (0: the images' own size)", o.ImageSize, data.MaxImageSide)
 	}
 	if o.Steps < 1 || o.Steps > 1e9 {
 		bad("steps", "%d must be in 1..1e9", o.Steps)
