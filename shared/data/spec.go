@@ -85,7 +85,7 @@ func ParseSpec(spec string) (Spec, error) {
 	case ".txt", ".tsv", ".dat":
 		return Spec{}, fmt.Errorf("data: %s: unsupported extension %s: save the numbers as comma-separated .csv or as .npy", s, ext)
 	}
-	return Spec{}, fmt.Errorf("data: unknown data spec %q: want %s", spec, specForms())
+	return Spec{}, fmt.Errorf("data: unknown data spec %q: want %s (end a folder's name with / when it holds a dot)", spec, specForms())
 }
 
 // specForms lists the valid spec forms for error messages.
@@ -109,8 +109,9 @@ type LoadOptions struct {
 	// ToyTrain and ToyTest are the sizes of the sets drawn from a toy;
 	// 0 means DefaultToyTrain and DefaultToyTest.
 	ToyTrain, ToyTest int
-	// TestFraction is the fraction of a .npy/.csv file's rows held out for
-	// the test set, in [0, 1); 0 keeps all rows for training.
+	// TestFraction is the fraction of a file's or folder's rows held out
+	// for the test set, in [0, 1); 0 keeps all rows for training. MNIST and
+	// a CIFAR-10 folder with its test_batch.bin have test sets of their own.
 	TestFraction float64
 	// Cols, when > 0, is the number of columns the data must have.
 	Cols int

@@ -45,7 +45,7 @@ func TestParseSpec(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"":         "empty data spec",
-		"x.gz":     `unknown data spec "x.gz": want a toy distribution (25gaussians, 2spirals, 8gaussians, checkerboard, circle, moons, rings, swissroll), "mnist", a path ending in .npy, .csv or .bin (CIFAR-10), or a folder of PNG/JPEG images or CIFAR-10 .bin files`,
+		"x.gz":     `unknown data spec "x.gz": want a toy distribution (25gaussians, 2spirals, 8gaussians, checkerboard, circle, moons, rings, swissroll), "mnist", a path ending in .npy, .csv or .bin (CIFAR-10), or a folder of PNG/JPEG images or CIFAR-10 .bin files (end a folder's name with / when it holds a dot)`,
 		"x.npz":    ".npz archives are not supported",
 		"x.txt":    "unsupported extension .txt",
 		"mnist.gz": `unknown data spec "mnist.gz"`,
