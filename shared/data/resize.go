@@ -26,31 +26,47 @@ const MaxImageSide = 4096
 // Both are convex combinations, so the output stays within the input's
 // range. It panics if len(src) != s.Dim() or len(dst) != s.C·h·w.
 func ResizeImage(dst []float32, h, w int, src []float32, s ImageShape) {
-	if len(src) != s.Dim() || len(dst) != s.C*h*w {
+	if h < 0 || w < 0 || len(src) != s.Dim() || len(dst) != s.C*h*w {
 		panic(fmt.Sprintf("data: ResizeImage: %d source values for %v, %d destination values for %d×%d×%d", len(src), s, len(dst), s.C, h, w))
 	}
-	wx, wy := axisTaps(s.W, w), axisTaps(s.H, h)
-	row := make([]float64, w)
-	tmp := make([]float64, s.H*w) // one channel resampled along x
+	newResampler(s, h, w).resize(dst, src)
+}
+
+// resampler resizes images of one shape to h×w (ResizeImage), its taps
+// computed once for all the images of a data set.
+type resampler struct {
+	s      ImageShape
+	h, w   int
+	wx, wy [][]tap
+	tmp    []float64 // one channel resampled along x
+}
+
+func newResampler(s ImageShape, h, w int) *resampler {
+	return &resampler{s: s, h: h, w: w, wx: axisTaps(s.W, w), wy: axisTaps(s.H, h), tmp: make([]float64, s.H*w)}
+}
+
+// resize writes the image src, resampled, to dst; their lengths are the
+// caller's to check.
+func (r *resampler) resize(dst, src []float32) {
+	s, h, w := r.s, r.h, r.w
 	for c := 0; c < s.C; c++ {
 		plane := src[c*s.H*s.W : (c+1)*s.H*s.W]
 		for y := 0; y < s.H; y++ {
 			in := plane[y*s.W : (y+1)*s.W]
-			for x, taps := range wx {
+			for x, taps := range r.wx {
 				var v float64
 				for _, t := range taps {
 					v += t.w * float64(in[t.i])
 				}
-				row[x] = v
+				r.tmp[y*w+x] = v
 			}
-			copy(tmp[y*w:], row)
 		}
 		out := dst[c*h*w : (c+1)*h*w]
-		for y, taps := range wy {
+		for y, taps := range r.wy {
 			for x := 0; x < w; x++ {
 				var v float64
 				for _, t := range taps {
-					v += t.w * tmp[t.i*w+x]
+					v += t.w * r.tmp[t.i*w+x]
 				}
 				out[y*w+x] = float32(v)
 			}
@@ -115,8 +131,9 @@ func ResizeImages(d *Dataset, h, w int) (*Dataset, error) {
 	r := &Dataset{Name: d.Name, Dim: to.Dim(), Labels: d.Labels, Classes: d.Classes, Norm: d.Norm}
 	r.Norm.Shape = to.RowShape()
 	r.X = make([]float32, d.Rows()*r.Dim)
+	rs := newResampler(s, h, w)
 	for i := 0; i < d.Rows(); i++ {
-		ResizeImage(r.X[i*r.Dim:(i+1)*r.Dim], h, w, d.Row(i), s)
+		rs.resize(r.X[i*r.Dim:(i+1)*r.Dim], d.Row(i))
 	}
 	return r, nil
 }
