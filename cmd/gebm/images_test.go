@@ -114,3 +114,49 @@ func TestTrainOnImageFolder(t *testing.T) {
 		t.Errorf("eval: %d data rows, data %q", r.SubsetData, r.Data)
 	}
 }
+
+// TestTrainOnCIFARFile: a CIFAR-10 binary file trains as 3×32×32 images,
+// and a truncated one is refused naming the file and the record, the run
+// already in --out kept even with --force.
+func TestTrainOnCIFARFile(t *testing.T) {
+	dir := t.TempDir()
+	var recs []byte
+	for i := range 10 {
+		recs = append(recs, byte(i))
+		for k := range 3072 {
+			recs = append(recs, byte(i*7+k))
+		}
+	}
+	bin := filepath.Join(dir, "data_batch_1.bin")
+	if err := os.WriteFile(bin, recs, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	args := []string{"train", "--data", bin, "--out", run, "--steps", "3", "--hidden", "8,8", "--batch", "4", "--warmup", "2",
+		"--burst-every", "0", "--final-energy-steps", "0", "--a-init-batches", "1", "--quiet"}
+	if code, _, errOut := gebm(t, args...); code != 0 {
+		t.Fatalf("gebm train: %s", errOut)
+	}
+	b, err := os.ReadFile(filepath.Join(run, "model.gebm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Load(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Dim() != 3072 || !slices.Equal(m.Data.Shape, []int{3, 32, 32}) || m.Training.Options["image_size"] != "0" {
+		t.Fatalf("model: dim %d, data %+v, options %v", m.Dim(), m.Data, m.Training.Options)
+	}
+	if err := os.WriteFile(bin, recs[:len(recs)-1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := gebm(t, append(args, "--force")...)
+	if code != 1 || !strings.Contains(errOut, bin+": record 9: truncated") {
+		t.Fatalf("truncated file: code %d, %q", code, errOut)
+	}
+	// --force deletes the earlier run only once the data have loaded.
+	if after, err := os.ReadFile(filepath.Join(run, "model.gebm")); err != nil || !bytes.Equal(after, b) {
+		t.Fatalf("the run refused with --force lost its model: %v", err)
+	}
+}
