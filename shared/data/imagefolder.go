@@ -100,7 +100,8 @@ type decodedImage struct {
 // stored values as ReadImageFolder does: one plane when every pixel has
 // R = G = B, else three, resampled to size×size when size > 0. The size the
 // header declares is checked against MaxImageSide before any pixel is
-// decoded, so a hostile header costs no memory.
+// decoded, so a small file that declares a huge image costs at most the
+// memory of a MaxImageSide² image, not what it declares.
 func decodeImage(b []byte, name string, size int) (decodedImage, error) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
