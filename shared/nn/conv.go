@@ -180,6 +180,30 @@ func convTransposeGeom(l LayerSpec) convGeom {
 	return newConvGeom(l.Out, max(oh, 0), max(ow, 0), l.Kernel, l.Stride, l.Padding)
 }
 
+// ConvGeometry is the geometry of a convolution's products, for backends
+// that lower them as this package does (im2col, a matrix product, col2im):
+// an image of C channels of H×W values and the OH×OW positions of a K×K
+// kernel moved over it with stride S after zero padding P. For conv2d the
+// image is the input and the positions are the output's pixels; for
+// conv_transpose2d the image is the output and the positions are the
+// input's pixels. The column matrix has C·K·K rows and OH·OW columns.
+type ConvGeometry struct{ C, H, W, K, S, P, OH, OW int }
+
+// ConvGeometry returns the geometry of a conv2d or conv_transpose2d layer
+// (the zero value for other kinds).
+func (l LayerSpec) ConvGeometry() ConvGeometry {
+	var g convGeom
+	switch l.Kind {
+	case KindConv2D:
+		g = conv2dGeom(l)
+	case KindConvTranspose2D:
+		g = convTransposeGeom(l)
+	default:
+		return ConvGeometry{}
+	}
+	return ConvGeometry{g.c, g.h, g.w, g.k, g.s, g.p, g.oh, g.ow}
+}
+
 func (g convGeom) rows() int { return g.c * g.k * g.k }
 func (g convGeom) cols() int { return g.oh * g.ow }
 func (g convGeom) size() int { return g.c * g.h * g.w }
