@@ -23,7 +23,9 @@
 // conv.go and conv.cu (conv2d and conv_transpose2d lowered as shared/nn
 // lowers them: per sample, im2col or col2im and one matrix product; the
 // bias and its gradient over NCHW images; spectral normalisation of the
-// weight read as the matrix the product uses),
+// weight read as the matrix the product uses), batchnorm.go and
+// batchnorm.cu (batch statistics in training mode, Network.SetTraining,
+// with the running statistics' update; running statistics otherwise),
 // adam.go and adam.cu, kale.go and kale.cu (kale.EnergyLoss and the base
 // step's importance weights, tilted by --base-tilt, in double), reduce.cu
 // (deterministic two-pass sums in double), gemm.go, gemm_cublas.go and gemm.cu (the matrix

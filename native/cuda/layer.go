@@ -44,8 +44,6 @@ var builders = map[nn.Kind]builder{}
 // walk every other registered kind through the kernels.
 var hostOnly = map[nn.Kind]string{
 	nn.KindCoupling: "RealNVP flows (gebm train --base realnvp) train on the CPU",
-	// Issue 15's batch normalisation: its kernels are still to come.
-	nn.KindBatchNorm: "batch normalisation has no CUDA kernels yet (issue 15)",
 }
 
 // noState gives the hooks of a layer without derived weights or buffers of
