@@ -42,25 +42,52 @@ func newSetup(t testing.TB, o *train.Options, dim int, seed uint64) *setup {
 // energy, the shapes of nn's Example_convolutional made small.
 func newConvSetup(t testing.TB, o *train.Options, seed uint64) *setup {
 	t.Helper()
-	rng := rand.New(rand.NewPCG(seed, 1))
-	base, err := nn.New(nn.Spec{Layers: []nn.LayerSpec{
+	leaky := nn.Activation(nn.KindLeakyReLU, 0.2)
+	return specSetup(t, o, seed, 48, nn.Spec{Layers: []nn.LayerSpec{
 		{Kind: nn.KindLinear, In: o.Latent, Out: 3 * 4 * 3}, {Kind: nn.KindBatchNorm, Channels: 3}, nn.Activation(nn.KindReLU, 0),
 		{Kind: nn.KindConvTranspose2D, In: 3, Out: 1, Height: 4, Width: 3, Kernel: 4, Stride: 2, Padding: 1},
 		nn.Activation(nn.KindTanh, 0),
-	}}, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaky := nn.Activation(nn.KindLeakyReLU, 0.2)
-	energy, err := nn.New(nn.Spec{Layers: []nn.LayerSpec{
+	}}, nn.Spec{Layers: []nn.LayerSpec{
 		{Kind: nn.KindConv2D, In: 1, Out: 4, Height: 8, Width: 6, Kernel: 4, Stride: 2, Padding: 1, SpectralNorm: true}, leaky,
 		{Kind: nn.KindConv2D, In: 4, Out: 3, Height: 4, Width: 3, Kernel: 3, Stride: 1, Padding: 1, SpectralNorm: true}, leaky,
 		{Kind: nn.KindLinear, In: 3 * 4 * 3, Out: 1, SpectralNorm: true},
-	}}, rng)
+	}})
+}
+
+// dcganSetup is nn's Example_convolutional model for 28×28 images, with
+// latent size o.Latent (BenchmarkIterationConv).
+func dcganSetup(t testing.TB, o *train.Options, seed uint64) *setup {
+	t.Helper()
+	up := func(in, out, hw int) nn.LayerSpec {
+		return nn.LayerSpec{Kind: nn.KindConvTranspose2D, In: in, Out: out, Height: hw, Width: hw, Kernel: 4, Stride: 2, Padding: 1}
+	}
+	down := func(in, out, hw int) nn.LayerSpec {
+		return nn.LayerSpec{Kind: nn.KindConv2D, In: in, Out: out, Height: hw, Width: hw, Kernel: 4, Stride: 2, Padding: 1, SpectralNorm: true}
+	}
+	relu, leaky := nn.Activation(nn.KindReLU, 0), nn.Activation(nn.KindLeakyReLU, 0.2)
+	return specSetup(t, o, seed, 784, nn.Spec{Layers: []nn.LayerSpec{
+		{Kind: nn.KindLinear, In: o.Latent, Out: 128 * 7 * 7}, {Kind: nn.KindBatchNorm, Channels: 128}, relu,
+		up(128, 64, 7), {Kind: nn.KindBatchNorm, Channels: 64}, relu,
+		up(64, 1, 14), nn.Activation(nn.KindTanh, 0),
+	}}, nn.Spec{Layers: []nn.LayerSpec{
+		down(1, 64, 28), leaky, down(64, 128, 14), leaky,
+		{Kind: nn.KindLinear, In: 128 * 7 * 7, Out: 1, SpectralNorm: true},
+	}})
+}
+
+// specSetup is a model of the given base and energy for data of dim values.
+func specSetup(t testing.TB, o *train.Options, seed uint64, dim int, base, energy nn.Spec) *setup {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	b, err := nn.New(base, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return setupFor(&model.GEBM{Base: base, Energy: energy, Data: ckpt.DataInfo{Name: "test", Dim: 48, Scale: 1}}, o)
+	e, err := nn.New(energy, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return setupFor(&model.GEBM{Base: b, Energy: e, Data: ckpt.DataInfo{Name: "test", Dim: dim, Scale: 1}}, o)
 }
 
 // setupFor gives m, with A = 0.25, its A parameter and optimisers.
