@@ -33,8 +33,7 @@
 //     device tests walk every registered kind against this package
 //     (native/cuda/network_test.go) and fail on a kind with no builder,
 //     unless native/cuda's hostOnly lists it with the reason it has none
-//     (coupling: flows train on the CPU; conv2d, conv_transpose2d and
-//     batchnorm until their kernels are written); the WebAssembly sampler's test
+//     (coupling: flows train on the CPU); the WebAssembly sampler's test
 //     (wasm/sampler/kinds_test.go) needs nothing.
 //
 // A kind without the gradient penalty's tangent passes sets noTangent in
