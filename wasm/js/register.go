@@ -20,22 +20,24 @@ var smp = sampler.New()
 var funcs []js.Func
 
 // register sets globalThis.gebm to an object with one function per sampler
-// call. Each is a Go function wrapped in a line of JavaScript that throws
-// the Error the Go side returns (a js.Func cannot throw by itself).
-func register() {
+// call. Each is a Go function that returns the Error of a failed call (a
+// js.Func cannot throw); globalThis.gebmAPI, defined by www/js/api.js, which
+// the loader runs first, turns that object into one whose functions throw
+// the Error instead. The wrapper is a script file, not code compiled from a
+// string here, so that the page's CSP does without 'unsafe-eval'.
+func register() error {
+	wrap := js.Global().Get("gebmAPI")
+	if wrap.Type() != js.TypeFunction {
+		return errors.New("gebm: globalThis.gebmAPI is not a function: load www/js/api.js before running the module")
+	}
 	raw := js.Global().Get("Object").New()
 	for name, f := range calls {
 		fn := js.FuncOf(func(this js.Value, v []js.Value) any { return invoke(name, f, v) })
 		funcs = append(funcs, fn)
 		raw.Set(name, fn)
 	}
-	wrap := js.Global().Get("Function").New("raw", `
-		const api = {};
-		for (const [name, f] of Object.entries(raw)) {
-			api[name] = (...args) => { const r = f(...args); if (r instanceof Error) throw r; return r; };
-		}
-		return Object.freeze(api);`)
 	js.Global().Set("gebm", wrap.Invoke(raw))
+	return nil
 }
 
 // invoke runs one call and returns its result, or a JavaScript Error for

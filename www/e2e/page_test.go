@@ -40,11 +40,23 @@ type demoState struct {
 		Opened  *float64 `json:"opened"`
 		Chains  *float64 `json:"chains"`
 	} `json:"marks"`
-	Error  *string  `json:"error"`
-	Draws  int      `json:"draws"`
-	Heat   bool     `json:"heat"`
-	Data   int      `json:"data"`
-	Models []string `json:"models"`
+	Error *string `json:"error"`
+	// CSPViolations are the Content-Security-Policy violations the page
+	// and its workers reported.
+	CSPViolations []cspViolation `json:"cspViolations"`
+	Draws         int            `json:"draws"`
+	Heat          bool           `json:"heat"`
+	Data          int            `json:"data"`
+	Models        []string       `json:"models"`
+}
+
+// cspViolation is one securitypolicyviolation event, as main.js records it.
+type cspViolation struct {
+	Directive string `json:"directive"`
+	Blocked   string `json:"blocked"`
+	Source    string `json:"source"`
+	Line      int    `json:"line"`
+	Worker    bool   `json:"worker"`
 }
 
 func (s demoState) String() string {
@@ -184,10 +196,16 @@ func (p *page) console() []string {
 	return out
 }
 
+// noConsoleErrors fails the test if the page wrote errors or warnings to
+// its console, or if it or a worker reported a Content-Security-Policy
+// violation (a worker's console is not the page's).
 func (p *page) noConsoleErrors() {
 	p.t.Helper()
 	if msgs := p.console(); len(msgs) > 0 {
 		p.t.Errorf("the page wrote %d console errors or warnings:\n%s", len(msgs), strings.Join(msgs, "\n"))
+	}
+	if v := p.state().CSPViolations; len(v) > 0 {
+		p.t.Errorf("Content-Security-Policy violations: %+v", v)
 	}
 }
 

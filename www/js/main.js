@@ -62,6 +62,7 @@ const S = {
   marks: {},            // performance.now() when the sampler was ready, the first model open
   error: null,
   draws: 0,
+  csp: [],              // Content-Security-Policy violations, the page's and its workers'
 };
 
 // The page's state for tests and the curious: window.gebmDemo.state.
@@ -74,7 +75,7 @@ window.gebmDemo = {
       sirDistinct: S.sir ? S.sir.distinct : null,
       meanEnergy: S.meanE, startEnergy: S.startE, stepsPerSecond: S.rate, firstSamplesMs: S.firstSamplesMs,
       marks: { ...S.marks },
-      error: S.error, draws: S.draws, heat: S.heat !== null, data: S.data ? S.data.length / 2 : 0,
+      error: S.error, draws: S.draws, cspViolations: S.csp.slice(), heat: S.heat !== null, data: S.data ? S.data.length / 2 : 0,
       models: S.models.map((m) => m.name),
     };
   },
@@ -588,6 +589,19 @@ function draw() {
 
 // ---- start ----
 
+// noteCSP records a Content-Security-Policy violation (the server's policy,
+// www/server.go, allows everything the page does, so any is a bug, or an
+// extension's script) and warns on the console.
+function noteCSP(v) {
+  S.csp.push(v);
+  console.warn(`Content-Security-Policy: ${v.directive} blocked ${v.blocked || 'a script'}` +
+    (v.source ? ` (${v.source}:${v.line})` : ''));
+}
+
+document.addEventListener('securitypolicyviolation', (ev) => noteCSP({
+  directive: ev.effectiveDirective, blocked: ev.blockedURI, source: ev.sourceFile, line: ev.lineNumber,
+}));
+
 async function start() {
   plane = new Plane($('plane'));
   $('ramp').style.background = rampCSS();
@@ -599,6 +613,7 @@ async function start() {
     S.worker.post('ack');
     onFrame(f);
   };
+  S.worker.oncsp = (v) => noteCSP({ directive: v.directive, blocked: v.blocked, source: v.source, line: v.line, worker: true });
   S.worker.onstopped = (err) => {
     S.running = false;
     syncControls();

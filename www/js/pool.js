@@ -1,7 +1,7 @@
 // SamplerPool spreads the chains over one sampler worker (worker.js) per
 // core and merges what they return, behind the interface of SamplerWorker
 // (sampler.js): call(op, args, transfer), post(op, args), and the
-// callbacks onframe, onstopped and onfatal. Every worker holds the model;
+// callbacks onframe, onstopped, onfatal and oncsp. Every worker holds the model;
 // a chain set of n chains is n/W chains in each of W workers (seeds seed,
 // seed+1, ...), and a frame is the workers' frames concatenated in worker
 // order, so the page sees one chain set.
@@ -46,6 +46,7 @@ export class SamplerPool {
     this.onframe = () => {};
     this.onstopped = () => {};
     this.onfatal = () => {};
+    this.oncsp = () => {};
     this.fatal = false;
     for (let i = 0; i < size; i++) {
       const w = new SamplerWorker();
@@ -55,6 +56,7 @@ export class SamplerPool {
         this.running = false;
         this.onfatal(err);
       };
+      w.oncsp = (v) => this.oncsp(v);
       this.workers.push(w);
     }
     this.active = 1;      // workers holding chains of the current set

@@ -18,6 +18,13 @@ const tickMs = 30;
 const energyEveryMs = 200;
 let scheduled = false;
 
+// A Content-Security-Policy violation in this worker (its policy is the
+// header on worker.js, the page's) goes to the page, which records it: a
+// worker's console is not the page's.
+self.addEventListener('securitypolicyviolation', (ev) => {
+  postMessage({ op: 'csp', directive: ev.effectiveDirective, blocked: ev.blockedURI, source: ev.sourceFile, line: ev.lineNumber });
+});
+
 function errorOf(e) {
   return { message: String(e && e.message || e), kind: (e && e.kind) || 'internal' };
 }
@@ -28,7 +35,7 @@ async function init() {
     const text = (await resp.text()).trim();
     throw Object.assign(new Error(`could not load the sampler (HTTP ${resp.status}): ${text}`), { kind: 'load' });
   }
-  importScripts('../wasm/wasm_exec.js', 'simd.js');
+  importScripts('../wasm/wasm_exec.js', 'simd.js', 'api.js'); // api.js: gebm's functions throw
   const go = new Go();
   const link = gebmSIMD.link(); // the SIMD128 matrix kernel's import (simd.js)
   Object.assign(go.importObject, link.imports);
