@@ -180,7 +180,7 @@ func buildWasm(dir string) error {
 }
 
 // need skips t when the browser tests cannot run here.
-func need(t *testing.T) {
+func need(t testing.TB) {
 	t.Helper()
 	if skipReason != "" {
 		t.Skip(skipReason)

@@ -66,7 +66,7 @@ func (s demoState) String() string {
 
 // page is one browser tab on the demo, with the console messages it wrote.
 type page struct {
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	mu   sync.Mutex
 	msgs []chromedp.ConsoleMessage
@@ -87,7 +87,13 @@ var (
 
 // openPage opens the demo in a new tab of the shared browser, on the
 // screen vp, and waits until the default model's first samples are drawn.
-func openPage(t *testing.T, vp viewport) *page {
+func openPage(t testing.TB, vp viewport) *page {
+	t.Helper()
+	return openPageFor(t, vp, 4*time.Minute)
+}
+
+// openPageFor is openPage with a deadline of d on the tab.
+func openPageFor(t testing.TB, vp viewport, d time.Duration) *page {
 	t.Helper()
 	need(t)
 	ctx, cancel := chromedp.NewContext(browser)
@@ -105,7 +111,7 @@ func openPage(t *testing.T, vp viewport) *page {
 		}
 	}()
 	// A deadline on the tab, not on the browser.
-	tctx, tcancel := context.WithTimeout(ctx, 4*time.Minute)
+	tctx, tcancel := context.WithTimeout(ctx, d)
 	t.Cleanup(tcancel)
 	p.ctx = tctx
 	switch {

@@ -6,16 +6,19 @@
 // seed+1, ...), and a frame is the workers' frames concatenated in worker
 // order, so the page sees one chain set.
 //
-// While running, the pool drives the workers in lock-step: it asks every
-// worker for the same number of transitions, waits for all, posts the
-// merged frame and goes on, at most two frames ahead of the page's
-// acknowledgements (post('ack')), adapting the transitions per frame to
-// about tickMs of work, as a single worker does on its own. The page's
-// thread only concatenates arrays; all sampling runs in the workers.
+// While running, every worker runs its own loop (worker.js's run: frames of
+// about 30 ms of transitions, energies a few times a second, at most two
+// frames ahead of the pool's acknowledgements), so that no worker waits for
+// another, nor for this thread while it draws: the chains of different
+// workers are independent, so they need not move in lock-step. The pool
+// acknowledges each worker frame when this thread takes it in, keeps the
+// latest frame of every worker and hands the page one merged frame per
+// arrival: every worker's latest samples, the steps that all chains have
+// completed since the last frame (the least of the workers' counts), and
+// energies once every worker has sent fresh ones. The page's thread only
+// concatenates arrays; all sampling runs in the workers. Single steps, β
+// changes and new chains still go to every worker and wait for all.
 import { SamplerWorker } from './sampler.js';
-
-const tickMs = 30;
-const energyEveryMs = 200;
 
 // logSumExp is log Σ exp(v_i), computed about the largest v_i.
 function logSumExp(v) {
@@ -57,17 +60,19 @@ export class SamplerPool {
         this.onfatal(err);
       };
       w.oncsp = (v) => this.oncsp(v);
+      const i = this.workers.length;
+      w.onframe = (f) => this.take(i, f);
+      w.onstopped = (err) => this.stopped(err);
       this.workers.push(w);
     }
     this.active = 1;      // workers holding chains of the current set
     this.counts = [0];    // chains in each active worker
     this.epoch = 0;
     this.running = false;
-    this.loop = null;     // the promise of the running loop
-    this.inflight = 0;    // frames posted and not yet acknowledged
-    this.wake = null;     // resolves when an ack lets the loop go on
-    this.perTick = 1;
-    this.lastEnergy = 0;
+    this.latest = [];     // while running: each active worker's latest frame
+    this.done = [];       // while running: transitions each active worker has made
+    this.reported = 0;    // while running: transitions of all chains handed to the page
+    this.energies = [];   // while running: each worker's energies not yet handed on, or null
     this.info = { workers: size, simd: false };
   }
 
@@ -139,15 +144,19 @@ export class SamplerPool {
       case 'run':
         if (!this.running) {
           this.running = true;
-          this.inflight = 0;
-          this.loop = this.run();
+          this.latest = new Array(this.active).fill(null);
+          this.done = new Array(this.active).fill(0);
+          this.reported = 0;
+          this.energies = new Array(this.active).fill(null);
+          await this.all('run');
         }
         return {};
       case 'pause': {
+        // Frames a worker posted before its answer arrive before it: the
+        // page gets every transition made, then the final state.
+        const r = await this.all('pause');
         this.running = false;
-        if (this.wake) this.wake();
-        await this.loop;
-        return this.merge(await this.all('pause'));
+        return this.merge(r);
       }
       default: { // params and anything new: every worker
         const r = await this.all(op, args, this.size);
@@ -157,37 +166,37 @@ export class SamplerPool {
   }
 
   post(op, args = {}) {
-    if (op === 'ack') {
-      this.inflight = Math.max(0, this.inflight - 1);
-      if (this.wake) this.wake();
-      return;
-    }
+    if (op === 'ack') return; // the pool acknowledges each worker's frames itself (take)
     for (const w of this.workers) w.post(op, args);
   }
 
-  // run is the loop while running: rounds of lock-step transitions.
-  async run() {
-    while (this.running) {
-      if (this.inflight >= 2) {
-        await new Promise((resolve) => { this.wake = resolve; });
-        this.wake = null;
-        continue;
-      }
-      const withEnergy = performance.now() - this.lastEnergy > energyEveryMs;
-      let f;
-      try {
-        f = this.merge(await this.all('step', { steps: this.perTick, energy: withEnergy }));
-      } catch (err) {
-        this.running = false;
-        this.onstopped(err);
-        return;
-      }
-      if (withEnergy) this.lastEnergy = performance.now();
-      if (!this.running) return; // paused meanwhile: pause reads the state
-      const want = f.stepMs > 0 ? this.perTick * tickMs / f.stepMs : this.perTick * 2;
-      this.perTick = Math.max(1, Math.min(1000, Math.round(0.5 * this.perTick + 0.5 * want)));
-      this.inflight++;
-      this.onframe({ op: 'frame', ...f });
+  // take receives worker i's frame while running: it acknowledges it (the
+  // worker may run two frames ahead of this thread, no further) and hands
+  // the page the merged frame (see the file's comment).
+  take(i, f) {
+    this.workers[i].post('ack');
+    if (!this.running || i >= this.active || f.epoch !== this.epoch) return;
+    this.latest[i] = f;
+    this.done[i] += f.steps;
+    if (f.e) this.energies[i] = f.e;
+    if (this.latest.some((x) => x === null)) return; // until every worker has sent a frame
+    const m = this.merge(this.latest);
+    const all = Math.min(...this.done);
+    m.steps = all - this.reported;
+    this.reported = all;
+    m.e = null;
+    if (this.energies.every((e) => e !== null)) {
+      m.e = this.merge(this.latest.map((x, j) => ({ ...x, e: this.energies[j] }))).e;
+      this.energies.fill(null);
     }
+    this.onframe({ op: 'frame', ...m });
+  }
+
+  // stopped: a worker's loop failed; the others stop too.
+  stopped(err) {
+    if (!this.running) return;
+    this.running = false;
+    for (const w of this.workers) w.post('pause');
+    this.onstopped(err);
   }
 }

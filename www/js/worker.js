@@ -2,8 +2,9 @@
 // registers globalThis.gebm) and runs every gebm call, so that the page's
 // thread only draws. Messages in: {id, op, ...args}; replies: {id, ok,
 // result} or {id, ok: false, error: {message, kind}}. While running it also
-// posts unsolicited {op: "frame"} messages, at most two ahead of the page's
-// acknowledgements, so a slow page is never buried in frames.
+// posts unsolicited {op: "frame"} messages, at most two ahead of the
+// acknowledgements ({op: "ack"}, which the pool, pool.js, sends as the page's
+// thread takes each frame in), so a slow page is never buried in frames.
 'use strict';
 
 let model = 0;   // handle of the open model, 0 for none
@@ -137,10 +138,16 @@ function flowFrame(steps, grid) {
   return { x, w, state, ms: performance.now() - t0 };
 }
 
+// schedule runs loop as a task of its own, so that messages queued
+// meanwhile (pause, new parameters) are taken first. A message to itself,
+// not setTimeout(loop, 0): nested timeouts are clamped to 4 ms, a tenth of
+// a frame of sampling lost every frame.
+const tock = new MessageChannel();
+tock.port1.onmessage = loop;
 function schedule() {
   if (running && !scheduled && inflight < 2 && chains) {
     scheduled = true;
-    setTimeout(loop, 0); // lets queued messages (pause, new parameters) in first
+    tock.port2.postMessage(null);
   }
 }
 
