@@ -152,11 +152,10 @@ export class SamplerPool {
         }
         return {};
       case 'pause': {
-        // Frames a worker posted before its answer arrive before it: the
-        // page gets every transition made, then the final state.
-        const r = await this.all('pause');
+        // Frames still on their way are dropped (take), as the page stops
+        // counting when it asks to pause; the answer is the final state.
         this.running = false;
-        return this.merge(r);
+        return this.merge(await this.all('pause'));
       }
       default: { // params and anything new: every worker
         const r = await this.all(op, args, this.size);
