@@ -3,12 +3,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"syscall/js"
 
+	"github.com/gebm/gebm/shared/tagjson"
 	"github.com/gebm/gebm/wasm/sampler"
 )
 
@@ -94,11 +93,7 @@ var calls = map[string]func(a *args) (any, error){
 		if err != nil || a.err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(d)
-		if err != nil {
-			return nil, err
-		}
-		return js.Global().Get("JSON").Call("parse", string(b)), nil
+		return toObject(d), nil
 	},
 	"newChains": func(a *args) (any, error) {
 		m, n, seed, beta := a.handle(0), a.int32(1, "n"), a.seed(2), a.number(3, "beta", 1)
@@ -127,11 +122,7 @@ var calls = map[string]func(a *args) (any, error){
 		if err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(r)
-		if err != nil {
-			return nil, err
-		}
-		return js.Global().Get("JSON").Call("parse", string(b)), nil
+		return toObject(r), nil
 	},
 	"setBeta": func(a *args) (any, error) {
 		c, beta := a.handle(0), a.number(1, "beta")
@@ -198,9 +189,7 @@ var calls = map[string]func(a *args) (any, error){
 			return nil, nil
 		}
 		var c sampler.FlowConfig
-		dec := json.NewDecoder(strings.NewReader(js.Global().Get("JSON").Call("stringify", cfg).String()))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&c); err != nil {
+		if err := tagjson.Unmarshal([]byte(js.Global().Get("JSON").Call("stringify", cfg).String()), &c); err != nil {
 			a.fail(1, "config", "%v", err)
 			return nil, nil
 		}
