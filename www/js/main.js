@@ -267,23 +267,30 @@ async function applyBeta() {
 
 async function toggleRun() {
   if (!S.model || S.busy) return;
-  S.running = !S.running;
-  syncControls();
-  if (S.running) {
+  if (!S.running) {
+    S.running = true;
+    syncControls();
     S.ticks = [];
     sendParams();
     await S.worker.call('run');
     status(`Running ${S.method.toUpperCase()} on ${S.model}`);
   } else {
     await pause();
+    syncControls();
     status(`Paused after ${S.steps} steps`);
   }
 }
 
-// pause stops the worker's loop and takes its last frame, with energies.
+// pause stops the workers' loops and takes their last frame, with
+// energies; the page is running until it has it, so that a paused page
+// shows the final state.
 async function pause() {
-  S.running = false;
-  const f = await S.worker.call('pause');
+  let f;
+  try {
+    f = await S.worker.call('pause');
+  } finally {
+    S.running = false;
+  }
   if (f && f.x) onFrame(f);
 }
 
@@ -553,6 +560,7 @@ async function planeBackground(desc) {
 // ---- drawing ----
 
 const requestDraw = oncePerFrame(draw);
+let genDrawn = null; // the generator's samples the image view's first grid shows
 
 function draw() {
   if (S.view === 'plane' && plane && S.chains) {
@@ -567,7 +575,10 @@ function draw() {
     });
   } else if (S.view === 'image' && S.chains && S.desc) {
     const lo = S.desc.offset, hi = Math.max(1, lo + 1e-3);
-    drawGrid($('grid-gen'), S.generator, S.n, S.desc.shape, lo, hi);
+    if (genDrawn !== S.generator) { // they change with the chain set only
+      drawGrid($('grid-gen'), S.generator, S.n, S.desc.shape, lo, hi);
+      genDrawn = S.generator;
+    }
     drawGrid($('grid-mcmc'), S.chains, S.n, S.desc.shape, lo, hi);
   }
   if (S.chains) {

@@ -7,13 +7,13 @@
 // order, so the page sees one chain set.
 //
 // While running, every worker runs its own loop (worker.js's run: frames of
-// about 30 ms of transitions, energies a few times a second, at most two
+// about 30 ms of transitions, energies twice a second, at most two
 // frames ahead of the pool's acknowledgements), so that no worker waits for
 // another, nor for this thread while it draws: the chains of different
 // workers are independent, so they need not move in lock-step. The pool
 // acknowledges each worker frame when this thread takes it in, keeps the
-// latest frame of every worker and hands the page one merged frame per
-// arrival: every worker's latest samples, the steps that all chains have
+// latest frame of every worker and hands the page a merged frame whenever
+// every worker has sent a new one: their latest samples, the steps that all chains have
 // completed since the last frame (the least of the workers' counts), and
 // energies once every worker has sent fresh ones. The page's thread only
 // concatenates arrays; all sampling runs in the workers. Single steps, β
@@ -73,6 +73,7 @@ export class SamplerPool {
     this.done = [];       // while running: transitions each active worker has made
     this.reported = 0;    // while running: transitions of all chains handed to the page
     this.energies = [];   // while running: each worker's energies not yet handed on, or null
+    this.fresh = [];      // while running: the workers whose latest frame the page has not had
     this.info = { workers: size, simd: false };
   }
 
@@ -148,6 +149,7 @@ export class SamplerPool {
           this.done = new Array(this.active).fill(0);
           this.reported = 0;
           this.energies = new Array(this.active).fill(null);
+          this.fresh = new Array(this.active).fill(false);
           await this.all('run');
         }
         return {};
@@ -170,15 +172,19 @@ export class SamplerPool {
   }
 
   // take receives worker i's frame while running: it acknowledges it (the
-  // worker may run two frames ahead of this thread, no further) and hands
-  // the page the merged frame (see the file's comment).
+  // worker may run two frames ahead of this thread, no further) and, once
+  // every worker has sent a frame since the last merge, hands the page the
+  // merged frame (see the file's comment): one merge and one frame for the
+  // page per frame of the slowest worker, whose count is the page's anyway.
   take(i, f) {
     this.workers[i].post('ack');
     if (!this.running || i >= this.active || f.epoch !== this.epoch) return;
     this.latest[i] = f;
     this.done[i] += f.steps;
+    this.fresh[i] = true;
     if (f.e) this.energies[i] = f.e;
-    if (this.latest.some((x) => x === null)) return; // until every worker has sent a frame
+    if (!this.fresh.every(Boolean)) return;
+    this.fresh.fill(false);
     const m = this.merge(this.latest);
     const all = Math.min(...this.done);
     m.steps = all - this.reported;

@@ -16,7 +16,9 @@ let running = false;
 let inflight = 0;     // frames posted and not yet acknowledged
 let perTick = 1;      // transitions per frame, adapted to about tickMs of work
 const tickMs = 30;
-const energyEveryMs = 200;
+// Energies cost about half a step to read (the base's forward pass again,
+// then the energy's): twice a second is enough for the readout.
+const energyEveryMs = 500;
 let scheduled = false;
 
 // A Content-Security-Policy violation in this worker (its policy is the
@@ -163,9 +165,12 @@ function loop() {
     return;
   }
   // Aim at tickMs of sampling per frame (smooth motion, a fresh frame for
-  // every one or two of the page's paints), but at least three times the
-  // cost of reading the samples, so that drawing costs the sampler little.
-  const target = Math.max(tickMs, 3 * samplesMs);
+  // every one or two of the page's paints), but at least twenty times the
+  // cost of reading the samples (a forward pass of the base, a quarter of a
+  // step on the MNIST model), so that showing the chains costs the sampler
+  // at most 5%: measured in the page, those reads took 10-16% of the
+  // workers' time at 30 ms frames.
+  const target = Math.max(tickMs, 20 * samplesMs);
   const want = f.stepMs > 0 ? perTick * target / f.stepMs : perTick * 2;
   perTick = Math.max(1, Math.min(1000, Math.round(0.5 * perTick + 0.5 * want)));
   inflight++;
