@@ -56,6 +56,7 @@ func BenchmarkPagePace(b *testing.B) {
 				pool, page = p.poolPace(), p.pagePace()
 			}
 			pages, pools, rs = append(pages, page), append(pools, pool), append(rs, page/pool)
+			b.Logf("pair %d: page %.1f steps/s, pool %.1f", k+1, page, pool)
 		}
 		ratios = append(ratios, rs...)
 		b.Logf("round %d: page/pool %.3f (median of %s), page %.1f steps/s, pool %.1f (medians; %s, load average %s)",

@@ -559,7 +559,24 @@ async function planeBackground(desc) {
 
 // ---- drawing ----
 
-const requestDraw = oncePerFrame(draw);
+// While running, the image view redraws at most every imageEveryMs: its
+// frames arrive faster than a person follows 64 changing digits, and every
+// repaint of the grids takes CPU from the workers on a machine with few
+// cores. Anything else draws once per animation frame that asks.
+const imageEveryMs = 200;
+const drawNow = oncePerFrame(draw);
+let lastImageDraw = -Infinity;
+let imageTimer = 0;
+function requestDraw() {
+  if (S.view === 'image' && S.running) {
+    const wait = lastImageDraw + imageEveryMs - performance.now();
+    if (wait > 0) {
+      if (!imageTimer) imageTimer = setTimeout(() => { imageTimer = 0; drawNow(); }, wait);
+      return;
+    }
+  }
+  drawNow();
+}
 let genDrawn = null; // the generator's samples the image view's first grid shows
 
 function draw() {
@@ -574,6 +591,7 @@ function draw() {
       },
     });
   } else if (S.view === 'image' && S.chains && S.desc) {
+    lastImageDraw = performance.now();
     const lo = S.desc.offset, hi = Math.max(1, lo + 1e-3);
     if (genDrawn !== S.generator) { // they change with the chain set only
       drawGrid($('grid-gen'), S.generator, S.n, S.desc.shape, lo, hi);
