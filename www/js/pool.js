@@ -1,23 +1,24 @@
 // SamplerPool spreads the chains over one sampler worker (worker.js) per
 // core and merges what they return, behind the interface of SamplerWorker
 // (sampler.js): call(op, args, transfer), post(op, args), and the
-// callbacks onframe, onstopped, onfatal and oncsp. Every worker holds the model;
-// a chain set of n chains is n/W chains in each of W workers (seeds seed,
-// seed+1, ...), and a frame is the workers' frames concatenated in worker
-// order, so the page sees one chain set.
+// callbacks onframe, onstopped, onfatal and oncsp. Every worker holds the
+// model; a chain set of n chains is n/W chains in each of W workers (seeds
+// seed, seed+1, ...), and a frame is the workers' frames concatenated in
+// worker order, so the page sees one chain set.
 //
 // While running, every worker runs its own loop (worker.js's run: frames of
-// about 30 ms of transitions, energies twice a second, at most two
+// at least 30 ms of transitions, energies twice a second, at most two
 // frames ahead of the pool's acknowledgements), so that no worker waits for
 // another, nor for this thread while it draws: the chains of different
 // workers are independent, so they need not move in lock-step. The pool
 // acknowledges each worker frame when this thread takes it in, keeps the
 // latest frame of every worker and hands the page a merged frame whenever
-// every worker has sent a new one: their latest samples, the steps that all chains have
-// completed since the last frame (the least of the workers' counts), and
-// energies once every worker has sent fresh ones. The page's thread only
-// concatenates arrays; all sampling runs in the workers. Single steps, β
-// changes and new chains still go to every worker and wait for all.
+// every worker has sent a new one: their latest samples, the steps that all
+// chains have completed since the last frame (the least of the workers'
+// counts), and energies once every worker has sent fresh ones. The page's
+// thread only concatenates arrays; all sampling runs in the workers. Single
+// steps, β changes, new chains and pause still go to every worker and wait
+// for all.
 import { SamplerWorker } from './sampler.js';
 
 // logSumExp is log Σ exp(v_i), computed about the largest v_i.
