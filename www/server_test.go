@@ -100,6 +100,9 @@ func TestRoutes(t *testing.T) {
 		if w.Header().Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("GET %s: no nosniff header", c.path)
 		}
+		if csp := w.Header().Get("Content-Security-Policy"); csp != ContentSecurityPolicy {
+			t.Errorf("GET %s: Content-Security-Policy %q, want %q", c.path, csp, ContentSecurityPolicy)
+		}
 	}
 	if !strings.Contains(log.String(), "GET /models/index.json 200") {
 		t.Errorf("request log:\n%s", log.String())
@@ -131,6 +134,21 @@ func TestRoutes(t *testing.T) {
 	etag := get(t, s, "GET", "/js/main.js").Header().Get("ETag")
 	if w := get(t, s, "GET", "/js/main.js", "If-None-Match", etag); etag == "" || w.Code != http.StatusNotModified {
 		t.Errorf("If-None-Match %q: %d", etag, w.Code)
+	}
+}
+
+// TestStrictScriptPolicy: scripts only from the page's origin, WebAssembly
+// compiled (wasm-unsafe-eval) but no JavaScript compiled from strings; the
+// e2e tests check that the page works under it.
+func TestStrictScriptPolicy(t *testing.T) {
+	var script string
+	for _, d := range strings.Split(ContentSecurityPolicy, ";") {
+		if f := strings.Fields(d); len(f) > 0 && f[0] == "script-src" {
+			script = strings.Join(f[1:], " ")
+		}
+	}
+	if script != "'self' 'wasm-unsafe-eval'" {
+		t.Fatalf("script-src %q, want 'self' 'wasm-unsafe-eval' (no 'unsafe-eval', no other origin)", script)
 	}
 }
 

@@ -70,6 +70,7 @@ async function measure(step) {
 async function loadGo(wasmExec, simdJs, module, kernel) {
   require(path.resolve(wasmExec)); // defines globalThis.Go
   require(path.resolve(simdJs)); // defines globalThis.gebmSIMD
+  require(path.join(path.dirname(path.resolve(simdJs)), "api.js")); // globalThis.gebmAPI (www/js/api.js)
   const go = new globalThis.Go();
   const link = globalThis.gebmSIMD.link();
   Object.assign(go.importObject, link.imports);

@@ -1,13 +1,13 @@
 package ckpt
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"math"
 	"strings"
+
+	"github.com/gebm/gebm/shared/tagjson"
 )
 
 // Container is the byte layout of gebm's files (see the package
@@ -24,10 +24,10 @@ type Container struct {
 // FileVersion is the version recorded in b, a file that Open accepted.
 func (c Container) FileVersion(b []byte) uint32 { return binary.LittleEndian.Uint32(b[8:]) }
 
-// Write lays out header (marshalled to JSON) and the tensors' values in
-// order.
+// Write lays out header (marshalled to JSON by tagjson, as encoding/json
+// would) and the tensors' values in order.
 func (c Container) Write(header any, tensors [][]float32) ([]byte, error) {
-	js, err := json.Marshal(header)
+	js, err := tagjson.Marshal(header)
 	if err != nil {
 		return nil, fmt.Errorf("ckpt: encoding header: %w", err)
 	}
@@ -86,13 +86,11 @@ func (c Container) Open(b []byte) (header, body []byte, checksumOK bool, err err
 	return b[prefixLen : prefixLen+int(hlen)], b[prefixLen+int(hlen) : len(b)-4], sumOK, nil
 }
 
-// DecodeHeader decodes the header's JSON into h, refusing unknown fields. A
-// header that does not parse in a file whose checksum fails is reported as
-// corruption.
+// DecodeHeader decodes the header's JSON into h, refusing unknown fields and
+// anything after the JSON value (tagjson.Unmarshal). A header that does not
+// parse in a file whose checksum fails is reported as corruption.
 func (c Container) DecodeHeader(js []byte, checksumOK bool, h any) error {
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(h); err != nil {
+	if err := tagjson.Unmarshal(js, h); err != nil {
 		if !checksumOK {
 			return c.ChecksumError()
 		}

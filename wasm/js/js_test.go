@@ -21,8 +21,48 @@ import (
 // process, which must give the same bits.
 
 func TestMain(m *testing.M) {
-	register()
+	if err := loadAPI(); err != nil {
+		println(err.Error())
+		os.Exit(1)
+	}
+	if err := register(); err != nil {
+		println(err.Error())
+		os.Exit(1)
+	}
 	os.Exit(m.Run())
+}
+
+// loadAPI runs the page's www/js/api.js, which defines globalThis.gebmAPI,
+// unless the runner did already (wasm/simd/go_js_wasm_exec does; Go's own
+// go_js_wasm_exec does not). The tests run in Node, where compiling a
+// string is allowed.
+func loadAPI() error {
+	if js.Global().Get("gebmAPI").Type() == js.TypeFunction {
+		return nil
+	}
+	src, err := os.ReadFile("../../www/js/api.js")
+	if err != nil {
+		return err
+	}
+	js.Global().Get("Function").New(string(src)).Invoke()
+	return nil
+}
+
+// TestRegisterNeedsAPI: without www/js/api.js the module registers nothing
+// and says which script is missing.
+func TestRegisterNeedsAPI(t *testing.T) {
+	g := js.Global()
+	api, gebm := g.Get("gebmAPI"), g.Get("gebm")
+	defer func() { g.Set("gebmAPI", api); g.Set("gebm", gebm) }()
+	g.Delete("gebmAPI")
+	g.Delete("gebm")
+	err := register()
+	if err == nil || !strings.Contains(err.Error(), "www/js/api.js") {
+		t.Fatalf("register without gebmAPI: %v, want an error naming www/js/api.js", err)
+	}
+	if !g.Get("gebm").IsUndefined() {
+		t.Fatal("register without gebmAPI set globalThis.gebm")
+	}
 }
 
 // call calls gebm[name]; a thrown exception comes back as a js.Error.

@@ -10,7 +10,7 @@
 // GOROOT)/lib/wasm). It touches no DOM, so it runs in a Web Worker, which
 // keeps sampling off the page's main thread:
 //
-//	importScripts("wasm_exec.js");
+//	importScripts("wasm_exec.js", "api.js"); // api.js: www/js/api.js, which makes gebm's functions throw
 //	const go = new Go();
 //	const {instance} = await WebAssembly.instantiateStreaming(fetch("gebm.wasm"), go.importObject);
 //	go.run(instance);                  // main registers globalThis.gebm before it returns
@@ -39,12 +39,18 @@
 //	simdKernel() → Uint8Array|null, kernelStats() → {imported, kernel, fallback}
 //	  (the SIMD128 matrix kernel of a build with -tags wasmsimd: simd.go)
 //
-// A failed call throws an Error whose message is the sampler's and whose
-// kind property is "argument", "handle", "model", "state" or "internal".
+// The loader must run www/js/api.js (globalThis.gebmAPI) before the
+// module: without it the module registers nothing, says why on stderr and
+// exits. A failed call throws an Error whose message is the sampler's and
+// whose kind property is "argument", "handle", "model", "state" or
+// "internal".
 // No Go panic reaches JavaScript: each call recovers its own.
 package main
 
 func main() {
-	register()
+	if err := register(); err != nil {
+		println(err.Error())
+		return
+	}
 	select {} // keep the functions alive
 }

@@ -3,12 +3,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"syscall/js"
 
+	"github.com/gebm/gebm/shared/tagjson"
 	"github.com/gebm/gebm/wasm/sampler"
 )
 
@@ -20,22 +19,24 @@ var smp = sampler.New()
 var funcs []js.Func
 
 // register sets globalThis.gebm to an object with one function per sampler
-// call. Each is a Go function wrapped in a line of JavaScript that throws
-// the Error the Go side returns (a js.Func cannot throw by itself).
-func register() {
+// call. Each is a Go function that returns the Error of a failed call (a
+// js.Func cannot throw); globalThis.gebmAPI, defined by www/js/api.js, which
+// the loader runs first, turns that object into one whose functions throw
+// the Error instead. The wrapper is a script file, not code compiled from a
+// string here, so that the page's CSP does without 'unsafe-eval'.
+func register() error {
+	wrap := js.Global().Get("gebmAPI")
+	if wrap.Type() != js.TypeFunction {
+		return errors.New("gebm: globalThis.gebmAPI is not a function: load www/js/api.js before running the module")
+	}
 	raw := js.Global().Get("Object").New()
 	for name, f := range calls {
 		fn := js.FuncOf(func(this js.Value, v []js.Value) any { return invoke(name, f, v) })
 		funcs = append(funcs, fn)
 		raw.Set(name, fn)
 	}
-	wrap := js.Global().Get("Function").New("raw", `
-		const api = {};
-		for (const [name, f] of Object.entries(raw)) {
-			api[name] = (...args) => { const r = f(...args); if (r instanceof Error) throw r; return r; };
-		}
-		return Object.freeze(api);`)
 	js.Global().Set("gebm", wrap.Invoke(raw))
+	return nil
 }
 
 // invoke runs one call and returns its result, or a JavaScript Error for
@@ -92,11 +93,7 @@ var calls = map[string]func(a *args) (any, error){
 		if err != nil || a.err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(d)
-		if err != nil {
-			return nil, err
-		}
-		return js.Global().Get("JSON").Call("parse", string(b)), nil
+		return toObject(d), nil
 	},
 	"newChains": func(a *args) (any, error) {
 		m, n, seed, beta := a.handle(0), a.int32(1, "n"), a.seed(2), a.number(3, "beta", 1)
@@ -125,11 +122,7 @@ var calls = map[string]func(a *args) (any, error){
 		if err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(r)
-		if err != nil {
-			return nil, err
-		}
-		return js.Global().Get("JSON").Call("parse", string(b)), nil
+		return toObject(r), nil
 	},
 	"setBeta": func(a *args) (any, error) {
 		c, beta := a.handle(0), a.number(1, "beta")
@@ -196,9 +189,7 @@ var calls = map[string]func(a *args) (any, error){
 			return nil, nil
 		}
 		var c sampler.FlowConfig
-		dec := json.NewDecoder(strings.NewReader(js.Global().Get("JSON").Call("stringify", cfg).String()))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&c); err != nil {
+		if err := tagjson.Unmarshal([]byte(js.Global().Get("JSON").Call("stringify", cfg).String()), &c); err != nil {
 			a.fail(1, "config", "%v", err)
 			return nil, nil
 		}

@@ -1,6 +1,7 @@
 // Runs a GOOS=js GOARCH=wasm binary in Node with gebm's SIMD128 kernel
 // attached to its memory (see go_js_wasm_exec): the same set-up as Go's
-// $GOROOT/lib/wasm/wasm_exec_node.js, plus the import gebm.gemm.
+// $GOROOT/lib/wasm/wasm_exec_node.js, plus the import gebm.gemm and
+// www/js/api.js (which wasm/js needs to register globalThis.gebm).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,6 +21,7 @@ globalThis.crypto ??= require('crypto');
 
 require(path.join(process.env.GOROOT, 'lib', 'wasm', 'wasm_exec.js'));
 require(path.join(__dirname, '..', '..', 'www', 'js', 'simd.js'));
+require(path.join(__dirname, '..', '..', 'www', 'js', 'api.js')); // globalThis.gebmAPI, for wasm/js
 
 (async () => {
   const go = new Go();

@@ -86,7 +86,8 @@ func setup() (code int, cleanup func()) {
 	cleanups = append(cleanups, func() { os.RemoveAll(tmp) })
 
 	// A fresh build of the sampler, so the page runs the code under test
-	// whatever www/wasm holds (the Go build cache makes it quick).
+	// whatever www/wasm holds (the Go build cache makes it quick), built as
+	// make www-wasm builds it.
 	wasmDir := filepath.Join(tmp, "wasm")
 	if err := buildWasm(wasmDir); err != nil {
 		return fail("building the sampler: %v", err)
@@ -159,7 +160,7 @@ func buildWasm(dir string) error {
 		return err
 	}
 	start := time.Now()
-	cmd := exec.Command("go", "build", "-trimpath", "-tags=wasmsimd", "-o", filepath.Join(dir, "gebm.wasm"), "github.com/gebm/gebm/wasm/js")
+	cmd := exec.Command("go", "build", "-trimpath", "-tags=wasmsimd", "-ldflags=-s -w", "-o", filepath.Join(dir, "gebm.wasm"), "github.com/gebm/gebm/wasm/js")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("%v\n%s", err, out)
@@ -180,7 +181,7 @@ func buildWasm(dir string) error {
 }
 
 // need skips t when the browser tests cannot run here.
-func need(t *testing.T) {
+func need(t testing.TB) {
 	t.Helper()
 	if skipReason != "" {
 		t.Skip(skipReason)

@@ -40,11 +40,23 @@ type demoState struct {
 		Opened  *float64 `json:"opened"`
 		Chains  *float64 `json:"chains"`
 	} `json:"marks"`
-	Error  *string  `json:"error"`
-	Draws  int      `json:"draws"`
-	Heat   bool     `json:"heat"`
-	Data   int      `json:"data"`
-	Models []string `json:"models"`
+	Error *string `json:"error"`
+	// CSPViolations are the Content-Security-Policy violations the page
+	// and its workers reported.
+	CSPViolations []cspViolation `json:"cspViolations"`
+	Draws         int            `json:"draws"`
+	Heat          bool           `json:"heat"`
+	Data          int            `json:"data"`
+	Models        []string       `json:"models"`
+}
+
+// cspViolation is one securitypolicyviolation event, as main.js records it.
+type cspViolation struct {
+	Directive string `json:"directive"`
+	Blocked   string `json:"blocked"`
+	Source    string `json:"source"`
+	Line      int    `json:"line"`
+	Worker    bool   `json:"worker"`
 }
 
 func (s demoState) String() string {
@@ -54,7 +66,7 @@ func (s demoState) String() string {
 
 // page is one browser tab on the demo, with the console messages it wrote.
 type page struct {
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	mu   sync.Mutex
 	msgs []chromedp.ConsoleMessage
@@ -75,7 +87,13 @@ var (
 
 // openPage opens the demo in a new tab of the shared browser, on the
 // screen vp, and waits until the default model's first samples are drawn.
-func openPage(t *testing.T, vp viewport) *page {
+func openPage(t testing.TB, vp viewport) *page {
+	t.Helper()
+	return openPageFor(t, vp, 4*time.Minute)
+}
+
+// openPageFor is openPage with a deadline of d on the tab.
+func openPageFor(t testing.TB, vp viewport, d time.Duration) *page {
 	t.Helper()
 	need(t)
 	ctx, cancel := chromedp.NewContext(browser)
@@ -93,7 +111,7 @@ func openPage(t *testing.T, vp viewport) *page {
 		}
 	}()
 	// A deadline on the tab, not on the browser.
-	tctx, tcancel := context.WithTimeout(ctx, 4*time.Minute)
+	tctx, tcancel := context.WithTimeout(ctx, d)
 	t.Cleanup(tcancel)
 	p.ctx = tctx
 	switch {
@@ -184,10 +202,16 @@ func (p *page) console() []string {
 	return out
 }
 
+// noConsoleErrors fails the test if the page wrote errors or warnings to
+// its console, or if it or a worker reported a Content-Security-Policy
+// violation (a worker's console is not the page's).
 func (p *page) noConsoleErrors() {
 	p.t.Helper()
 	if msgs := p.console(); len(msgs) > 0 {
 		p.t.Errorf("the page wrote %d console errors or warnings:\n%s", len(msgs), strings.Join(msgs, "\n"))
+	}
+	if v := p.state().CSPViolations; len(v) > 0 {
+		p.t.Errorf("Content-Security-Policy violations: %+v", v)
 	}
 }
 

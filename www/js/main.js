@@ -62,6 +62,7 @@ const S = {
   marks: {},            // performance.now() when the sampler was ready, the first model open
   error: null,
   draws: 0,
+  csp: [],              // Content-Security-Policy violations, the page's and its workers'
 };
 
 // The page's state for tests and the curious: window.gebmDemo.state.
@@ -74,7 +75,7 @@ window.gebmDemo = {
       sirDistinct: S.sir ? S.sir.distinct : null,
       meanEnergy: S.meanE, startEnergy: S.startE, stepsPerSecond: S.rate, firstSamplesMs: S.firstSamplesMs,
       marks: { ...S.marks },
-      error: S.error, draws: S.draws, heat: S.heat !== null, data: S.data ? S.data.length / 2 : 0,
+      error: S.error, draws: S.draws, cspViolations: S.csp.slice(), heat: S.heat !== null, data: S.data ? S.data.length / 2 : 0,
       models: S.models.map((m) => m.name),
     };
   },
@@ -266,23 +267,30 @@ async function applyBeta() {
 
 async function toggleRun() {
   if (!S.model || S.busy) return;
-  S.running = !S.running;
-  syncControls();
-  if (S.running) {
+  if (!S.running) {
+    S.running = true;
+    syncControls();
     S.ticks = [];
     sendParams();
     await S.worker.call('run');
     status(`Running ${S.method.toUpperCase()} on ${S.model}`);
   } else {
     await pause();
+    syncControls();
     status(`Paused after ${S.steps} steps`);
   }
 }
 
-// pause stops the worker's loop and takes its last frame, with energies.
+// pause stops the workers' loops and takes their last frame, with
+// energies; the page is running until it has it, so that a paused page
+// shows the final state.
 async function pause() {
-  S.running = false;
-  const f = await S.worker.call('pause');
+  let f;
+  try {
+    f = await S.worker.call('pause');
+  } finally {
+    S.running = false;
+  }
   if (f && f.x) onFrame(f);
 }
 
@@ -551,7 +559,25 @@ async function planeBackground(desc) {
 
 // ---- drawing ----
 
-const requestDraw = oncePerFrame(draw);
+// While running, the image view redraws at most every imageEveryMs: its
+// frames arrive faster than a person follows 64 changing digits, and every
+// repaint of the grids takes CPU from the workers on a machine with few
+// cores. Anything else draws once per animation frame that asks.
+const imageEveryMs = 200;
+const drawNow = oncePerFrame(draw);
+let lastImageDraw = -Infinity;
+let imageTimer = 0;
+function requestDraw() {
+  if (S.view === 'image' && S.running) {
+    const wait = lastImageDraw + imageEveryMs - performance.now();
+    if (wait > 0) {
+      if (!imageTimer) imageTimer = setTimeout(() => { imageTimer = 0; drawNow(); }, wait);
+      return;
+    }
+  }
+  drawNow();
+}
+let genDrawn = null; // the generator's samples the image view's first grid shows
 
 function draw() {
   if (S.view === 'plane' && plane && S.chains) {
@@ -565,8 +591,12 @@ function draw() {
       },
     });
   } else if (S.view === 'image' && S.chains && S.desc) {
+    lastImageDraw = performance.now();
     const lo = S.desc.offset, hi = Math.max(1, lo + 1e-3);
-    drawGrid($('grid-gen'), S.generator, S.n, S.desc.shape, lo, hi);
+    if (genDrawn !== S.generator) { // they change with the chain set only
+      drawGrid($('grid-gen'), S.generator, S.n, S.desc.shape, lo, hi);
+      genDrawn = S.generator;
+    }
     drawGrid($('grid-mcmc'), S.chains, S.n, S.desc.shape, lo, hi);
   }
   if (S.chains) {
@@ -588,6 +618,19 @@ function draw() {
 
 // ---- start ----
 
+// noteCSP records a Content-Security-Policy violation (the server's policy,
+// www/server.go, allows everything the page does, so any is a bug, or an
+// extension's script) and warns on the console.
+function noteCSP(v) {
+  S.csp.push(v);
+  console.warn(`Content-Security-Policy: ${v.directive} blocked ${v.blocked || 'a script'}` +
+    (v.source ? ` (${v.source}:${v.line})` : ''));
+}
+
+document.addEventListener('securitypolicyviolation', (ev) => noteCSP({
+  directive: ev.effectiveDirective, blocked: ev.blockedURI, source: ev.sourceFile, line: ev.lineNumber,
+}));
+
 async function start() {
   plane = new Plane($('plane'));
   $('ramp').style.background = rampCSS();
@@ -599,6 +642,7 @@ async function start() {
     S.worker.post('ack');
     onFrame(f);
   };
+  S.worker.oncsp = (v) => noteCSP({ directive: v.directive, blocked: v.blocked, source: v.source, line: v.line, worker: true });
   S.worker.onstopped = (err) => {
     S.running = false;
     syncControls();

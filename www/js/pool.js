@@ -1,21 +1,25 @@
 // SamplerPool spreads the chains over one sampler worker (worker.js) per
 // core and merges what they return, behind the interface of SamplerWorker
 // (sampler.js): call(op, args, transfer), post(op, args), and the
-// callbacks onframe, onstopped and onfatal. Every worker holds the model;
-// a chain set of n chains is n/W chains in each of W workers (seeds seed,
-// seed+1, ...), and a frame is the workers' frames concatenated in worker
-// order, so the page sees one chain set.
+// callbacks onframe, onstopped, onfatal and oncsp. Every worker holds the
+// model; a chain set of n chains is n/W chains in each of W workers (seeds
+// seed, seed+1, ...), and a frame is the workers' frames concatenated in
+// worker order, so the page sees one chain set.
 //
-// While running, the pool drives the workers in lock-step: it asks every
-// worker for the same number of transitions, waits for all, posts the
-// merged frame and goes on, at most two frames ahead of the page's
-// acknowledgements (post('ack')), adapting the transitions per frame to
-// about tickMs of work, as a single worker does on its own. The page's
-// thread only concatenates arrays; all sampling runs in the workers.
+// While running, every worker runs its own loop (worker.js's run: frames of
+// at least 30 ms of transitions, energies twice a second, at most two
+// frames ahead of the pool's acknowledgements), so that no worker waits for
+// another, nor for this thread while it draws: the chains of different
+// workers are independent, so they need not move in lock-step. The pool
+// acknowledges each worker frame when this thread takes it in, keeps the
+// latest frame of every worker and hands the page a merged frame whenever
+// every worker has sent a new one: their latest samples, the steps that all
+// chains have completed since the last frame (the least of the workers'
+// counts), and energies once every worker has sent fresh ones. The page's
+// thread only concatenates arrays; all sampling runs in the workers. Single
+// steps, β changes, new chains and pause still go to every worker and wait
+// for all.
 import { SamplerWorker } from './sampler.js';
-
-const tickMs = 30;
-const energyEveryMs = 200;
 
 // logSumExp is log Σ exp(v_i), computed about the largest v_i.
 function logSumExp(v) {
@@ -46,6 +50,7 @@ export class SamplerPool {
     this.onframe = () => {};
     this.onstopped = () => {};
     this.onfatal = () => {};
+    this.oncsp = () => {};
     this.fatal = false;
     for (let i = 0; i < size; i++) {
       const w = new SamplerWorker();
@@ -55,17 +60,21 @@ export class SamplerPool {
         this.running = false;
         this.onfatal(err);
       };
+      w.oncsp = (v) => this.oncsp(v);
+      const i = this.workers.length;
+      w.onframe = (f) => this.take(i, f);
+      w.onstopped = (err) => this.stopped(err);
       this.workers.push(w);
     }
     this.active = 1;      // workers holding chains of the current set
     this.counts = [0];    // chains in each active worker
     this.epoch = 0;
     this.running = false;
-    this.loop = null;     // the promise of the running loop
-    this.inflight = 0;    // frames posted and not yet acknowledged
-    this.wake = null;     // resolves when an ack lets the loop go on
-    this.perTick = 1;
-    this.lastEnergy = 0;
+    this.latest = [];     // while running: each active worker's latest frame
+    this.done = [];       // while running: transitions each active worker has made
+    this.reported = 0;    // while running: transitions of all chains handed to the page
+    this.energies = [];   // while running: each worker's energies not yet handed on, or null
+    this.fresh = [];      // while running: the workers whose latest frame the page has not had
     this.info = { workers: size, simd: false };
   }
 
@@ -137,14 +146,18 @@ export class SamplerPool {
       case 'run':
         if (!this.running) {
           this.running = true;
-          this.inflight = 0;
-          this.loop = this.run();
+          this.latest = new Array(this.active).fill(null);
+          this.done = new Array(this.active).fill(0);
+          this.reported = 0;
+          this.energies = new Array(this.active).fill(null);
+          this.fresh = new Array(this.active).fill(false);
+          await this.all('run');
         }
         return {};
       case 'pause': {
+        // Frames still on their way are dropped (take), as the page stops
+        // counting when it asks to pause; the answer is the final state.
         this.running = false;
-        if (this.wake) this.wake();
-        await this.loop;
         return this.merge(await this.all('pause'));
       }
       default: { // params and anything new: every worker
@@ -155,37 +168,41 @@ export class SamplerPool {
   }
 
   post(op, args = {}) {
-    if (op === 'ack') {
-      this.inflight = Math.max(0, this.inflight - 1);
-      if (this.wake) this.wake();
-      return;
-    }
+    if (op === 'ack') return; // the pool acknowledges each worker's frames itself (take)
     for (const w of this.workers) w.post(op, args);
   }
 
-  // run is the loop while running: rounds of lock-step transitions.
-  async run() {
-    while (this.running) {
-      if (this.inflight >= 2) {
-        await new Promise((resolve) => { this.wake = resolve; });
-        this.wake = null;
-        continue;
-      }
-      const withEnergy = performance.now() - this.lastEnergy > energyEveryMs;
-      let f;
-      try {
-        f = this.merge(await this.all('step', { steps: this.perTick, energy: withEnergy }));
-      } catch (err) {
-        this.running = false;
-        this.onstopped(err);
-        return;
-      }
-      if (withEnergy) this.lastEnergy = performance.now();
-      if (!this.running) return; // paused meanwhile: pause reads the state
-      const want = f.stepMs > 0 ? this.perTick * tickMs / f.stepMs : this.perTick * 2;
-      this.perTick = Math.max(1, Math.min(1000, Math.round(0.5 * this.perTick + 0.5 * want)));
-      this.inflight++;
-      this.onframe({ op: 'frame', ...f });
+  // take receives worker i's frame while running: it acknowledges it (the
+  // worker may run two frames ahead of this thread, no further) and, once
+  // every worker has sent a frame since the last merge, hands the page the
+  // merged frame (see the file's comment): one merge and one frame for the
+  // page per frame of the slowest worker, whose count is the page's anyway.
+  take(i, f) {
+    this.workers[i].post('ack');
+    if (!this.running || i >= this.active || f.epoch !== this.epoch) return;
+    this.latest[i] = f;
+    this.done[i] += f.steps;
+    this.fresh[i] = true;
+    if (f.e) this.energies[i] = f.e;
+    if (!this.fresh.every(Boolean)) return;
+    this.fresh.fill(false);
+    const m = this.merge(this.latest);
+    const all = Math.min(...this.done);
+    m.steps = all - this.reported;
+    this.reported = all;
+    m.e = null;
+    if (this.energies.every((e) => e !== null)) {
+      m.e = this.merge(this.latest.map((x, j) => ({ ...x, e: this.energies[j] }))).e;
+      this.energies.fill(null);
     }
+    this.onframe({ op: 'frame', ...m });
+  }
+
+  // stopped: a worker's loop failed; the others stop too.
+  stopped(err) {
+    if (!this.running) return;
+    this.running = false;
+    for (const w of this.workers) w.post('pause');
+    this.onstopped(err);
   }
 }

@@ -1,5 +1,7 @@
 // The page's side of the sampler worker (worker.js): calls that return
-// promises, and callbacks for the frames a running sampler sends.
+// promises, and callbacks for the frames a running sampler sends and for
+// the Content-Security-Policy violations the worker reports (oncsp).
+
 
 export class SamplerWorker {
   constructor() {
@@ -9,6 +11,7 @@ export class SamplerWorker {
     this.onframe = () => {};
     this.onstopped = () => {};
     this.onfatal = () => {};
+    this.oncsp = () => {};
     this.worker.onmessage = (ev) => this.receive(ev.data);
     this.worker.onerror = (ev) => {
       ev.preventDefault();
@@ -22,6 +25,7 @@ export class SamplerWorker {
   receive(m) {
     if (m.op === 'frame') return this.onframe(m);
     if (m.op === 'stopped') return this.onstopped(m.error);
+    if (m.op === 'csp') return this.oncsp(m);
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);

@@ -2,8 +2,9 @@
 // registers globalThis.gebm) and runs every gebm call, so that the page's
 // thread only draws. Messages in: {id, op, ...args}; replies: {id, ok,
 // result} or {id, ok: false, error: {message, kind}}. While running it also
-// posts unsolicited {op: "frame"} messages, at most two ahead of the page's
-// acknowledgements, so a slow page is never buried in frames.
+// posts unsolicited {op: "frame"} messages, at most two ahead of the
+// acknowledgements ({op: "ack"}, which the pool, pool.js, sends as the page's
+// thread takes each frame in), so a slow page is never buried in frames.
 'use strict';
 
 let model = 0;   // handle of the open model, 0 for none
@@ -15,8 +16,17 @@ let running = false;
 let inflight = 0;     // frames posted and not yet acknowledged
 let perTick = 1;      // transitions per frame, adapted to about tickMs of work
 const tickMs = 30;
-const energyEveryMs = 200;
+// Energies cost about half a step to read (the base's forward pass again,
+// then the energy's): twice a second is enough for the readout.
+const energyEveryMs = 500;
 let scheduled = false;
+
+// A Content-Security-Policy violation in this worker (its policy is the
+// header on worker.js, the page's) goes to the page, which records it: a
+// worker's console is not the page's.
+self.addEventListener('securitypolicyviolation', (ev) => {
+  postMessage({ op: 'csp', directive: ev.effectiveDirective, blocked: ev.blockedURI, source: ev.sourceFile, line: ev.lineNumber });
+});
 
 function errorOf(e) {
   return { message: String(e && e.message || e), kind: (e && e.kind) || 'internal' };
@@ -28,7 +38,7 @@ async function init() {
     const text = (await resp.text()).trim();
     throw Object.assign(new Error(`could not load the sampler (HTTP ${resp.status}): ${text}`), { kind: 'load' });
   }
-  importScripts('../wasm/wasm_exec.js', 'simd.js');
+  importScripts('../wasm/wasm_exec.js', 'simd.js', 'api.js'); // api.js: gebm's functions throw
   const go = new Go();
   const link = gebmSIMD.link(); // the SIMD128 matrix kernel's import (simd.js)
   Object.assign(go.importObject, link.imports);
@@ -130,10 +140,16 @@ function flowFrame(steps, grid) {
   return { x, w, state, ms: performance.now() - t0 };
 }
 
+// schedule runs loop as a task of its own, so that messages queued
+// meanwhile (pause, new parameters) are taken first. A message to itself,
+// not setTimeout(loop, 0): nested timeouts are clamped to 4 ms, a tenth of
+// a frame of sampling lost every frame.
+const tock = new MessageChannel();
+tock.port1.onmessage = loop;
 function schedule() {
   if (running && !scheduled && inflight < 2 && chains) {
     scheduled = true;
-    setTimeout(loop, 0); // lets queued messages (pause, new parameters) in first
+    tock.port2.postMessage(null);
   }
 }
 
@@ -149,9 +165,12 @@ function loop() {
     return;
   }
   // Aim at tickMs of sampling per frame (smooth motion, a fresh frame for
-  // every one or two of the page's paints), but at least three times the
-  // cost of reading the samples, so that drawing costs the sampler little.
-  const target = Math.max(tickMs, 3 * samplesMs);
+  // every one or two of the page's paints), but at least twenty times the
+  // cost of reading the samples (a forward pass of the base, a quarter of a
+  // step on the MNIST model), so that showing the chains costs the sampler
+  // at most 5%: measured in the page, those reads took 10-16% of the
+  // workers' time at 30 ms frames.
+  const target = Math.max(tickMs, 20 * samplesMs);
   const want = f.stepMs > 0 ? perTick * target / f.stepMs : perTick * 2;
   perTick = Math.max(1, Math.min(1000, Math.round(0.5 * perTick + 0.5 * want)));
   inflight++;
