@@ -24,13 +24,13 @@ func (o *Options) FlowLatent(spec string, dim int) error {
 	return nil
 }
 
-// NewModel builds the untrained model of the options for training set d,
-// named spec in the model file, with weights drawn from PCG stream
-// (o.Seed, 1). A base whose data lie in [−1, 1] ends in tanh. It sets the
+// ModelConfig is the configuration of the model that the options build for
+// training set d, named spec in the model file: the options' network sizes,
+// and a base that ends in tanh when the data lie in [−1, 1]. It sets the
 // latent size of a realnvp base (FlowLatent).
-func NewModel(o *Options, spec string, d *data.Dataset) (*model.GEBM, error) {
+func ModelConfig(o *Options, spec string, d *data.Dataset) (model.Config, error) {
 	if err := o.FlowLatent(spec, d.Dim); err != nil {
-		return nil, err
+		return model.Config{}, err
 	}
 	cfg := model.Config{Latent: o.Latent, Data: DataInfo(spec, d), BaseHidden: o.BaseHidden,
 		Base: o.Base, FlowLayers: o.FlowLayers, FlowHidden: o.FlowHidden,
@@ -38,6 +38,16 @@ func NewModel(o *Options, spec string, d *data.Dataset) (*model.GEBM, error) {
 		EnergyFloor: o.EnergyFloor}
 	if n := d.Norm; n.Bounded && n.Min == -1 && n.Max == 1 {
 		cfg.BaseOutput = nn.KindTanh
+	}
+	return cfg, nil
+}
+
+// NewModel builds the untrained model of ModelConfig(o, spec, d), with
+// weights drawn from PCG stream (o.Seed, 1).
+func NewModel(o *Options, spec string, d *data.Dataset) (*model.GEBM, error) {
+	cfg, err := ModelConfig(o, spec, d)
+	if err != nil {
+		return nil, err
 	}
 	return model.New(cfg, rand.New(rand.NewPCG(o.Seed, 1)))
 }
