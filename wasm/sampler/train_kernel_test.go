@@ -21,11 +21,12 @@ func withGemm(g nn.Gemm, f func()) {
 // kernel (the SIMD128 kernel under -tags wasmsimd, gonum natively, the Go
 // kernel in plain WebAssembly) against the same run with the Go kernel
 // (nn.TiledGemm). Summing in another order changes the last bits of each
-// product, and 290 steps of training carry them on, so the two models are
-// compared within tolerances: the mean KALE estimate of the last 40
-// (final-phase) steps within 1e-3, and the weights within 1e-4 in relative
-// L2 norm. Measured (2026-12): SIMD128 in Node 4.2e-7, gonum natively
-// 8.9e-7 apart in the weights, KALE equal to 5 digits.
+// product, and steps of training carry them on and may amplify them, so
+// the two models are compared within tolerances: the mean KALE estimate of
+// the last 40 (final-phase) steps within 1e-3, and the weights within 2e-3
+// in relative L2 norm. Measured (2026-12): here SIMD128 in Node 4.2e-7 and
+// gonum natively 8.9e-7 apart in the weights, KALE equal to 5 digits; the
+// wasihost test's longer run (340 steps, seed 9) 1.5e-4 and 8e-6.
 func TestTrainKernelTolerance(t *testing.T) {
 	var ref, got []byte
 	var refStats, gotStats []sampler.TrainStat
@@ -44,7 +45,7 @@ func TestTrainKernelTolerance(t *testing.T) {
 	if math.Abs(a-b) > 1e-3 {
 		t.Errorf("final-phase mean KALE %v with the default kernel, %v with the Go kernel", b, a)
 	}
-	if rel > 1e-4 {
+	if rel > 2e-3 {
 		t.Errorf("the weights differ by %.3g in relative L2 norm", rel)
 	}
 }

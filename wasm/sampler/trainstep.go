@@ -14,21 +14,24 @@ import (
 // unit), or, once all base steps are done, one energy-only update of the
 // final phase.
 type TrainStat struct {
-	Step        int // base steps done
-	FinalStep   int // energy-only updates of the final phase done (0 before it)
-	EnergySteps int // energy updates done, the final phase's included
+	Step        int `json:"step"`        // base steps done
+	FinalStep   int `json:"finalStep"`   // energy-only updates of the final phase done (0 before it)
+	EnergySteps int `json:"energySteps"` // energy updates done, the final phase's included
 	// Loss is the latest energy update's loss without the penalty,
 	// mean(E(x)+A) + mean(exp(−(E(B(z))+A))) − 1, on its training batch;
 	// KALE is −Loss, the KALE estimate of the batch.
-	Loss, KALE float64
-	Penalty    float64 // the gradient penalty mean ||∇_x E(x̂)||², unweighted
-	A          float64 // A after the step
+	Loss    float64 `json:"loss"`
+	KALE    float64 `json:"kale"`
+	Penalty float64 `json:"penalty"` // the gradient penalty mean ||∇_x E(x̂)||², unweighted
+	A       float64 `json:"a"`       // A after the step
 	// AHat and ESS are the latest base update's Â = logsumexp_i(−E(B(z_i)))
 	// − log N and the effective sample size 1/Σw² of its weights.
-	AHat, ESS float64
+	AHat float64 `json:"aHat"`
+	ESS  float64 `json:"ess"`
 	// GradNormEnergy and GradNormBase are the norms of the latest updates'
 	// parameter gradients.
-	GradNormEnergy, GradNormBase float64
+	GradNormEnergy float64 `json:"gradNormEnergy"`
+	GradNormBase   float64 `json:"gradNormBase"`
 }
 
 // TrainStatFields is the number of values of a TrainStat in its flat
@@ -43,14 +46,16 @@ func (s TrainStat) Values() [TrainStatFields]float64 {
 
 // TrainState says where a training run stands and what it plans.
 type TrainState struct {
-	Step, Steps           int  // base steps done, and planned (the options' steps)
-	FinalStep, FinalSteps int  // final-phase energy updates done, and planned
-	EnergySteps           int  // energy updates done
-	Finished              bool // all planned steps are done: TrainSteps makes no more
+	Step        int  `json:"step"`        // base steps done
+	Steps       int  `json:"steps"`       // base steps planned (the options' steps)
+	FinalStep   int  `json:"finalStep"`   // final-phase energy updates done
+	FinalSteps  int  `json:"finalSteps"`  // final-phase energy updates planned
+	EnergySteps int  `json:"energySteps"` // energy updates done
+	Finished    bool `json:"finished"`    // all planned steps are done: TrainSteps makes no more
 	// Stopped is the error that stopped the run (a non-finite quantity);
 	// "" while it can go on.
-	Stopped string
-	Seconds float64 // time spent in TrainSteps
+	Stopped string  `json:"stopped"`
+	Seconds float64 `json:"seconds"` // time spent in TrainSteps
 }
 
 // TrainSteps makes up to n steps of trainer tr (1 ≤ n ≤ MaxTrainSteps) and
@@ -74,7 +79,9 @@ func (s *Sampler) TrainSteps(tr Handle, n int, dst []TrainStat) (out []TrainStat
 		}
 		start := time.Now()
 		defer func() { t.seconds += time.Since(start).Seconds() }()
-		out = dst[:0]
+		if out = dst[:0]; out == nil {
+			out = make([]TrainStat, 0, min(n, 256)) // not nil: none made is an empty list
+		}
 		c := t.t
 		if !c.Started() {
 			c.InitA()
