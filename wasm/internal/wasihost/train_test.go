@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gebm/gebm/shared/ckpt"
+	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/wasm/sampler"
 )
 
@@ -78,7 +79,7 @@ func tensorsOf(t *testing.T, file []byte) (float64, map[string][]float32) {
 // TestTrainMatchesNative: the WASI module (Go kernel), trained in chunks
 // (pause and resume), trains trainOpts' 340 steps to the same model bits as
 // the native sampler's trainer in one call — every weight and A — and its
-// model file records the same training. The steps' float64 statistics agree
+// model file loads natively (shared/model) and records the same training. The steps' float64 statistics agree
 // to 1e-12 relative, not bit for bit: math.Exp and math.Log are assembly on
 // amd64 and pure Go in wasm, and may differ in the last bit (the ESS of
 // step 8 here does, ...726 against ...723); the weights take the importance
@@ -112,6 +113,9 @@ func TestTrainMatchesNative(t *testing.T) {
 				t.Fatalf("tensor %s[%d]: wasm %v, native %v", name, i, w[i], v[i])
 			}
 		}
+	}
+	if g, err := model.Load(wf); err != nil || g.Training.Steps != 300 {
+		t.Fatalf("the module's model file does not load natively: %v", err)
 	}
 	wh, _ := ckpt.Decode(wf)
 	nh, _ := ckpt.Decode(nf)
