@@ -55,7 +55,7 @@ test-wasm-build: ## build shared/ for GOOS=js and GOOS=wasip1
 # (GOOS=js, the browser's build) and in wazero (GOOS=wasip1): the same seeds
 # must give the same bits there as natively.
 WASM_EXEC   := $(shell $(GO) env GOROOT)/lib/wasm
-WASM_TESTED := ./shared/nn/ ./shared/ckpt/ ./shared/model/ ./shared/sample/
+WASM_TESTED := ./shared/nn/ ./shared/ckpt/ ./shared/model/ ./shared/sample/ ./shared/train/
 
 test-wasm-shared: bin/wazero ## the shared packages' tests compiled to WebAssembly, in Node and in wazero
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec $(WASM_TESTED)
