@@ -11,9 +11,10 @@ import (
 
 // TestTrainGolden pins the bits of trainJSON's model trained with the Go
 // kernel (nn.TiledGemm, WebAssembly's default): the same hash natively
-// (go test), in Node (make test-wasm) and in wazero (the wasihost tests
-// train the same run in the WASI module), so the same seed trains the same
-// model in the browser as natively. A deliberate change to the training
+// (go test), in Node (make test-wasm) and in wazero (GOOS=wasip1 go test
+// -exec go_wasip1_wasm_exec with GOWASIRUNTIME=wazero; the wasihost tests
+// also train a run in the WASI module against the native trainer), so the
+// same seed trains the same model in the browser as natively. A deliberate change to the training
 // step changes it: update the constant then, after checking native/train's
 // tests and that native and WebAssembly still agree.
 func TestTrainGolden(t *testing.T) {
