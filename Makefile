@@ -7,7 +7,7 @@ PKGS      := ./...
 
 .PHONY: help demo build test lint \
         test-deps test-native test-wasm-build test-wasm-shared test-wasm test-wasm-simd test-browser test-cuda \
-        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm \
+        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-train \
         kernels models clean FORCE
 
 ##@ Main jobs
@@ -147,6 +147,12 @@ FORCE:
 
 bench: ## run the benchmarks (ratios within one run; see docs/)
 	$(GO) test -run='^$$' -bench=. -benchtime=$(BENCHTIME) ./shared/nn/ ./native/...
+
+# Training the bundled 2-D model's size for 1500 base steps: gebm train,
+# and the WebAssembly trainer natively, in Node and in wazero (Go and
+# SIMD128 kernels): docs/WASM-BENCH.md.
+bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians defaults, 1500 steps): native, Node and wazero
+	@GO='$(GO)' scripts/bench-train.sh
 
 # One latent gradient step of the MNIST-size model, native, in wazero, in
 # Node (Go wasm: SIMD128 kernel on one worker and one per core, Go kernel)
