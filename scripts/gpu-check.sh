@@ -15,8 +15,8 @@
 # machine). Results go to $OUT/gpu-check when OUT is set (the device
 # machine's output folder), else to DIR/results.
 #
-# The bundle (about 37 MB): cuda.test.gz (native/cuda's tests and
-# BenchmarkIteration) and gebm-cuda.gz (cmd/gebm), both built with the tags
+# The bundle (about 37 MB): cuda.test.gz (native/cuda's tests,
+# BenchmarkIteration and BenchmarkIterationConv) and gebm-cuda.gz (cmd/gebm), both built with the tags
 # cuda,nocublas — the matrix products are gebm's own kernels (gemm.cu), so
 # the binaries need only the driver's libcuda.so.1 and glibc ≥ 2.34, not the
 # toolkit's 670 MB of cuBLAS — with OpenBLAS linked statically for the CPU
@@ -172,7 +172,7 @@ run() {
 	{
 		echo "== gebm CUDA check: $(head -1 "$results/device.txt" 2>/dev/null; sed -n 2p "$results/device.txt" 2>/dev/null)"
 		echo "parity tests: $(grep -cE '^--- PASS' "$results/tests.txt" 2>/dev/null) passed, $(grep -cE '^--- FAIL' "$results/tests.txt" 2>/dev/null) failed ($(tail -1 "$results/tests.txt" 2>/dev/null))"
-		echo "iterations/s (one energy step + one base step, MNIST size, batch 128):"
+		echo "iterations/s (one energy step + one base step, MNIST size, batch 128; IterationConv: the DCGAN-like conv model):"
 		grep -E '^BenchmarkIteration' "$results/bench-go.txt" 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($(i+1) == "it/s") printf "  gebm %-28s %8.1f it/s\n", $1, $i}'
 		grep -E '^torch' "$results/torch.txt" 2>/dev/null | sed 's/^/  /'
 		grep -h 'wall' "$results"/train-*.txt 2>/dev/null | sed 's/^/  /'

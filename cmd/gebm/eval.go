@@ -95,7 +95,7 @@ type setMetrics struct {
 func runEval(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("eval", stderr)
 	modelPath := fs.String("model", "", "model file (model.gebm from gebm train)")
-	spec := fs.String("data", "", "data to compare with: a toy name, mnist, or a .npy/.csv file (its test split)")
+	spec := fs.String("data", "", "data to compare with: a toy name, mnist, a .npy/.csv/.bin file or a folder of images (its test split, resampled to the model's --image-size)")
 	var sf samplerFlags
 	sf.register(fs)
 	n := fs.Int("n", 2000, "samples per set (generator, GEBM); the chains run in batches, so memory does not grow with it")
@@ -139,7 +139,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--nll-rows %d must be in 10..1e7 and --logz-samples %d in 100..1e8", *nllRows, *logZSamples)
 	}
 	if *spec == "" {
-		return errors.New("--data is required (a toy name, mnist, or a .npy/.csv file)")
+		return errors.New("--data is required (a toy name, mnist, a .npy/.csv/.bin file or a folder of images)")
 	}
 	ds, err := data.ParseSpec(*spec)
 	if err != nil {
@@ -150,9 +150,17 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	D := m.Dim()
+	imageSize, err := recordedImageSize(m)
+	if err != nil {
+		return err
+	}
 	// Check the data's dimension before loading anything large.
-	if ds.Kind == data.SpecToy && ds.Toy.Dim() != D || ds.Kind == data.SpecMNIST && data.MNISTDim != D {
-		dim := data.MNISTDim
+	mnistDim := data.MNISTDim
+	if imageSize > 0 {
+		mnistDim = imageSize * imageSize
+	}
+	if ds.Kind == data.SpecToy && ds.Toy.Dim() != D || ds.Kind == data.SpecMNIST && mnistDim != D {
+		dim := mnistDim
 		if ds.Kind == data.SpecToy {
 			dim = ds.Toy.Dim()
 		}
@@ -307,11 +315,26 @@ func loadClassifier(path string) (*classifier.Classifier, error) {
 	return c, nil
 }
 
+// recordedImageSize returns the --image-size that m was trained with (0,
+// the images' own size, for models trained before it was recorded).
+func recordedImageSize(m *model.GEBM) (int, error) {
+	v, ok := m.Training.Options["image_size"]
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("the model records image_size %q: %w", v, err)
+	}
+	return n, nil
+}
+
 // evalData returns fresh rows of the data to compare with: for a toy, keep
 // new draws (a stream the trainer never uses); otherwise at most n rows of
-// the test split, evenly spaced (MNIST's 10000 test images; the rows of a
-// .npy/.csv file that gebm train held out, with the model's recorded
-// --test-fraction and seed, so that no training row counts as fresh).
+// the test split, evenly spaced (MNIST's 10000 test images, CIFAR-10's
+// test batch; the rows of a file or folder that gebm train held out, with
+// the model's recorded --test-fraction and seed, so that no training row
+// counts as fresh), images resampled to the model's recorded --image-size.
 func evalData(ds data.Spec, n, keep int, seed uint64, mnistDir string, m *model.GEBM) (fresh []float32, toy data.Toy, norm data.Normalization, err error) {
 	if ds.Kind == data.SpecToy {
 		fresh = make([]float32, keep*ds.Toy.Dim())
@@ -324,7 +347,11 @@ func evalData(ds data.Spec, n, keep int, seed uint64, mnistDir string, m *model.
 			return nil, nil, norm, fmt.Errorf("the model records test_fraction %q: %w", v, err)
 		}
 	}
-	_, test, err := data.Load(ds, data.LoadOptions{Seed: m.Training.Seed, TestFraction: frac, MNISTDir: mnistDir})
+	imageSize, err := recordedImageSize(m)
+	if err != nil {
+		return nil, nil, norm, err
+	}
+	_, test, err := data.Load(ds, data.LoadOptions{Seed: m.Training.Seed, TestFraction: frac, MNISTDir: mnistDir, ImageSize: imageSize})
 	if err != nil {
 		return nil, nil, norm, err
 	}

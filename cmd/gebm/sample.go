@@ -228,8 +228,8 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if ext == ".png" && m.Dim() != 2 && len(m.Data.Shape) != 2 {
-		return fmt.Errorf("--out %s: a picture needs 2-D data or images; this model's data has dimension %d (use .npy or .csv)", *out, m.Dim())
+	if ext == ".png" && m.Dim() != 2 && !drawable(m.Data.Shape) {
+		return fmt.Errorf("--out %s: a picture needs 2-D data or grey or RGB images; this model's data has dimension %d, shape %v (use .npy or .csv)", *out, m.Dim(), m.Data.Shape)
 	}
 	D := m.Dim()
 	if bytes := int64(*n) * int64(D) * 4; bytes > maxSampleBytes {
@@ -301,4 +301,10 @@ func writeSamples(path, ext string, m *model.GEBM, x []float32, n int, what stri
 	}
 	k := min(n, maxGrid)
 	return plots.ImageGrid(path, x[:k*D], k, m.Data.Shape)
+}
+
+// drawable reports whether a model file's data shape is one plots.ImageGrid
+// draws: [H W] grey, or [C H W] with one (grey) or three (RGB) channels.
+func drawable(shape []int) bool {
+	return len(shape) == 2 || len(shape) == 3 && (shape[0] == 1 || shape[0] == 3)
 }

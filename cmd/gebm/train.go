@@ -40,7 +40,9 @@ func dataFlag(args []string) string {
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	o := train.Defaults(dataFlag(args))
 	fs := newFlags("train", stderr)
-	fs.StringVar(&o.Data, "data", o.Data, "data: a toy set (8gaussians, 25gaussians, swissroll, 2spirals, rings, moons, checkerboard, circle), mnist, or a .npy/.csv file")
+	fs.StringVar(&o.Data, "data", o.Data, "data: a toy set (8gaussians, 25gaussians, swissroll, 2spirals, rings, moons, checkerboard, circle), mnist, a .npy/.csv file, "+
+		"a CIFAR-10 .bin file, or a folder of PNG/JPEG images or CIFAR-10 .bin files")
+	fs.IntVar(&o.ImageSize, "image-size", o.ImageSize, "resample the data's images to `N`×N (area averaging to shrink, bilinear to grow); 0: their own size, one size throughout a folder")
 	fs.StringVar(&o.Out, "out", "", "output directory (model.gebm, checkpoint.gebm, log.csv, curves.png, samples.png)")
 	fs.IntVar(&o.Steps, "steps", o.Steps, "base (generator) updates")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "batch size (data rows and latents)")
@@ -72,7 +74,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&o.LRDecay, "lr-decay", o.LRDecay, "learning-rate factor applied every --lr-decay-every base updates")
 	fs.IntVar(&o.LRDecayEvery, "lr-decay-every", o.LRDecayEvery, "base updates between learning-rate decays (0: never)")
 	fs.IntVar(&o.AInitBatches, "a-init-batches", o.AInitBatches, "batches of the Monte-Carlo estimate of log Z that initialises A")
-	fs.Float64Var(&o.TestFraction, "test-fraction", o.TestFraction, "fraction of a .npy/.csv file's rows held out from training (the log's held-out KALE, gebm eval)")
+	fs.Float64Var(&o.TestFraction, "test-fraction", o.TestFraction, "fraction of a file's or folder's rows held out from training (the log's held-out KALE, gebm eval)")
 	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed (initial weights, training stream, a toy's samples, a file's train/test split)")
 	fs.StringVar(&o.Device, "device", o.Device, "cpu or cuda")
 	fs.StringVar(&o.CUDAGemm, "cuda-gemm", o.CUDAGemm, "with --device cuda, the matrix product: cublas or kernel (default: cuBLAS where the build links it)")

@@ -59,6 +59,10 @@ func BenchmarkGemm(b *testing.B) {
 // BenchmarkForwardBackward: the MNIST-size networks' passes with OpenBLAS.
 func BenchmarkForwardBackward(b *testing.B) { nnbench.ForwardBackward(b) }
 
+// BenchmarkConv: a DCGAN-MNIST-size convolution and transposed convolution
+// with OpenBLAS, beside their products alone (nnbench.Conv).
+func BenchmarkConv(b *testing.B) { nnbench.Conv(b, blas.Fastest()) }
+
 // TestSetThreads: SetThreads sets the count Threads reports, n < 1 counting
 // as 1, and back to the default where the machine has several cores.
 func TestSetThreads(t *testing.T) {

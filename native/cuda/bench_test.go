@@ -18,6 +18,22 @@ import (
 // scripts/bench/torch_train.py times the same iteration in PyTorch.
 func BenchmarkIteration(b *testing.B) {
 	o := train.Defaults("mnist")
+	benchIteration(b, &o, 784, func() *setup { return newSetup(b, &o, 784, 1) })
+}
+
+// BenchmarkIterationConv times the same iteration on the convolutional
+// model of nn's Example_convolutional at MNIST size (latent 64, batch 128):
+// a DCGAN-like base 64→128×7×7 (linear, batchnorm, ReLU), transposed
+// convolutions to 64×14×14 (batchnorm, ReLU) and 1×28×28 (tanh), and an
+// SN-ConvNet energy, convolutions 1→64 (28×28) and 64→128 (14×14), kernel
+// 4, stride 2, LeakyReLU 0.2, then a spectrally normalised linear layer.
+// scripts/gpu-check.sh runs it beside BenchmarkIteration.
+func BenchmarkIterationConv(b *testing.B) {
+	o := train.Defaults("mnist")
+	benchIteration(b, &o, 784, func() *setup { return dcganSetup(b, &o, 1) })
+}
+
+func benchIteration(b *testing.B, o *train.Options, dim int, mk func() *setup) {
 	o.Out = b.TempDir()
 	backends := []struct{ name, device, gemm string }{{"cpu", "cpu", ""}, {"cuda-kernel", "cuda", "kernel"}}
 	if cuda.HaveCublas {
@@ -26,13 +42,13 @@ func BenchmarkIteration(b *testing.B) {
 	for _, be := range backends {
 		b.Run(be.name, func(b *testing.B) {
 			o.CUDAGemm = be.gemm
-			s := newSetup(b, &o, 784, 1)
+			s := mk()
 			back, err := train.NewBackend(be.device, s.m, o.Config, s.a, s.optE, s.optB)
 			if err != nil {
 				b.Fatal(err)
 			}
 			rng := rand.New(rand.NewPCG(1, 2))
-			x, z, alpha := uniform(rng, o.Batch*784, -1, 1), normal(rng, o.Batch*o.Latent), uniform(rng, o.Batch, 0, 1)
+			x, z, alpha := uniform(rng, o.Batch*dim, -1, 1), normal(rng, o.Batch*o.Latent), uniform(rng, o.Batch, 0, 1)
 			step := func() {
 				if _, err := back.EnergyStep(x, z, alpha, 1); err != nil {
 					b.Fatal(err)

@@ -20,6 +20,12 @@
 // tangent), penalty.go and penalty.cu (the gradient penalty in forward mode
 // over the backward pass, as shared/nn/penalty.go), spectral.go and
 // spectral.cu (power iteration, W/σ and its chain rule, on the device),
+// conv.go and conv.cu (conv2d and conv_transpose2d lowered as shared/nn
+// lowers them: per sample, im2col or col2im and one matrix product; the
+// bias and its gradient over NCHW images; spectral normalisation of the
+// weight read as the matrix the product uses), batchnorm.go and
+// batchnorm.cu (batch statistics in training mode, Network.SetTraining,
+// with the running statistics' update; running statistics otherwise),
 // adam.go and adam.cu, kale.go and kale.cu (kale.EnergyLoss and the base
 // step's importance weights, tilted by --base-tilt, in double), reduce.cu
 // (deterministic two-pass sums in double), gemm.go, gemm_cublas.go and gemm.cu (the matrix

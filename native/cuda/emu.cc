@@ -26,6 +26,8 @@ dim3 emu_block_idx, emu_block_dim, emu_grid_dim;
 
 #include "activation.cu"
 #include "adam.cu"
+#include "batchnorm.cu"
+#include "conv.cu"
 #include "gemm.cu"
 #include "kale.cu"
 #include "linear.cu"
@@ -120,6 +122,8 @@ const std::map<std::string, void (*)(void**)> kernels = {
 	K(sgemm_nn_32), K(sgemm_nt_32), K(sgemm_tn_32), K(sgemm_tt_32),
 	K(energy_loss), K(importance_weights),
 	K(bias_add), K(add_column_sums),
+	K(bn_batch_stats), K(bn_running_stats), K(bn_apply), K(bn_backward_sums), K(bn_backward_dx),
+	K(im2col), K(col2im), K(add_bias_nchw), K(add_row_sums_nchw),
 	K(interpolate), K(scale), K(scale_rows),
 	K(sumsq_partial), K(dot_partial), K(sum_final), K(to_double), K(fill),
 	K(sn_wt_u), K(sn_w_v), K(sn_normalize), K(sn_sigma), K(sn_scale), K(sn_finish),

@@ -34,6 +34,64 @@ func newSetup(t testing.TB, o *train.Options, dim int, seed uint64) *setup {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return setupFor(m, o)
+}
+
+// newConvSetup is a convolutional model of 1×8×6 images: a DCGAN-like base
+// (linear, batchnorm, a transposed convolution, tanh) and an SN-ConvNet
+// energy, the shapes of nn's Example_convolutional made small.
+func newConvSetup(t testing.TB, o *train.Options, seed uint64) *setup {
+	t.Helper()
+	leaky := nn.Activation(nn.KindLeakyReLU, 0.2)
+	return specSetup(t, o, seed, 48, nn.Spec{Layers: []nn.LayerSpec{
+		{Kind: nn.KindLinear, In: o.Latent, Out: 3 * 4 * 3}, {Kind: nn.KindBatchNorm, Channels: 3}, nn.Activation(nn.KindReLU, 0),
+		{Kind: nn.KindConvTranspose2D, In: 3, Out: 1, Height: 4, Width: 3, Kernel: 4, Stride: 2, Padding: 1},
+		nn.Activation(nn.KindTanh, 0),
+	}}, nn.Spec{Layers: []nn.LayerSpec{
+		{Kind: nn.KindConv2D, In: 1, Out: 4, Height: 8, Width: 6, Kernel: 4, Stride: 2, Padding: 1, SpectralNorm: true}, leaky,
+		{Kind: nn.KindConv2D, In: 4, Out: 3, Height: 4, Width: 3, Kernel: 3, Stride: 1, Padding: 1, SpectralNorm: true}, leaky,
+		{Kind: nn.KindLinear, In: 3 * 4 * 3, Out: 1, SpectralNorm: true},
+	}})
+}
+
+// dcganSetup is nn's Example_convolutional model for 28×28 images, with
+// latent size o.Latent (BenchmarkIterationConv).
+func dcganSetup(t testing.TB, o *train.Options, seed uint64) *setup {
+	t.Helper()
+	up := func(in, out, hw int) nn.LayerSpec {
+		return nn.LayerSpec{Kind: nn.KindConvTranspose2D, In: in, Out: out, Height: hw, Width: hw, Kernel: 4, Stride: 2, Padding: 1}
+	}
+	down := func(in, out, hw int) nn.LayerSpec {
+		return nn.LayerSpec{Kind: nn.KindConv2D, In: in, Out: out, Height: hw, Width: hw, Kernel: 4, Stride: 2, Padding: 1, SpectralNorm: true}
+	}
+	relu, leaky := nn.Activation(nn.KindReLU, 0), nn.Activation(nn.KindLeakyReLU, 0.2)
+	return specSetup(t, o, seed, 784, nn.Spec{Layers: []nn.LayerSpec{
+		{Kind: nn.KindLinear, In: o.Latent, Out: 128 * 7 * 7}, {Kind: nn.KindBatchNorm, Channels: 128}, relu,
+		up(128, 64, 7), {Kind: nn.KindBatchNorm, Channels: 64}, relu,
+		up(64, 1, 14), nn.Activation(nn.KindTanh, 0),
+	}}, nn.Spec{Layers: []nn.LayerSpec{
+		down(1, 64, 28), leaky, down(64, 128, 14), leaky,
+		{Kind: nn.KindLinear, In: 128 * 7 * 7, Out: 1, SpectralNorm: true},
+	}})
+}
+
+// specSetup is a model of the given base and energy for data of dim values.
+func specSetup(t testing.TB, o *train.Options, seed uint64, dim int, base, energy nn.Spec) *setup {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	b, err := nn.New(base, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := nn.New(energy, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return setupFor(&model.GEBM{Base: b, Energy: e, Data: ckpt.DataInfo{Name: "test", Dim: dim, Scale: 1}}, o)
+}
+
+// setupFor gives m, with A = 0.25, its A parameter and optimisers.
+func setupFor(m *model.GEBM, o *train.Options) *setup {
 	m.A = 0.25
 	a := &nn.Param{Name: ckpt.NameA, Shape: []int{1}, Value: []float32{float32(m.A)}, Grad: make([]float32, 1)}
 	return &setup{m: m, a: a,
@@ -93,7 +151,8 @@ func maxDiff(a, b []float32) (float64, int) {
 
 // TestIterationMatchesCPU runs one full training iteration — an energy
 // step (with gradient penalty, spectral normalisation and optionally the
-// soft clip), a base step (with the model's weights, γ = 1, or tilted ones,
+// soft clip; MLPs, and a convolutional model whose base holds a batchnorm
+// in its default mode, the running statistics), a base step (with the model's weights, γ = 1, or tilted ones,
 // γ = 0.5 and 0) and a held-out evaluation — through
 // native/train's CPU backend and through the CUDA backend on copies of
 // the same model, and compares everything that comes back and everything
@@ -111,12 +170,14 @@ func TestIterationMatchesCPU(t *testing.T) {
 			softClip bool
 			sn       bool    // spectral normalisation of the energy (mnist's default)
 			tilt     float64 // BaseTilt γ: the base step's weights softmax(-γE)
+			conv     bool    // newConvSetup's model (dim 48) instead of MLPs
 		}{
-			{"mnist", "mnist", 784, false, true, 1},
-			{"toy-softclip", "8gaussians", 2, true, false, 1},
-			{"toy-sn", "8gaussians", 2, false, true, 1},
-			{"toy-tilt0.5", "8gaussians", 2, false, false, 0.5},
-			{"toy-tilt0", "8gaussians", 2, false, false, 0},
+			{"mnist", "mnist", 784, false, true, 1, false},
+			{"conv", "mnist", 48, false, true, 1, true},
+			{"toy-softclip", "8gaussians", 2, true, false, 1, false},
+			{"toy-sn", "8gaussians", 2, false, true, 1, false},
+			{"toy-tilt0.5", "8gaussians", 2, false, false, 0.5, false},
+			{"toy-tilt0", "8gaussians", 2, false, false, 0, false},
 		} {
 			t.Run(gemm+"/"+c.name, func(t *testing.T) {
 				o := train.Defaults(c.data)
@@ -126,6 +187,9 @@ func TestIterationMatchesCPU(t *testing.T) {
 				o.SpectralNorm = c.sn
 				o.BaseTilt = c.tilt
 				cpuS, gpuS := newSetup(t, &o, c.dim, 3), newSetup(t, &o, c.dim, 3)
+				if c.conv {
+					cpuS, gpuS = newConvSetup(t, &o, 3), newConvSetup(t, &o, 3)
+				}
 				if c.tilt != 1 {
 					// A steeper energy than at initialisation (its last
 					// layer ×steep), so that the model's weights

@@ -165,6 +165,19 @@ func (net *Network) freeLayers() {
 	}
 }
 
+// SetTraining selects how batch normalisation layers normalise, as
+// nn.Network.SetTraining does: with on, by each forward pass's batch
+// statistics, which they also fold into their running statistics (in the
+// state buffer, which Download brings back); with off, the default, by the
+// running statistics.
+func (net *Network) SetTraining(on bool) {
+	for _, l := range net.layers {
+		if m, ok := l.(interface{ setTraining(bool) }); ok {
+			m.setTraining(on)
+		}
+	}
+}
+
 // ZeroGrad clears the gradients.
 func (net *Network) ZeroGrad() { net.d.zero(net.grads) }
 

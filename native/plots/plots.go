@@ -154,14 +154,19 @@ func (g *Grid) Y(r int) float64 {
 	return g.lo[1] + (float64(r)+0.5)*(g.hi[1]-g.lo[1])/float64(g.res)
 }
 
-// checkShape returns the image shape of rows of dim values.
-func checkShape(shape []int, dim int) (h, w int, err error) {
-	if len(shape) == 2 && shape[0]*shape[1] == dim {
-		return shape[0], shape[1], nil
+// checkShape returns the channels (1 or 3), height and width of images
+// of the given shape ([H W] or [C H W]) in rows of dim values; a square of
+// one channel when shape says nothing usable.
+func checkShape(shape []int, dim int) (c, h, w int, err error) {
+	switch {
+	case len(shape) == 2 && shape[0]*shape[1] == dim:
+		return 1, shape[0], shape[1], nil
+	case len(shape) == 3 && (shape[0] == 1 || shape[0] == 3) && shape[0]*shape[1]*shape[2] == dim:
+		return shape[0], shape[1], shape[2], nil
 	}
 	side := int(math.Round(math.Sqrt(float64(dim))))
 	if side*side == dim {
-		return side, side, nil
+		return 1, side, side, nil
 	}
-	return 0, 0, fmt.Errorf("plots: cannot draw rows of %d values as images (shape %v)", dim, shape)
+	return 0, 0, 0, fmt.Errorf("plots: cannot draw rows of %d values as images (shape %v)", dim, shape)
 }

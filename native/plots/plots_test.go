@@ -44,6 +44,30 @@ func TestImageGrid(t *testing.T) {
 	}
 }
 
+// TestImageGridColour: rows of shape [3 H W] are drawn in colour from their
+// red, green and blue planes.
+func TestImageGridColour(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "colour.png")
+	// One 1×2 image: pixel 0 red, pixel 1 (0, 1, -1) → (128, 255, 0).
+	if err := ImageGrid(path, []float32{1, 0, -1, 1, -1, -1}, 1, []int{3, 1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(path)
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ x, r, g, b uint32 }{{2, 255, 0, 0}, {4, 127, 255, 0}} {
+		if r, g, b, _ := img.At(int(tc.x), 2).RGBA(); r>>8 != tc.r || g>>8 != tc.g || b>>8 != tc.b {
+			t.Errorf("pixel at x=%d: (%d, %d, %d), want (%d, %d, %d)", tc.x, r>>8, g>>8, b>>8, tc.r, tc.g, tc.b)
+		}
+	}
+	if err := ImageGrid(path, make([]float32, 8), 1, []int{2, 2, 2}); err == nil {
+		t.Fatal("2-channel images drawn")
+	}
+}
+
 // TestSamplesAndCurves: the 2-D picture, the image grid and the curves are
 // written as PNG files.
 func TestSamplesAndCurves(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gebm/gebm/shared/data"
 	core "github.com/gebm/gebm/shared/train"
 )
 
@@ -18,8 +19,11 @@ import (
 // native run: its data spec, output folder, device, resume, and the log and
 // checkpoint intervals.
 type Options struct {
-	Data string // data spec: a toy name, "mnist", or a .npy/.csv path
+	Data string // data spec: a toy name, "mnist", a .npy/.csv/.bin path or a folder (data.ParseSpec)
 	Out  string // output directory
+	// ImageSize, when > 0, resamples the data's images to ImageSize×ImageSize
+	// (data.LoadOptions.ImageSize); 0 keeps their own size.
+	ImageSize int
 
 	// Options holds the procedure: network sizes, the step options a
 	// backend reads (Config), the schedule, Adam and the seed.
@@ -66,6 +70,9 @@ func (o *Options) Validate() error {
 	}
 	if o.Out == "" {
 		bad("out", "required")
+	}
+	if o.ImageSize < 0 || o.ImageSize > data.MaxImageSide {
+		bad("image-size", "%d must be in 0..%d (0: the images' own size)", o.ImageSize, data.MaxImageSide)
 	}
 	for _, p := range o.Problems() {
 		bad(p.Option, "%s", p.Message)

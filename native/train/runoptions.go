@@ -50,6 +50,7 @@ var runOptions = append(append([]runOption{
 	{flag: "data", get: func(o *Options) string { return filepath.Clean(o.Data) },
 		set:      func(o *Options, s string) error { o.Data = s; return nil },
 		recorded: func(f *ckpt.File) (string, bool) { return filepath.Clean(f.Training.Dataset), f.Training.Dataset != "" }},
+	intOption("image-size", "image_size", false, func(o *Options) *int { return &o.ImageSize }),
 	{flag: "seed", get: func(o *Options) string { return strconv.FormatUint(o.Seed, 10) },
 		set: func(o *Options, s string) (err error) { o.Seed, err = strconv.ParseUint(s, 10, 64); return err },
 		recorded: func(f *ckpt.File) (string, bool) {
@@ -148,7 +149,7 @@ func (o *Options) record() map[string]string {
 
 // legacyDefaults are the values of options that older versions of gebm did
 // not record because they were not flags: every run used these.
-var legacyDefaults = map[string]string{"a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1", "base-loss": "kale", "final-energy-steps": "0", "final-lr-scale": "0.1"}
+var legacyDefaults = map[string]string{"image-size": "0", "a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1", "base-loss": "kale", "final-energy-steps": "0", "final-lr-scale": "0.1"}
 
 // reconcile makes o the options of the run that checkpoint f (at path)
 // belongs to. An option that given reports as set on the command line must

@@ -85,7 +85,7 @@ func New(o Options) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	train, test, err := data.Load(spec, data.LoadOptions{Seed: o.Seed, TestFraction: o.TestFraction})
+	train, test, err := data.Load(spec, data.LoadOptions{Seed: o.Seed, TestFraction: o.TestFraction, ImageSize: o.ImageSize})
 	if err != nil {
 		return nil, err
 	}

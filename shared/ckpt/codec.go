@@ -12,8 +12,44 @@ import (
 // Magic opens every model file.
 const Magic = "GEBM\x89\r\n\x1a"
 
-// Version is the format version this package writes and reads.
-const Version = 1
+// Version is the newest format version this package writes and reads; it
+// reads every version from 1.
+//
+//   - 1: linear, leakyrelu, relu, tanh, sigmoid, floor and coupling layers
+//     (v1Kinds).
+//   - 2: the same layout, and any registered layer kind (the convolutions
+//     and batch normalisation came with it).
+//
+// Encode writes the oldest version that can hold the model, so a model of
+// version 1's kinds stays readable by a gebm that reads version 1 only,
+// while that gebm refuses a model it cannot run by its version ("format
+// version 2 is not supported") rather than by a kind it has never heard of.
+const Version = 2
+
+// v1Kinds are the layer kinds a version 1 file may hold: those gebm had
+// when version 2 came. Never add to it.
+var v1Kinds = []nn.Kind{nn.KindLinear, nn.KindLeakyReLU, nn.KindReLU, nn.KindTanh, nn.KindSigmoid, nn.KindFloor, nn.KindCoupling}
+
+// formatVersion is the oldest version that can hold the architectures of h.
+func (h *Header) formatVersion() uint32 {
+	if h.kindOutside(v1Kinds) == "" {
+		return 1
+	}
+	return 2
+}
+
+// kindOutside returns the first layer kind of the base or the energy that
+// is not in kinds, or "".
+func (h *Header) kindOutside(kinds []nn.Kind) nn.Kind {
+	for _, s := range []nn.Spec{h.Base, h.Energy} {
+		for _, l := range s.Layers {
+			if !slices.Contains(kinds, l.Kind) {
+				return l.Kind
+			}
+		}
+	}
+	return ""
+}
 
 // Limits on what a file may declare; a file beyond them is refused before
 // anything is allocated for it.
@@ -39,7 +75,7 @@ const (
 const NameA = "A"
 
 // modelFile is the container of model files.
-var modelFile = Container{Magic: Magic, Version: Version, Noun: "model file"}
+var modelFile = Container{Magic: Magic, Version: Version, Oldest: 1, Noun: "model file"}
 
 // Encode writes a model file. The header's Tensors list is filled from
 // tensors; the file is validated as Decode would, so that a file written is
@@ -54,7 +90,9 @@ func Encode(h Header, tensors []Tensor) ([]byte, error) {
 		h.Tensors = append(h.Tensors, TensorInfo{Name: t.Name, Shape: t.Shape})
 		data[i] = t.Data
 	}
-	buf, err := modelFile.Write(h, data)
+	c := modelFile
+	c.Version = h.formatVersion()
+	buf, err := c.Write(h, data)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +127,10 @@ func Decode(b []byte) (*File, error) {
 	if err := h.validate(); err != nil {
 		return nil, err
 	}
-	f := &File{Header: h, tensors: make(map[string][]float32, len(h.Tensors))}
+	if v := modelFile.FileVersion(b); v == 1 && h.kindOutside(v1Kinds) != "" {
+		return nil, fmt.Errorf("model file: layer kind %q needs format version 2, the file says version 1", h.kindOutside(v1Kinds))
+	}
+	f := &File{Header: h, Version: int(modelFile.FileVersion(b)), tensors: make(map[string][]float32, len(h.Tensors))}
 	names := make([]string, len(h.Tensors))
 	dst := make([][]float32, len(h.Tensors))
 	for i, ti := range h.Tensors {

@@ -16,9 +16,13 @@ import (
 // (native/classifier) is another, with its own magic and header.
 type Container struct {
 	Magic   string // 8 bytes
-	Version uint32
+	Version uint32 // the version Write records, and the newest Open accepts
+	Oldest  uint32 // the oldest version Open accepts (0: Version only)
 	Noun    string // what the file is called in messages ("model file")
 }
+
+// FileVersion is the version recorded in b, a file that Open accepted.
+func (c Container) FileVersion(b []byte) uint32 { return binary.LittleEndian.Uint32(b[8:]) }
 
 // Write lays out header (marshalled to JSON) and the tensors' values in
 // order.
@@ -61,8 +65,15 @@ func (c Container) Open(b []byte) (header, body []byte, checksumOK bool, err err
 	if string(b[:len(c.Magic)]) != c.Magic {
 		return nil, nil, false, fmt.Errorf("not a gebm %s (wrong magic bytes)", c.Noun)
 	}
-	if v := binary.LittleEndian.Uint32(b[8:]); v != c.Version {
-		return nil, nil, false, fmt.Errorf("%s format version %d is not supported (this gebm reads version %d)", c.Noun, v, c.Version)
+	oldest := c.Oldest
+	if oldest == 0 {
+		oldest = c.Version
+	}
+	if v := c.FileVersion(b); v < oldest || v > c.Version {
+		if oldest == c.Version {
+			return nil, nil, false, fmt.Errorf("%s format version %d is not supported (this gebm reads version %d)", c.Noun, v, c.Version)
+		}
+		return nil, nil, false, fmt.Errorf("%s format version %d is not supported (this gebm reads versions %d to %d)", c.Noun, v, oldest, c.Version)
 	}
 	hlen := binary.LittleEndian.Uint32(b[12:])
 	if hlen > MaxHeader {

@@ -5,7 +5,8 @@
 //
 //	offset  size  content
 //	0       8     magic "GEBM\x89\r\n\x1a" (a binary-file marker in the PNG style)
-//	8       4     format version (uint32, currently 1)
+//	8       4     format version (uint32: 1, or 2 for a model with layer kinds
+//	              that version 1 did not have; see Version)
 //	12      4     header length H (uint32, at most MaxHeader)
 //	16      H     header: JSON (Header), describing architecture, data, the
 //	              scalar A, training metadata and the list of tensors

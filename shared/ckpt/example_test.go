@@ -26,13 +26,13 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("magic %q, version %d\n", b[:len(ckpt.Magic)], ckpt.Version)
-
 	f, err := ckpt.Decode(b)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	// Version 1: the oldest format that holds this model's layer kinds.
+	fmt.Printf("magic %q, version %d\n", b[:len(ckpt.Magic)], f.Version)
 	fmt.Printf("latent %d, data %q of dimension %d\n", f.Latent, f.Data.Name, f.Data.Dim)
 	for _, t := range f.Tensors {
 		fmt.Println(t.Name, t.Shape, len(f.Tensor(t.Name)))

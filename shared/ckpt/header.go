@@ -72,5 +72,7 @@ type Tensor struct {
 // File is a decoded model file: the header and its tensors, by name.
 type File struct {
 	Header
+	// Version is the format version the file was written in.
+	Version int
 	tensors map[string][]float32
 }

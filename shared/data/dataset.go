@@ -30,8 +30,9 @@ type Dataset struct {
 // Normalization records the affine map from raw data to the stored values,
 // stored = raw*Scale + Offset, and what is known about the stored values.
 type Normalization struct {
-	// Shape is the shape of one row, e.g. [28 28] for an MNIST image; nil
-	// means a flat vector of Dim values.
+	// Shape is the shape of one row: nil for a flat vector of Dim values,
+	// [H W] for a one-channel image (MNIST's [28 28]) and [C H W] for a
+	// C-channel one, channel-major (see ImageShape and Image).
 	Shape []int
 	// Scale and Offset define stored = raw*Scale + Offset. The identity is
 	// Scale 1, Offset 0.
@@ -61,10 +62,17 @@ func (d *Dataset) Row(i int) []float32 { return d.X[i*d.Dim : (i+1)*d.Dim : (i+1
 
 // Validate checks the invariants of a Dataset: Dim > 0, len(X) a multiple of
 // Dim, every value finite, Labels nil or one per row in [0, Classes), Columns
-// nil or Dim names, and the values within [Min, Max] when Bounded.
+// nil or Dim names, Norm.Shape nil or an image shape of Dim values, and the
+// values within [Min, Max] when Bounded.
 func (d *Dataset) Validate() error {
 	if d.Dim <= 0 {
 		return fmt.Errorf("data: %s: dimension %d, want > 0", d.Name, d.Dim)
+	}
+	if d.Norm.Shape != nil {
+		s, ok := d.Image()
+		if !ok || s.C < 1 || s.H < 1 || s.W < 1 || s.Dim() != d.Dim {
+			return fmt.Errorf("data: %s: row shape %v does not describe an image of %d values", d.Name, d.Norm.Shape, d.Dim)
+		}
 	}
 	if len(d.X)%d.Dim != 0 {
 		return fmt.Errorf("data: %s: %d values do not fill rows of %d", d.Name, len(d.X), d.Dim)

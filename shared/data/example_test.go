@@ -34,11 +34,14 @@ func ExampleLoad() {
 		panic(err)
 	}
 	fmt.Println(spec.Kind, train.Name, train.Rows(), test.Name, test.Rows())
-	_, err = data.ParseSpec("gaussians")
-	fmt.Println(err != nil)
+	// A path without an extension is a folder of images or CIFAR-10 files,
+	// read by Load; unknown extensions are refused at once.
+	folder, _ := data.ParseSpec("runs/cifar-10-batches-bin")
+	_, err = data.ParseSpec("runs/x.npz")
+	fmt.Println(folder.Kind, err != nil)
 	// Output:
 	// toy checkerboard-train 1000 checkerboard-test 100
-	// true
+	// folder true
 }
 
 // Draw minibatches into a caller-owned buffer.

@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"image/png"
 	"math"
 	"slices"
 	"testing"
@@ -98,4 +99,81 @@ func checkReadBack(t *testing.T, d *Dataset, inLen int) {
 			t.Fatal("non-finite value accepted")
 		}
 	}
+}
+
+func FuzzReadCIFAR(f *testing.F) {
+	f.Add(cifarRecords(3, 7))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		d, err := ReadCIFAR(bytes.NewReader(in), "fuzz.bin")
+		if err != nil {
+			if _, ok := err.(*ParseError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		checkReadBack(t, d, len(in))
+		if s, ok := d.Image(); !ok || s != CIFARShape || d.Rows()*CIFARRecord != len(in) {
+			t.Fatalf("%d rows of shape %v from %d bytes", d.Rows(), s, len(in))
+		}
+		// The records come back from the rows and labels, byte for byte.
+		var back []byte
+		for i := range d.Rows() {
+			back = append(back, byte(d.Labels[i]))
+			for _, v := range d.Row(i) {
+				back = append(back, byte(math.Round((float64(v)+1)*127.5)))
+			}
+		}
+		if !bytes.Equal(back, in) {
+			t.Fatal("the rows do not encode the input's records")
+		}
+	})
+}
+
+func FuzzReadNPYImages(f *testing.F) {
+	f.Add(npyFile(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2, 5, 3), }", make([]byte, 60)))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		d, err := ReadNPYImages(bytes.NewReader(in), "fuzz.npy")
+		if err != nil {
+			if _, ok := err.(*ParseError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		checkReadBack(t, d, len(in))
+		s, ok := d.Image()
+		if !ok || s.C < 1 || s.C > 4 || s.Dim() != d.Dim {
+			t.Fatalf("image shape %v (%t) for rows of %d", s, ok, d.Dim)
+		}
+		again, err := ReadNPYData(bytes.NewReader(in), "fuzz.npy")
+		if err != nil || !slices.Equal(again.X, d.X) {
+			t.Fatalf("ReadNPYData disagrees: %v", err)
+		}
+	})
+}
+
+// FuzzDecodeImage decodes an image file's bytes as ReadImageFolder does,
+// at its own size (size 0) or resampled to size×size.
+func FuzzDecodeImage(f *testing.F) {
+	var b bytes.Buffer
+	png.Encode(&b, greyImage(3, 2, 0, 50, 100, 150, 200, 250))
+	f.Add(b.Bytes(), uint8(0))
+	f.Add(b.Bytes(), uint8(5))
+	f.Fuzz(func(t *testing.T, in []byte, size uint8) {
+		n := int(size % 17)
+		im, err := decodeImage(in, "fuzz.png", n)
+		if err != nil {
+			if _, ok := err.(*ParseError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		if im.C != 1 && im.C != 3 || im.H < 1 || im.W < 1 || len(im.X) != im.Dim() || n > 0 && (im.H != n || im.W != n) {
+			t.Fatalf("image %v with %d values at size %d", im.ImageShape, len(im.X), n)
+		}
+		for _, v := range im.X {
+			if !(v >= -1 && v <= 1) {
+				t.Fatalf("stored value %g outside [-1, 1]", v)
+			}
+		}
+	})
 }

@@ -30,12 +30,13 @@ const (
 	MNISTModuleVersion = "v0.0.0-20150320212226-2fbe10d0fa63"
 )
 
-// MNISTNorm is the normalisation of MNIST images: a pixel byte p ∈ [0, 255]
-// is stored as p/127.5 − 1 ∈ [-1, 1], and a row is a 28×28 image in
-// row-major order.
-func MNISTNorm() Normalization {
-	return Normalization{Shape: []int{MNISTSide, MNISTSide}, Scale: 1 / 127.5, Offset: -1, Bounded: true, Min: -1, Max: 1}
-}
+// MNISTShape is the shape of an MNIST image: one channel of 28×28 pixels.
+var MNISTShape = ImageShape{C: 1, H: MNISTSide, W: MNISTSide}
+
+// MNISTNorm is the normalisation of MNIST images, PixelNorm(MNISTShape): a
+// pixel byte p ∈ [0, 255] is stored as p/127.5 − 1 ∈ [-1, 1], and a row is
+// a 28×28 image in row-major order (recorded as the shape [28 28]).
+func MNISTNorm() Normalization { return PixelNorm(MNISTShape) }
 
 // ReadMNIST reads an MNIST image file and its label file (IDX format, each
 // either gzip-compressed or not; gzip is detected by its magic bytes) and
@@ -69,10 +70,7 @@ func ReadMNIST(images io.Reader, imagesName string, labels io.Reader, labelsName
 		}
 		d.Labels[i] = int(l)
 	}
-	var lut [256]float32
-	for p := range lut {
-		lut[p] = float32(float64(p)/127.5 - 1)
-	}
+	lut := pixelTable()
 	d.X = make([]float32, len(img.Data))
 	for i, p := range img.Data {
 		d.X[i] = lut[p]

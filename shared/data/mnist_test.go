@@ -42,6 +42,9 @@ func TestLoadMNIST(t *testing.T) {
 		if err := d.Validate(); err != nil { // includes values in [-1, 1], labels in [0, 10)
 			t.Fatal(err)
 		}
+		if s, ok := d.Image(); !ok || s != (ImageShape{1, 28, 28}) {
+			t.Errorf("%s: image shape %v, %t", c.name, s, ok)
+		}
 		if !slices.Equal(d.Norm.Shape, []int{28, 28}) || !d.Norm.Bounded || d.Norm.Min != -1 || d.Norm.Max != 1 {
 			t.Errorf("%s: normalisation %+v", c.name, d.Norm)
 		}

@@ -28,59 +28,24 @@ const maxNpyHeader = 1 << 20
 // (located by element index in the file, and row and column). Memory use is
 // bounded by the size of the input, whatever the header declares.
 func ReadNPY(r io.Reader, name string, wantCols int) (*Dataset, error) {
-	br := bufio.NewReader(r)
-	pre, err := readN(br, 8)
-	if err != nil && err != io.ErrUnexpectedEOF {
-		return nil, errAt(name, "header", "%v", err)
-	}
-	if len(pre) == 0 {
-		return nil, errAt(name, "header", "empty file")
-	}
-	if len(pre) < len(npyMagic) || string(pre[:len(npyMagic)]) != npyMagic {
-		return nil, errAt(name, "header", "not a .npy file: missing magic \\x93NUMPY")
-	}
-	if len(pre) < 8 {
-		return nil, errAt(name, "header", "truncated before the version bytes")
-	}
-	major, minor := pre[6], pre[7]
-	var hlen int64
-	switch {
-	case major == 1 && minor == 0:
-		b, err := readN(br, 2)
-		if err != nil && err != io.ErrUnexpectedEOF {
-			return nil, errAt(name, "header", "%v", err)
-		}
-		if len(b) < 2 {
-			return nil, errAt(name, "header", "truncated before the header length")
-		}
-		hlen = int64(binary.LittleEndian.Uint16(b))
-	case (major == 2 || major == 3) && minor == 0:
-		b, err := readN(br, 4)
-		if err != nil && err != io.ErrUnexpectedEOF {
-			return nil, errAt(name, "header", "%v", err)
-		}
-		if len(b) < 4 {
-			return nil, errAt(name, "header", "truncated before the header length")
-		}
-		hlen = int64(binary.LittleEndian.Uint32(b))
-	default:
-		return nil, errAt(name, "header", "unsupported format version %d.%d (want 1.0, 2.0 or 3.0)", major, minor)
-	}
-	if hlen > maxNpyHeader {
-		return nil, errAt(name, "header", "declared header length %d exceeds %d bytes", hlen, maxNpyHeader)
-	}
-	hb, err := readN(br, hlen)
-	if err != nil && err != io.ErrUnexpectedEOF {
-		return nil, errAt(name, "header", "%v", err)
-	}
-	if err != nil {
-		return nil, errAt(name, "header", "header declares %d bytes, file ends after %d", hlen, len(hb))
-	}
-	h, err := parseNpyHeader(string(hb))
-	if err != nil {
-		return nil, errAt(name, "header", "%v", err)
-	}
+	return readNPY(r, name, wantCols, false)
+}
 
+// ReadNPYData reads a .npy file as ReadNPY does when its array is 2-D
+// (rows of flat vectors), and as ReadNPYImages does when it is 3-D or 4-D
+// (images).
+func ReadNPYData(r io.Reader, name string) (*Dataset, error) { return readNPY(r, name, 0, true) }
+
+// readNPY is ReadNPY, and with images ReadNPYData.
+func readNPY(r io.Reader, name string, wantCols int, images bool) (*Dataset, error) {
+	br := bufio.NewReader(r)
+	h, err := readNPYHeader(br, name)
+	if err != nil {
+		return nil, err
+	}
+	if images && (len(h.shape) == 3 || len(h.shape) == 4) {
+		return npyImages(br, name, h)
+	}
 	var size int64
 	var order binary.ByteOrder
 	switch h.descr {
@@ -113,18 +78,9 @@ func ReadNPY(r io.Reader, name string, wantCols int) (*Dataset, error) {
 	if rows > math.MaxInt32*int64(256)/cols/size { // at most 2^39 bytes of data
 		return nil, errAt(name, "header", "shape %s is too large", shape)
 	}
-	nbytes := rows * cols * size
-	raw, err := readN(br, nbytes)
-	if err != nil && err != io.ErrUnexpectedEOF {
-		return nil, errAt(name, "data", "%v", err)
-	}
+	raw, err := readNPYData(br, name, shape, h.descr, rows*cols*size)
 	if err != nil {
-		return nil, errAt(name, "data", "shape %s of %s needs %d bytes, file has %d", shape, h.descr, nbytes, len(raw))
-	}
-	if extra, err := trailing(br, 1<<20); err != nil {
-		return nil, errAt(name, "data", "%v", err)
-	} else if extra > 0 {
-		return nil, errAt(name, "data", "%s%d bytes after the %s array", atLeast(extra, 1<<20), min(extra, 1<<20), shape)
+		return nil, err
 	}
 
 	nr, nc := int(rows), int(cols)
@@ -149,6 +105,82 @@ func ReadNPY(r io.Reader, name string, wantCols int) (*Dataset, error) {
 		x[i*nc+j] = float32(v)
 	}
 	return &Dataset{Name: name, Dim: nc, X: x, Norm: Identity()}, nil
+}
+
+// readNPYHeader reads a .npy file's magic, version and header dictionary
+// from br, leaving br at the first data byte.
+func readNPYHeader(br *bufio.Reader, name string) (npyHeader, error) {
+	var h npyHeader
+	pre, err := readN(br, 8)
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return h, errAt(name, "header", "%v", err)
+	}
+	if len(pre) == 0 {
+		return h, errAt(name, "header", "empty file")
+	}
+	if len(pre) < len(npyMagic) || string(pre[:len(npyMagic)]) != npyMagic {
+		return h, errAt(name, "header", "not a .npy file: missing magic \\x93NUMPY")
+	}
+	if len(pre) < 8 {
+		return h, errAt(name, "header", "truncated before the version bytes")
+	}
+	major, minor := pre[6], pre[7]
+	var hlen int64
+	switch {
+	case major == 1 && minor == 0:
+		b, err := readN(br, 2)
+		if err != nil && err != io.ErrUnexpectedEOF {
+			return h, errAt(name, "header", "%v", err)
+		}
+		if len(b) < 2 {
+			return h, errAt(name, "header", "truncated before the header length")
+		}
+		hlen = int64(binary.LittleEndian.Uint16(b))
+	case (major == 2 || major == 3) && minor == 0:
+		b, err := readN(br, 4)
+		if err != nil && err != io.ErrUnexpectedEOF {
+			return h, errAt(name, "header", "%v", err)
+		}
+		if len(b) < 4 {
+			return h, errAt(name, "header", "truncated before the header length")
+		}
+		hlen = int64(binary.LittleEndian.Uint32(b))
+	default:
+		return h, errAt(name, "header", "unsupported format version %d.%d (want 1.0, 2.0 or 3.0)", major, minor)
+	}
+	if hlen > maxNpyHeader {
+		return h, errAt(name, "header", "declared header length %d exceeds %d bytes", hlen, maxNpyHeader)
+	}
+	hb, err := readN(br, hlen)
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return h, errAt(name, "header", "%v", err)
+	}
+	if err != nil {
+		return h, errAt(name, "header", "header declares %d bytes, file ends after %d", hlen, len(hb))
+	}
+	h, err = parseNpyHeader(string(hb))
+	if err != nil {
+		return h, errAt(name, "header", "%v", err)
+	}
+	return h, nil
+}
+
+// readNPYData reads the nbytes data bytes of an array of the given shape
+// and dtype from br and checks that nothing follows them.
+func readNPYData(br *bufio.Reader, name, shape, descr string, nbytes int64) ([]byte, error) {
+	raw, err := readN(br, nbytes)
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return nil, errAt(name, "data", "%v", err)
+	}
+	if err != nil {
+		return nil, errAt(name, "data", "shape %s of %s needs %d bytes, file has %d", shape, descr, nbytes, len(raw))
+	}
+	if extra, err := trailing(br, 1<<20); err != nil {
+		return nil, errAt(name, "data", "%v", err)
+	} else if extra > 0 {
+		return nil, errAt(name, "data", "%s%d bytes after the %s array", atLeast(extra, 1<<20), min(extra, 1<<20), shape)
+	}
+	return raw, nil
 }
 
 // shapeString formats a shape as Python does: (3,) or (3, 2).

@@ -44,6 +44,7 @@ func activationDesc(k Kind, fields int, check func(i int, l LayerSpec, in int) e
 		in:     func(LayerSpec) int { return 0 },
 		check:  check,
 		out:    func(_ LayerSpec, in int) int { return in },
+		image:  keepShape,
 		flops:  func(LayerSpec, int) int { return 0 },
 		tensors: func(int, LayerSpec, int) (params, state []TensorInfo) {
 			return nil, nil

@@ -38,7 +38,8 @@
 //
 // A kind without the gradient penalty's tangent passes sets noTangent in
 // its descriptor (Spec.TangentError then names it, and an energy cannot
-// hold it).
+// hold it). A kind that model files of format version 1 could not hold
+// makes its files version 2 (shared/ckpt's v1Kinds lists the old kinds).
 //
 // Nothing else switches on a layer kind, except the TensorFlow.js
 // benchmark (wasm/internal/latentstep), which refuses kinds its script does

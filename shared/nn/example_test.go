@@ -46,5 +46,47 @@ func Example() {
 // kind's name never changes: files written before must still load).
 func ExampleKinds() {
 	fmt.Println(nn.Kinds())
-	// Output: [coupling floor leakyrelu linear relu sigmoid tanh]
+	// Output: [batchnorm conv2d conv_transpose2d coupling floor leakyrelu linear relu sigmoid tanh]
+}
+
+// A DCGAN-like pair for 28×28 images: a generator from 100 latents through
+// a linear layer read as 128 channels of 7×7, two transposed convolutions
+// with batch normalisation, and a spectrally normalised convolutional
+// energy. Batch normalisation uses batch statistics only inside a training
+// step; the energy takes the gradient penalty, the generator cannot.
+func Example_convolutional() {
+	up := func(in, out, hw int) nn.LayerSpec {
+		return nn.LayerSpec{Kind: nn.KindConvTranspose2D, In: in, Out: out, Height: hw, Width: hw, Kernel: 4, Stride: 2, Padding: 1}
+	}
+	down := func(in, out, hw int) nn.LayerSpec {
+		return nn.LayerSpec{Kind: nn.KindConv2D, In: in, Out: out, Height: hw, Width: hw, Kernel: 4, Stride: 2, Padding: 1, SpectralNorm: true}
+	}
+	relu, leaky := nn.Activation(nn.KindReLU, 0), nn.Activation(nn.KindLeakyReLU, 0.2)
+	base := nn.Spec{Layers: []nn.LayerSpec{
+		{Kind: nn.KindLinear, In: 100, Out: 128 * 7 * 7}, {Kind: nn.KindBatchNorm, Channels: 128}, relu,
+		up(128, 64, 7), {Kind: nn.KindBatchNorm, Channels: 64}, relu,
+		up(64, 1, 14), {Kind: nn.KindTanh},
+	}}
+	energy := nn.Spec{Layers: []nn.LayerSpec{
+		down(1, 64, 28), leaky, down(64, 128, 14), leaky,
+		{Kind: nn.KindLinear, In: 128 * 7 * 7, Out: 1, SpectralNorm: true},
+	}}
+	for _, s := range []nn.Spec{base, energy} {
+		fmt.Println("widths", s.Widths(), "MFLOPs per row", s.FLOPs()/1e6, "penalty:", s.TangentError() == nil)
+	}
+
+	g, err := nn.New(base, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		panic(err)
+	}
+	z := make([]float32, 8*100)
+	g.SetTraining(true) // a training step: batch statistics, running ones updated
+	g.Forward(z, 8)
+	g.SetTraining(false) // sampling: running statistics, x = B(z) row by row
+	x := g.Forward(z, 8)
+	fmt.Println("images", len(x)/784, "state tensors", len(g.State()))
+	// Output:
+	// widths [100 6272 6272 6272 12544 12544 12544 784 784] MFLOPs per row 14 penalty: false
+	// widths [784 12544 12544 6272 6272 1] MFLOPs per row 13 penalty: true
+	// images 8 state tensors 4
 }

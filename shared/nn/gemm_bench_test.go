@@ -17,3 +17,8 @@ func BenchmarkGemm(b *testing.B) {
 // BenchmarkForwardBackward: the MNIST-size networks' passes with the
 // platform's default Gemm (pure Go; native/blas's benchmark adds OpenBLAS).
 func BenchmarkForwardBackward(b *testing.B) { nnbench.ForwardBackward(b) }
+
+// BenchmarkConv: a DCGAN-MNIST-size convolution and transposed convolution,
+// forward and backward, beside their products alone (the layout's cost);
+// native/blas's BenchmarkConv runs the same on OpenBLAS.
+func BenchmarkConv(b *testing.B) { nnbench.Conv(b, nn.DefaultGemm()) }

@@ -19,6 +19,8 @@ const (
 	fieldSlope
 	fieldFloor
 	fieldCoupling // Hidden, Parity
+	fieldConv     // Height, Width, Kernel, Stride, Padding
+	fieldChannels // Channels
 )
 
 // kindDesc is everything gebm knows about one layer kind, in one place:
@@ -36,6 +38,12 @@ type kindDesc struct {
 	check func(i int, l LayerSpec, in int) error
 	// out is the output width for an input in values wide.
 	out func(l LayerSpec, in int) int
+	// image gives the image shape of the layer's output from that of its
+	// input (zero when the input is flat values), refusing an input shape
+	// the layer cannot read; nil for a layer whose output is flat values
+	// (linear, coupling). Validate carries the shape through a network
+	// with it.
+	image func(i int, l LayerSpec, in imageShape) (imageShape, error)
 	// flops is the floating-point operations of one forward pass for one
 	// sample (a multiply-add counts two; matrix products only).
 	flops func(l LayerSpec, in int) int
@@ -53,6 +61,16 @@ type kindDesc struct {
 	// used by the tests that walk every kind through every backend.
 	example func(in int) LayerSpec
 }
+
+// imageShape is the shape of an NCHW image, C channels of H×W values; the
+// zero value stands for flat values with no image shape.
+type imageShape struct{ c, h, w int }
+
+func (s imageShape) String() string { return fmt.Sprintf("%d×%d×%d", s.c, s.h, s.w) }
+
+// keepShape is the image hook of a layer that keeps its input's layout
+// (elementwise activations).
+func keepShape(_ int, _ LayerSpec, in imageShape) (imageShape, error) { return in, nil }
 
 // kinds holds the descriptor of every kind; each layer file registers its
 // own kinds with register.

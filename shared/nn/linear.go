@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 )
 
@@ -26,13 +25,8 @@ func init() {
 		out:   func(l LayerSpec, _ int) int { return l.Out },
 		flops: func(l LayerSpec, _ int) int { return 2 * l.In * l.Out },
 		tensors: func(i int, l LayerSpec, _ int) (params, state []TensorInfo) {
-			params = []TensorInfo{{paramName(i, "weight"), []int{l.Out, l.In}, true},
-				{paramName(i, "bias"), []int{l.Out}, true}}
-			if l.SpectralNorm {
-				state = []TensorInfo{{paramName(i, "sn_u"), []int{l.Out}, false},
-					{paramName(i, "sn_v"), []int{l.In}, false}}
-			}
-			return params, state
+			return []TensorInfo{{paramName(i, "weight"), []int{l.Out, l.In}, true},
+				{paramName(i, "bias"), []int{l.Out}, true}}, snTensors(i, l.SpectralNorm, l.Out, l.In)
 		},
 		build:   func(i int, l LayerSpec, _ int) layer { return newLinear(i, l) },
 		example: func(in int) LayerSpec { return LayerSpec{Kind: KindLinear, In: in, Out: 3, SpectralNorm: true} },
@@ -44,52 +38,20 @@ func init() {
 // iteration with persistent vectors u, v (Miyato et al. 2018).
 type linear struct {
 	in, out int
-	w, b    *Param
-	sn      *spectral // nil without spectral normalisation
+	weightMatrix
+	b *Param
 }
 
 func newLinear(idx int, s LayerSpec) *linear {
-	l := &linear{in: s.In, out: s.Out,
-		w: newParam(paramName(idx, "weight"), s.Out, s.In),
-		b: newParam(paramName(idx, "bias"), s.Out)}
-	if s.SpectralNorm {
-		l.sn = newSpectral(idx, s.Out, s.In)
-	}
-	return l
+	return &linear{in: s.In, out: s.Out,
+		weightMatrix: newWeightMatrix(idx, s.SpectralNorm, []int{s.Out, s.In}, s.Out, s.In),
+		b:            newParam(paramName(idx, "bias"), s.Out)}
 }
 
 // init draws W and b from U(-1/sqrt(in), 1/sqrt(in)) (PyTorch's default for
 // linear layers). Only uniform draws are used, so the same seed gives the
 // same bits on every platform.
-func (l *linear) init(rng *rand.Rand) {
-	bound := 1 / math.Sqrt(float64(l.in))
-	for i := range l.w.Value {
-		l.w.Value[i] = float32((2*rng.Float64() - 1) * bound)
-	}
-	for i := range l.b.Value {
-		l.b.Value[i] = float32((2*rng.Float64() - 1) * bound)
-	}
-	if l.sn != nil {
-		l.sn.init(rng)
-	}
-}
-
-// weight is the matrix the layer multiplies by: W, or W/σ.
-func (l *linear) weight() []float32 {
-	if l.sn != nil {
-		return l.sn.weff
-	}
-	return l.w.Value
-}
-
-// weightGrad is where gradients of the used weight accumulate: W's Grad, or
-// a buffer that finishGrad maps back through the normalisation.
-func (l *linear) weightGrad() []float32 {
-	if l.sn != nil {
-		return l.sn.geff
-	}
-	return l.w.Grad
-}
+func (l *linear) init(rng *rand.Rand) { l.initUniform(rng, l.in, l.b) }
 
 func (l *linear) forward(g Gemm, x, y []float32, n int) {
 	g.Sgemm(false, true, n, l.out, l.in, 1, x, l.in, l.weight(), l.in, 0, y, l.out)
@@ -129,29 +91,6 @@ func (l *linear) backwardTangent(g Gemm, x, _, rx, dy, rdy, rdx []float32, n int
 }
 
 func (l *linear) params() []*Param { return []*Param{l.w, l.b} }
-
-func (l *linear) state() []*Param {
-	if l.sn == nil {
-		return nil
-	}
-	return []*Param{l.sn.u, l.sn.v}
-}
-
-func (l *linear) refresh(powerIters int) {
-	if l.sn == nil {
-		return
-	}
-	for range powerIters {
-		l.sn.powerIteration(l.w.Value)
-	}
-	l.sn.refresh(l.w.Value)
-}
-
-func (l *linear) finishGrads() {
-	if l.sn != nil {
-		l.sn.finishGrad(l.w.Grad)
-	}
-}
 
 // addColumnSums adds the column sums of the n×cols matrix m into dst.
 func addColumnSums(dst, m []float32, n, cols int) {

@@ -90,6 +90,20 @@ func (net *Network) ParamCount() int {
 // (spectral normalisation's u and v vectors).
 func (net *Network) State() []*Param { return net.state }
 
+// SetTraining selects how batch normalisation layers (KindBatchNorm)
+// normalise: with on, by the statistics of each forward pass's batch, which
+// they also fold into their running statistics (a training step of the
+// network that holds them); with off, the default, by those running
+// statistics, so that each row's output depends on that row only (sampling,
+// evaluation). Other layers behave the same in both modes.
+func (net *Network) SetTraining(on bool) {
+	for _, l := range net.layers {
+		if m, ok := l.(interface{ setTraining(bool) }); ok {
+			m.setTraining(on)
+		}
+	}
+}
+
 // SetGemm selects the matrix-product implementation of this network.
 func (net *Network) SetGemm(g Gemm) { net.gemm = g }
 

@@ -91,16 +91,33 @@ func newCase(t *testing.T, rng *rand.Rand, spec Spec) (net *Network, n int, x, d
 	if err != nil {
 		t.Fatal(err)
 	}
+	n, x, dy = newBatch(rng, net)
+	return net, n, x, dy
+}
+
+// newBatch draws a batch of 1 to 4 rows x for net with output gradients dy.
+func newBatch(rng *rand.Rand, net *Network) (n int, x, dy []float32) {
 	n = 1 + rng.IntN(4)
-	return net, n, randomBatch(rng, n, spec.In()), randomBatch(rng, n, spec.Out())
+	return n, randomBatch(rng, n, net.In()), randomBatch(rng, n, net.Out())
 }
 
 // checkInputGradient compares Backward's input gradient for a network built
 // from spec with central differences of the float64 reference.
 func checkInputGradient(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
 	t.Helper()
-	net, n, x, dy := newCase(t, rng, spec)
+	net, _, _, _ := newCase(t, rng, spec)
+	checkInputGradientOf(t, trial, rng, net)
+}
+
+// checkInputGradientOf is checkInputGradient for a network already built.
+func checkInputGradientOf(t *testing.T, trial string, rng *rand.Rand, net *Network) {
+	t.Helper()
+	spec := net.spec
+	n, x, dy := newBatch(rng, net)
 	out := spec.Out()
+	// Twice: a pass must not depend on what its buffers held before.
+	net.Forward(x, n)
+	net.Backward(randomBatch(rng, n, out), false)
 	net.Forward(x, n)
 	dx := net.Backward(dy, false)
 	ref := newRef64(net)
@@ -139,7 +156,15 @@ func TestParamGradient(t *testing.T) {
 // reference.
 func checkParamGradient(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
 	t.Helper()
-	net, n, x, dy := newCase(t, rng, spec)
+	net, _, _, _ := newCase(t, rng, spec)
+	checkParamGradientOf(t, trial, rng, net)
+}
+
+// checkParamGradientOf is checkParamGradient for a network already built.
+func checkParamGradientOf(t *testing.T, trial string, rng *rand.Rand, net *Network) {
+	t.Helper()
+	spec := net.spec
+	n, x, dy := newBatch(rng, net)
 	out := spec.Out()
 	net.ZeroGrad()
 	net.Forward(x, n)
@@ -201,6 +226,8 @@ func checkGradPenalty(t *testing.T, trial string, rng *rand.Rand, spec Spec) {
 	n := 1 + rng.IntN(4)
 	x := randomBatch(rng, n, spec.In())
 	const weight = 1.7
+	net.GradPenalty(randomBatch(rng, n, spec.In()), n, weight) // fills the buffers, see checkInputGradient
+	net.FinishGrads()
 	net.ZeroGrad()
 	p := net.GradPenalty(x, n, weight)
 	net.FinishGrads()

@@ -15,6 +15,8 @@ type ref64 struct {
 	u, v [][]float64
 	// coupling layers: the reference of the scale-and-shift network
 	sub []*ref64
+	// batchnorm layers: γ, β, running mean, running variance
+	bn [][4][]float64
 }
 
 func newRef64(net *Network) *ref64 {
@@ -25,16 +27,30 @@ func newRef64(net *Network) *ref64 {
 			sub = newRef64(c.net)
 		}
 		r.sub = append(r.sub, sub)
-		lin, ok := l.(*linear)
-		if !ok {
-			r.w, r.b, r.raw, r.u, r.v = append(r.w, nil), append(r.b, nil), append(r.raw, nil), append(r.u, nil), append(r.v, nil)
+		var bn [4][]float64
+		if b, ok := l.(*batchnorm); ok {
+			bn = [4][]float64{to64(b.gamma.Value), to64(b.beta.Value), to64(b.runMean.Value), to64(b.runVar.Value)}
+		}
+		r.bn = append(r.bn, bn)
+		var wm *weightMatrix
+		var b *Param
+		switch l := l.(type) {
+		case *linear:
+			wm, b = &l.weightMatrix, l.b
+		case *conv2d:
+			wm, b = &l.weightMatrix, l.b
+		case *convTranspose2d:
+			wm, b = &l.weightMatrix, l.b
+		}
+		r.w = append(r.w, nil)
+		if wm == nil {
+			r.b, r.raw, r.u, r.v = append(r.b, nil), append(r.raw, nil), append(r.u, nil), append(r.v, nil)
 			continue
 		}
-		r.raw = append(r.raw, to64(lin.w.Value))
-		r.b = append(r.b, to64(lin.b.Value))
-		r.w = append(r.w, nil)
-		if lin.sn != nil {
-			r.u, r.v = append(r.u, to64(lin.sn.u.Value)), append(r.v, to64(lin.sn.v.Value))
+		r.raw = append(r.raw, to64(wm.w.Value))
+		r.b = append(r.b, to64(b.Value))
+		if wm.sn != nil {
+			r.u, r.v = append(r.u, to64(wm.sn.u.Value)), append(r.v, to64(wm.sn.v.Value))
 		} else {
 			r.u, r.v = append(r.u, nil), append(r.v, nil)
 		}
@@ -50,18 +66,24 @@ func to64(x []float32) []float64 {
 	return y
 }
 
-// effective recomputes W/σ with σ = u^T W v for normalised layers.
+// effective recomputes W/σ with σ = uᵀ M v for normalised layers, M the
+// weight read row-major as a len(u) × len(v) matrix.
 func (r *ref64) effective() {
 	for i, ls := range r.spec.Layers {
-		if ls.Kind != KindLinear {
+		if r.raw[i] == nil {
 			continue
 		}
 		w := append([]float64(nil), r.raw[i]...)
 		if ls.SpectralNorm {
 			var sigma float64
-			for a := 0; a < ls.Out; a++ {
-				for c := 0; c < ls.In; c++ {
-					sigma += r.u[i][a] * w[a*ls.In+c] * r.v[i][c]
+			rows := ls.Out // the matrix is Out × (In·k·k) for conv2d (Out × In for linear)
+			if ls.Kind == KindConvTranspose2D {
+				rows = ls.In // In × (Out·k·k): the weight [In, Out, k, k] as stored
+			}
+			cols := len(w) / rows
+			for a := 0; a < rows; a++ {
+				for c := 0; c < cols; c++ {
+					sigma += r.u[i][a] * w[a*cols+c] * r.v[i][c]
 				}
 			}
 			for k := range w {
@@ -70,6 +92,69 @@ func (r *ref64) effective() {
 		}
 		r.w[i] = w
 	}
+}
+
+// convTaps64 calls f(yi, xi, wi) for every product W[wi]·x[xi] that the
+// convolution layer ls adds into y[yi], written from the definitions of
+// KindConv2D and KindConvTranspose2D, and returns the output's channels and
+// values per channel.
+func convTaps64(ls LayerSpec, f func(yi, xi, wi int)) (channels, plane int) {
+	k, s, pad, H, W := ls.Kernel, ls.Stride, ls.Padding, ls.Height, ls.Width
+	if ls.Kind == KindConv2D {
+		oh, ow := (H+2*pad-k)/s+1, (W+2*pad-k)/s+1
+		for o := 0; o < ls.Out; o++ {
+			for p := 0; p < oh; p++ {
+				for q := 0; q < ow; q++ {
+					for c := 0; c < ls.In; c++ {
+						for i := 0; i < k; i++ {
+							for j := 0; j < k; j++ {
+								hi, wi := p*s+i-pad, q*s+j-pad
+								if hi >= 0 && hi < H && wi >= 0 && wi < W {
+									f((o*oh+p)*ow+q, (c*H+hi)*W+wi, ((o*ls.In+c)*k+i)*k+j)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		return ls.Out, oh * ow
+	}
+	oh, ow := (H-1)*s-2*pad+k, (W-1)*s-2*pad+k
+	for c := 0; c < ls.In; c++ {
+		for p := 0; p < H; p++ {
+			for q := 0; q < W; q++ {
+				for o := 0; o < ls.Out; o++ {
+					for i := 0; i < k; i++ {
+						for j := 0; j < k; j++ {
+							hi, wi := p*s+i-pad, q*s+j-pad
+							if hi >= 0 && hi < oh && wi >= 0 && wi < ow {
+								f((o*oh+hi)*ow+wi, (c*H+p)*W+q, ((c*ls.Out+o)*k+i)*k+j)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return ls.Out, oh * ow
+}
+
+// conv64 is the convolution layer i on one row h.
+func (r *ref64) conv64(i int, h []float64) []float64 {
+	ls := r.spec.Layers[i]
+	var taps [][3]int
+	channels, plane := convTaps64(ls, func(yi, xi, wi int) { taps = append(taps, [3]int{yi, xi, wi}) })
+	y := make([]float64, channels*plane)
+	for o := range channels {
+		for p := range plane {
+			y[o*plane+p] = r.b[i][o]
+		}
+	}
+	for _, t := range taps {
+		y[t[0]] += r.w[i][t[2]] * h[t[1]]
+	}
+	return y
 }
 
 func act64(ls LayerSpec, x float64) (y, d float64) {
@@ -108,6 +193,15 @@ func (r *ref64) forward(x []float64) (out []float64, hs [][]float64) {
 		var next []float64
 		if ls.Kind == KindCoupling {
 			next = r.coupling64(i, h)
+		} else if ls.Kind == KindConv2D || ls.Kind == KindConvTranspose2D {
+			next = r.conv64(i, h)
+		} else if ls.Kind == KindBatchNorm {
+			next = make([]float64, len(h))
+			plane := len(h) / ls.Channels
+			for k, v := range h {
+				c := k / plane
+				next[k] = r.bn[i][0][c]*(v-r.bn[i][2][c])/math.Sqrt(r.bn[i][3][c]+1e-5) + r.bn[i][1][c]
+			}
 		} else if ls.Kind == KindLinear {
 			next = make([]float64, ls.Out)
 			for a := 0; a < ls.Out; a++ {
@@ -139,7 +233,19 @@ func (r *ref64) inputGrad(x []float64) []float64 {
 		if ls.Kind == KindCoupling {
 			panic("ref64.inputGrad: coupling is checked through forward's finite differences only")
 		}
-		if ls.Kind == KindLinear {
+		if ls.Kind == KindBatchNorm {
+			ng := make([]float64, len(in))
+			plane := len(in) / ls.Channels
+			for k := range in {
+				c := k / plane
+				ng[k] = g[k] * r.bn[i][0][c] / math.Sqrt(r.bn[i][3][c]+1e-5)
+			}
+			g = ng
+		} else if ls.Kind == KindConv2D || ls.Kind == KindConvTranspose2D {
+			ng := make([]float64, len(in))
+			convTaps64(ls, func(yi, xi, wi int) { ng[xi] += r.w[i][wi] * g[yi] })
+			g = ng
+		} else if ls.Kind == KindLinear {
 			ng := make([]float64, ls.In)
 			for a := 0; a < ls.Out; a++ {
 				for c := 0; c < ls.In; c++ {
@@ -160,12 +266,16 @@ func (r *ref64) inputGrad(x []float64) []float64 {
 }
 
 // params returns pointers to every float64 parameter in the order of
-// Network.Params (weight, bias per linear layer).
+// Network.Params (weight, bias per linear or convolution layer; γ, β per
+// batchnorm layer).
 func (r *ref64) params() [][]float64 {
 	var ps [][]float64
 	for i, ls := range r.spec.Layers {
-		if ls.Kind == KindLinear {
+		if r.raw[i] != nil {
 			ps = append(ps, r.raw[i], r.b[i])
+		}
+		if ls.Kind == KindBatchNorm {
+			ps = append(ps, r.bn[i][0], r.bn[i][1])
 		}
 		if ls.Kind == KindCoupling {
 			ps = append(ps, r.sub[i].params()...)

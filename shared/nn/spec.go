@@ -16,7 +16,11 @@ const (
 // LayerSpec describes one layer of a sequential network. Linear layers give
 // In and Out (and may ask for spectral normalisation); activations take their
 // width from the layer before; LeakyReLU has a Slope for negative inputs,
-// Floor its lower bound.
+// Floor its lower bound. The convolutions (conv.go) read In and Out as
+// channel counts, their input's Height×Width, and Kernel, Stride and
+// Padding; batch normalisation (batchnorm.go) has Channels. An image is
+// stored channel by channel, row by row (NCHW): a sample's C×H×W values
+// are one row of the batch.
 type LayerSpec struct {
 	Kind         Kind    `json:"kind"`
 	In           int     `json:"in,omitempty"`
@@ -26,6 +30,12 @@ type LayerSpec struct {
 	SpectralNorm bool    `json:"spectral_norm,omitempty"`
 	Hidden       int     `json:"hidden,omitempty"`
 	Parity       int     `json:"parity,omitempty"`
+	Height       int     `json:"height,omitempty"`
+	Width        int     `json:"width,omitempty"`
+	Kernel       int     `json:"kernel,omitempty"`
+	Stride       int     `json:"stride,omitempty"`
+	Padding      int     `json:"padding,omitempty"`
+	Channels     int     `json:"channels,omitempty"`
 }
 
 // Spec is the architecture of a sequential network: enough to rebuild it.
@@ -58,9 +68,11 @@ func Activation(kind Kind, slope float64) LayerSpec {
 }
 
 // Validate checks that the layers chain (each layer that states its input
-// width, such as linear's In, gets that width from the layer before), that
-// kinds are known, that each layer sets only the fields its kind reads, and
-// that sizes are within limits.
+// width, such as linear's In, gets that width from the layer before, and a
+// layer that reads an image, a convolution or batchnorm, reads the shape
+// that the convolution before gives, through any activations), that kinds
+// are known, that each layer sets only the fields its kind reads, and that
+// sizes are within limits.
 func (s Spec) Validate() error {
 	if len(s.Layers) == 0 {
 		return errors.New("nn: spec has no layers")
@@ -69,16 +81,18 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("nn: spec has %d layers, more than %d", len(s.Layers), MaxLayers)
 	}
 	width, params := 0, 0
+	var img imageShape
 	for i, l := range s.Layers {
 		d := kinds[l.Kind]
 		if d == nil {
 			return fmt.Errorf("nn: layer %d: unknown kind %q", i, l.Kind)
 		}
-		if i == 0 && d.in(l) == 0 {
-			return fmt.Errorf("nn: layer 0 is %q; a network starts with a layer that states its input width (linear)", l.Kind)
-		}
-		if err := d.check(i, l, width); err != nil {
+		err := d.check(i, l, width)
+		if err != nil {
 			return err
+		}
+		if i == 0 && d.in(l) == 0 {
+			return fmt.Errorf("nn: layer 0 is %q; a network starts with a layer that states its input width (linear, a convolution)", l.Kind)
 		}
 		if d.fields&fieldSizes == 0 && (l.In != 0 || l.Out != 0 || l.SpectralNorm) {
 			return fmt.Errorf("nn: layer %d: %s takes no sizes or spectral norm", i, l.Kind)
@@ -91,6 +105,17 @@ func (s Spec) Validate() error {
 		}
 		if d.fields&fieldCoupling == 0 && (l.Hidden != 0 || l.Parity != 0) {
 			return fmt.Errorf("nn: layer %d: %s takes no hidden width or parity", i, l.Kind)
+		}
+		if d.fields&fieldConv == 0 && (l.Height != 0 || l.Width != 0 || l.Kernel != 0 || l.Stride != 0 || l.Padding != 0) {
+			return fmt.Errorf("nn: layer %d: %s takes no image size, kernel, stride or padding", i, l.Kind)
+		}
+		if d.fields&fieldChannels == 0 && l.Channels != 0 {
+			return fmt.Errorf("nn: layer %d: %s takes no channels", i, l.Kind)
+		}
+		if d.image == nil {
+			img = imageShape{}
+		} else if img, err = d.image(i, l, img); err != nil {
+			return err
 		}
 		ps, _ := d.tensors(i, l, width)
 		for _, t := range ps {

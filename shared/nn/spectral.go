@@ -106,3 +106,89 @@ func normalize(x []float32) {
 		x[i] *= inv
 	}
 }
+
+// weightMatrix is a layer's weight W, read by its passes as a rows×cols
+// matrix (linear: out×in; the convolutions: see conv.go), with optional
+// spectral normalisation of that matrix. The passes multiply by weight()
+// and accumulate into weightGrad(); refresh and finishGrads map between W
+// and W/σ.
+type weightMatrix struct {
+	w  *Param
+	sn *spectral // nil without spectral normalisation
+}
+
+// newWeightMatrix makes the weight of layer idx with the given shape (as
+// the model file records it) read as a rows×cols matrix.
+func newWeightMatrix(idx int, sn bool, shape []int, rows, cols int) weightMatrix {
+	m := weightMatrix{w: newParam(paramName(idx, "weight"), shape...)}
+	if sn {
+		m.sn = newSpectral(idx, rows, cols)
+	}
+	return m
+}
+
+// snTensors lists spectral normalisation's state of layer i (u: rows, v:
+// cols), or nothing without it: the descriptors' tensors use it.
+func snTensors(i int, sn bool, rows, cols int) []TensorInfo {
+	if !sn {
+		return nil
+	}
+	return []TensorInfo{{paramName(i, "sn_u"), []int{rows}, false}, {paramName(i, "sn_v"), []int{cols}, false}}
+}
+
+// initUniform draws W and the bias b from U(-1/sqrt(fanIn), 1/sqrt(fanIn))
+// (PyTorch's default for linear and convolution layers), then spectral
+// normalisation's u. Only uniform draws are used, so the same seed gives
+// the same bits on every platform.
+func (m *weightMatrix) initUniform(rng *rand.Rand, fanIn int, b *Param) {
+	bound := 1 / math.Sqrt(float64(fanIn))
+	for i := range m.w.Value {
+		m.w.Value[i] = float32((2*rng.Float64() - 1) * bound)
+	}
+	for i := range b.Value {
+		b.Value[i] = float32((2*rng.Float64() - 1) * bound)
+	}
+	if m.sn != nil {
+		m.sn.init(rng)
+	}
+}
+
+// weight is the matrix the layer multiplies by: W, or W/σ.
+func (m *weightMatrix) weight() []float32 {
+	if m.sn != nil {
+		return m.sn.weff
+	}
+	return m.w.Value
+}
+
+// weightGrad is where gradients of the used weight accumulate: W's Grad, or
+// a buffer that finishGrads maps back through the normalisation.
+func (m *weightMatrix) weightGrad() []float32 {
+	if m.sn != nil {
+		return m.sn.geff
+	}
+	return m.w.Grad
+}
+
+func (m *weightMatrix) state() []*Param {
+	if m.sn == nil {
+		return nil
+	}
+	return []*Param{m.sn.u, m.sn.v}
+}
+
+func (m *weightMatrix) refresh(powerIters int) {
+	if m.sn == nil {
+		return
+	}
+	for range powerIters {
+		m.sn.powerIteration(m.w.Value)
+	}
+	m.sn.refresh(m.w.Value)
+}
+
+func (m *weightMatrix) finishGrads() {
+	if m.sn != nil {
+		m.sn.finishGrad(m.w.Grad)
+	}
+}

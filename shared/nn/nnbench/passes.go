@@ -29,12 +29,16 @@ func ForwardBackward(b *testing.B) {
 	}
 }
 
-func passes(b *testing.B, spec nn.Spec, n int) {
+func passes(b *testing.B, spec nn.Spec, n int) { passesWith(b, spec, n, nn.DefaultGemm()) }
+
+// passesWith times passes' forward and backward pass with the Gemm g.
+func passesWith(b *testing.B, spec nn.Spec, n int, g nn.Gemm) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	net, err := nn.New(spec, rng)
 	if err != nil {
 		b.Fatal(err)
 	}
+	net.SetGemm(g)
 	x, dy := random(rng, n*spec.In()), random(rng, n*spec.Out())
 	net.Forward(x, n)
 	net.Backward(dy, true)

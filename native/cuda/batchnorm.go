@@ -1,0 +1,84 @@
+//go:build cuda
+
+package cuda
+
+import (
+	"fmt"
+
+	"github.com/gebm/gebm/shared/nn"
+)
+
+func init() { builders[nn.KindBatchNorm] = newBatchNorm }
+
+// batchnorm is shared/nn's batch normalisation on the device: its input
+// read as c channels of plane values, normalised per channel by the
+// batch's statistics in training mode (Network.SetTraining), which also
+// updates the running statistics, and by the running statistics otherwise.
+// stats holds the μ and inv of the last forward pass (c each) and the
+// backward pass's sums (2c), in double; backward must follow the forward
+// pass of the same batch.
+type batchnorm struct {
+	d                 *Device
+	c, plane          int
+	gamma, beta       Buffer // parameters
+	dgamma, dbeta     Buffer // their gradients
+	runMean, runVar   Buffer // state
+	training, batched bool   // the mode, and the mode of the last forward pass
+	stats             Doubles
+	mean, inv, sums   Doubles
+}
+
+// bnBlock is the threads of the per-channel reductions' blocks.
+const bnBlock = 256
+
+func newBatchNorm(d *Device, ls nn.LayerSpec, in int, t layerTensors) (layer, error) {
+	if len(t.params) != 2 || len(t.state) != 2 {
+		return nil, fmt.Errorf("cuda: batchnorm layer with %d parameters and %d state tensors", len(t.params), len(t.state))
+	}
+	c := ls.Channels
+	l := &batchnorm{d: d, c: c, plane: in / c, gamma: t.params[0], beta: t.params[1], dgamma: t.grads[0], dbeta: t.grads[1],
+		runMean: t.state[0], runVar: t.state[1], stats: d.allocDoubles(4 * c)}
+	l.mean, l.inv, l.sums = l.stats.Range(0, c), l.stats.Range(c, 2*c), l.stats.Range(2*c, 4*c)
+	return l, nil
+}
+
+func (l *batchnorm) setTraining(on bool) { l.training = on }
+
+func (l *batchnorm) forward(_ Gemm, x, y Buffer, n int) {
+	l.batched = l.training
+	if l.training {
+		l.d.launch("bn_batch_stats", l.c, bnBlock, ptr(x), i64(n), i64(l.c), i64(l.plane), dptr(l.mean), dptr(l.inv),
+			ptr(l.runMean), ptr(l.runVar))
+	} else {
+		l.d.elementwise("bn_running_stats", l.c, ptr(l.runMean), ptr(l.runVar), i64(l.c), dptr(l.mean), dptr(l.inv))
+	}
+	l.d.elementwise("bn_apply", n*l.c*l.plane, ptr(x), ptr(y), i64(n), i64(l.c), i64(l.plane), ptr(l.gamma), ptr(l.beta),
+		dptr(l.mean), dptr(l.inv))
+}
+
+func (l *batchnorm) backward(_ Gemm, x, _, dy, dx Buffer, n int, params bool) {
+	if dx.isNil() && !params {
+		return
+	}
+	l.d.launch("bn_backward_sums", l.c, bnBlock, ptr(x), ptr(dy), i64(n), i64(l.c), i64(l.plane), dptr(l.mean), dptr(l.inv),
+		dptr(l.sums), ptr(l.dgamma), ptr(l.dbeta), boolArg(params))
+	if !dx.isNil() {
+		l.d.elementwise("bn_backward_dx", n*l.c*l.plane, ptr(x), ptr(dy), ptr(dx), i64(n), i64(l.c), i64(l.plane),
+			ptr(l.gamma), dptr(l.mean), dptr(l.inv), dptr(l.sums), boolArg(l.batched))
+	}
+}
+
+// tangent and backwardTangent do not exist for batch normalisation, as in
+// shared/nn: a network holding it cannot take the gradient penalty
+// (nn.Spec.TangentError), and no caller reaches them.
+func (l *batchnorm) tangent(Gemm, Buffer, Buffer, Buffer, Buffer, int) {
+	panic("cuda: batchnorm has no tangent pass (nn.Spec.TangentError)")
+}
+
+func (l *batchnorm) backwardTangent(Gemm, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, int) {
+	panic("cuda: batchnorm has no tangent pass (nn.Spec.TangentError)")
+}
+
+func (l *batchnorm) refresh(int)  {}
+func (l *batchnorm) finishGrads() {}
+func (l *batchnorm) free()        { l.d.freeDoubles(l.stats) }
