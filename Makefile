@@ -7,7 +7,7 @@ PKGS      := ./...
 
 .PHONY: help demo build test lint \
         test-deps test-native test-wasm-build test-wasm-shared test-wasm test-wasm-simd test-browser test-cuda \
-        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm \
+        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-train \
         kernels models clean FORCE
 
 ##@ Main jobs
@@ -55,7 +55,7 @@ test-wasm-build: ## build shared/ for GOOS=js and GOOS=wasip1
 # (GOOS=js, the browser's build) and in wazero (GOOS=wasip1): the same seeds
 # must give the same bits there as natively.
 WASM_EXEC   := $(shell $(GO) env GOROOT)/lib/wasm
-WASM_TESTED := ./shared/nn/ ./shared/ckpt/ ./shared/tagjson/ ./shared/model/ ./shared/sample/
+WASM_TESTED := ./shared/nn/ ./shared/ckpt/ ./shared/tagjson/ ./shared/model/ ./shared/sample/ ./shared/train/
 
 test-wasm-shared: bin/wazero ## the shared packages' tests compiled to WebAssembly, in Node and in wazero
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec $(WASM_TESTED)
@@ -151,6 +151,12 @@ FORCE:
 
 bench: ## run the benchmarks (ratios within one run; see docs/)
 	$(GO) test -run='^$$' -bench=. -benchtime=$(BENCHTIME) ./shared/nn/ ./native/...
+
+# Training the bundled 2-D model's size for 1500 base steps: gebm train,
+# and the WebAssembly trainer natively, in Node and in wazero (Go and
+# SIMD128 kernels): docs/WASM-BENCH.md.
+bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians defaults, 1500 steps): native, Node and wazero
+	@GO='$(GO)' scripts/bench-train.sh
 
 # One latent gradient step of the MNIST-size model, native, in wazero, in
 # Node (Go wasm: SIMD128 kernel on one worker and one per core, Go kernel)

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/gebm/gebm/native/backend"
+	"github.com/gebm/gebm/shared/backend"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 )
 
 // EnergyStats are the numbers of one energy step: the CPU backend's
-// (native/backend) and what the device adds for the host's checks. The
+// (shared/backend) and what the device adds for the host's checks. The
 // device runs the whole step; these few come back.
 type EnergyStats struct {
 	backend.EnergyStats

@@ -58,7 +58,7 @@ extern "C" __global__ void energy_loss(const float* ep, i64 n, const float* eq, 
 // weights softmax(-e) give out[0] = Σ exp(-e - max(-e)) (checked for
 // finiteness), out[1] = Â = logsumexp(-e) - log n and *ess = 1/Σw², the
 // effective sample size; w receives the base step's weights with tilt
-// gamma (native/backend's Config.BaseTilt), softmax(-gamma e) (float32),
+// gamma (shared/backend's Config.BaseTilt), softmax(-gamma e) (float32),
 // with each gamma e rounded to float32 first as shared/kale's TiltedWeights
 // does: for gamma = 1 the model's weights, for gamma = 0 equal weights.
 extern "C" __global__ void importance_weights(const float* e, i64 n, double gamma, float* w, double* out, double* ess) {

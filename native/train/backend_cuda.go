@@ -3,10 +3,11 @@
 package train
 
 import (
-	"github.com/gebm/gebm/native/backend"
 	"github.com/gebm/gebm/native/cuda"
+	"github.com/gebm/gebm/shared/backend"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
+	core "github.com/gebm/gebm/shared/train"
 )
 
 // newCUDABackend is NewBackend's "cuda" device in the cuda build: the GPU,
@@ -41,11 +42,11 @@ func (c *cudaBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (backen
 	if err != nil {
 		return st, err
 	}
-	if err := finite("energy loss", s.Loss, "A gradient", s.DA); err != nil {
+	if err := core.Finite("energy loss", s.Loss, "A gradient", s.DA); err != nil {
 		return st, err
 	}
 	st.Penalty, st.GradNorm = s.Penalty, s.GradNorm
-	if err := finite("gradient penalty", st.Penalty, "energy gradient norm", st.GradNorm); err != nil {
+	if err := core.Finite("gradient penalty", st.Penalty, "energy gradient norm", st.GradNorm); err != nil {
 		return st, err
 	}
 	c.a.Value[0] = float32(s.A)
@@ -54,10 +55,10 @@ func (c *cudaBackend) EnergyStep(x, z, alpha []float32, lrScale float64) (backen
 		if err := c.t.Sync(); err != nil {
 			return st, err
 		}
-		if err := finiteParams("energy", c.m.Energy.Params()); err != nil {
+		if err := core.FiniteParams("energy", c.m.Energy.Params()); err != nil {
 			return st, err
 		}
-		return st, finite("A", c.m.A, "", 0)
+		return st, core.Finite("A", c.m.A, "", 0)
 	}
 	return st, nil
 }
@@ -68,18 +69,18 @@ func (c *cudaBackend) BaseStep(z []float32, lrScale float64) (backend.BaseStats,
 	if err != nil {
 		return st, err
 	}
-	if err := finite("importance weights", s.WeightSum, "Â", s.AHat); err != nil {
+	if err := core.Finite("importance weights", s.WeightSum, "Â", s.AHat); err != nil {
 		return st, err
 	}
 	st.GradNorm = s.GradNorm
-	if err := finite("base gradient norm", st.GradNorm, "", 0); err != nil {
+	if err := core.Finite("base gradient norm", st.GradNorm, "", 0); err != nil {
 		return st, err
 	}
 	if !s.ParamsFinite {
 		if err := c.t.Sync(); err != nil {
 			return st, err
 		}
-		return st, finiteParams("base", c.m.Base.Params())
+		return st, core.FiniteParams("base", c.m.Base.Params())
 	}
 	return st, nil
 }
@@ -89,5 +90,5 @@ func (c *cudaBackend) Evaluate(x, z []float32) (backend.EvalStats, error) {
 	if err != nil {
 		return st, err
 	}
-	return st, finite("held-out KALE", st.KALE, "", 0)
+	return st, core.Finite("held-out KALE", st.KALE, "", 0)
 }

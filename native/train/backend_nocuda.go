@@ -5,7 +5,7 @@ package train
 import (
 	"errors"
 
-	"github.com/gebm/gebm/native/backend"
+	"github.com/gebm/gebm/shared/backend"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 )

@@ -1,6 +1,7 @@
 package train
 
 import (
+	core "github.com/gebm/gebm/shared/train"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -30,9 +31,9 @@ func TestBaseGradientMatchesFiniteDifferences(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cb, ok := tr.back.(*cpuBackend)
+		cb, ok := tr.core.Back.(*core.CPU)
 		if !ok {
-			t.Fatalf("backend %T", tr.back)
+			t.Fatalf("backend %T", tr.core.Back)
 		}
 		m := tr.Model
 		B := o.Batch

@@ -60,12 +60,10 @@ func iterationFLOPs(o Options) (float64, []gemmCall, error) {
 
 // iteration runs one energy step and one base step on fresh random draws.
 func (t *Trainer) iteration(lrScale float64) error {
-	t.drawData(t.train)
-	if _, err := t.back.EnergyStep(t.x, t.z, t.alpha, lrScale); err != nil {
+	if err := t.core.EnergyStep(lrScale); err != nil {
 		return err
 	}
-	_, err := t.back.BaseStep(t.z, lrScale)
-	return err
+	return t.core.BaseStep(lrScale)
 }
 
 // Bench times iters training iterations (after 3 untimed ones) with the
@@ -84,7 +82,7 @@ func Bench(o Options, iters int) (BenchResult, error) {
 			return BenchResult{}, err
 		}
 	}
-	if err := t.back.Sync(); err != nil {
+	if err := t.core.Back.Sync(); err != nil {
 		return BenchResult{}, err
 	}
 	start := time.Now()
@@ -93,11 +91,11 @@ func Bench(o Options, iters int) (BenchResult, error) {
 			return BenchResult{}, err
 		}
 	}
-	if err := t.back.Sync(); err != nil { // waits for a device to finish
+	if err := t.core.Back.Sync(); err != nil { // waits for a device to finish
 		return BenchResult{}, err
 	}
 	secs := time.Since(start).Seconds()
-	return BenchResult{Device: t.back.Name(), Iterations: iters, Seconds: secs, ItersPerSec: float64(iters) / secs,
+	return BenchResult{Device: t.core.Back.Name(), Iterations: iters, Seconds: secs, ItersPerSec: float64(iters) / secs,
 		GFLOPs: flops / 1e9, GFLOPsPerSec: flops * float64(iters) / secs / 1e9,
 		Batch: o.Batch, Latent: o.Latent, Base: o.BaseHidden, Energy: o.EnergyHidden}, nil
 }

@@ -20,10 +20,7 @@ func BenchmarkIteration(b *testing.B) {
 		b.Fatal(err)
 	}
 	step := func() {
-		if _, err := tr.back.EnergyStep(tr.x, tr.z, tr.alpha, 1); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := tr.back.BaseStep(tr.z, 1); err != nil {
+		if err := tr.iteration(1); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package train
 
 import (
+	core "github.com/gebm/gebm/shared/train"
 	"testing"
 
 	"github.com/gebm/gebm/shared/data"
@@ -40,11 +41,11 @@ func TestDefaultsStayFinite(t *testing.T) {
 // finiteModel returns the trainer's own error for the first non-finite
 // weight of the trained model, or for a non-finite A.
 func finiteModel(tr *Trainer) error {
-	if err := finiteParams("base", tr.Model.Base.Params()); err != nil {
+	if err := core.FiniteParams("base", tr.Model.Base.Params()); err != nil {
 		return err
 	}
-	if err := finiteParams("energy", tr.Model.Energy.Params()); err != nil {
+	if err := core.FiniteParams("energy", tr.Model.Energy.Params()); err != nil {
 		return err
 	}
-	return finite("A", tr.Model.A, "", 0)
+	return core.Finite("A", tr.Model.A, "", 0)
 }

@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"github.com/gebm/gebm/native/backend"
+	"github.com/gebm/gebm/shared/backend"
 	"os"
 	"strconv"
 	"strings"

@@ -1,33 +1,23 @@
-// Package train trains a GEBM with KALE, following the procedure of Arbel,
-// Zhou & Gretton (ICLR 2021) and their public code:
+// Package train is what a native program needs around the training step
+// of shared/train: the run folder with its checkpoints, resume and the
+// options it records, the log, the progress, the plots, the CUDA backend
+// (build tag cuda) and the benchmark of the step.
 //
-//   - the energy E and the scalar A minimise
-//     mean_x [E(x) + A] + mean_z [exp(-(E(B(z)) + A))] - 1 + λ mean ||∇_x E(x̂)||²,
-//     the negated KALE lower bound plus a gradient penalty at x̂ = αx + (1-α)B(z),
-//     α ~ U[0, 1] per sample (a squared norm, not WGAN-GP's (||g||-1)²); A
-//     starts at a Monte-Carlo estimate of log E_z[exp(-E(B(z)))];
-//   - the base minimises -mean_x E(x) - Â with the batch estimate
-//     Â = logsumexp_i(-E(B(z_i))) - log N, whose gradient is the
-//     self-normalised importance-weighted energy gradient
-//     Σ_i w_i ∇_θ E(B(z_i)), w = softmax(-E(B(z))) (BaseTilt changes the
-//     weights to softmax(-γ E(B(z))), γ = BaseTilt; 1 is the reference);
-//   - Adam for both; Warmup energy-only steps, then NCritic energy steps per
-//     base step and a burst of BurstLen more every BurstEvery base steps.
-//
-// docs/KALE.md describes the KALE divergence itself.
+// docs/TRAINING.md describes a run; shared/train the procedure.
 package train
 
 import (
 	"errors"
 	"fmt"
-	"math"
 
-	"github.com/gebm/gebm/native/backend"
 	"github.com/gebm/gebm/shared/data"
+	core "github.com/gebm/gebm/shared/train"
 )
 
-// Options is everything a training run is given. Every choice of the
-// procedure is here, with the reference's default unless stated.
+// Options is everything a training run is given: the procedure's options
+// (shared/train's Options, whose fields are promoted) and what belongs to a
+// native run: its data spec, output folder, device, resume, and the log and
+// checkpoint intervals.
 type Options struct {
 	Data string // data spec: a toy name, "mnist", a .npy/.csv/.bin path or a folder (data.ParseSpec)
 	Out  string // output directory
@@ -35,48 +25,10 @@ type Options struct {
 	// (data.LoadOptions.ImageSize); 0 keeps their own size.
 	ImageSize int
 
-	// Config holds the options a backend reads: Batch, the learning rates,
-	// GP, BaseTilt, SoftClip and CUDAGemm.
-	backend.Config
+	// Options holds the procedure: network sizes, the step options a
+	// backend reads (Config), the schedule, Adam and the seed.
+	core.Options
 
-	Steps  int // base (generator) updates
-	Latent int // for a realnvp base, the data dimension (New sets it)
-	// Base is the generator: "mlp" (the paper's) or "realnvp", a flow of
-	// FlowLayers affine couplings of hidden width FlowHidden whose density
-	// is known (gebm eval then reports test log-likelihoods).
-	Base                   string
-	FlowLayers, FlowHidden int
-	// BaseLoss is what the base step minimises: "kale" (the paper's
-	// importance-weighted energy, below) or, for a realnvp base, "mle": the
-	// flow's negative log-likelihood of a data batch, while the energy is
-	// still trained with KALE against the flow's samples.
-	BaseLoss     string
-	BaseHidden   []int
-	EnergyHidden []int
-	EnergySlope  float64 // LeakyReLU slope of the energy
-	SpectralNorm bool    // spectral normalisation of the energy's layers
-	// EnergyFloor clamps the energy from below, E = max(f, EnergyFloor)
-	// (the reference's -10); 0 leaves it unclamped. Recorded in the model.
-	EnergyFloor float64
-
-	Beta1, Beta2 float64
-	// NCritic energy steps precede each base step; Warmup energy-only
-	// steps precede the first; every BurstEvery base steps, BurstLen more
-	// energy steps are added.
-	NCritic, Warmup, BurstEvery, BurstLen int
-	// FinalEnergySteps energy-only steps follow the last base step, at the
-	// learning rate scaled by FinalLRScale: the energy converges for the
-	// final base instead of lagging behind a base that kept moving (0: none).
-	FinalEnergySteps int
-	FinalLRScale     float64
-	// LRDecay multiplies both learning rates every LRDecayEvery base steps.
-	LRDecay      float64
-	LRDecayEvery int
-	// AInitBatches is the number of batches of the Monte-Carlo estimate of
-	// log Z that initialises A.
-	AInitBatches int
-
-	Seed   uint64
 	Device string // "cpu" or "cuda"
 	// Resume continues the run in Out from its checkpoint; the options that
 	// define the run must be those it was started with (ResumeOptions fills
@@ -93,57 +45,25 @@ type Options struct {
 	Quiet bool
 }
 
-// Defaults returns the options for a data spec. MNIST follows the
-// reference's procedure (Adam, betas (0.5, 0.999), batch 128, learning rates
-// 1e-4, 5 energy steps per base step, 100 warm-up steps, bursts of 100 every
-// 500, gradient penalty 1, spectral normalisation of the energy), longer,
-// with a final energy-only phase. The 2-D sets and data files depart from it
-// where issue 13's experiments (docs/EVAL.md) showed the reference's
-// settings leave the generator missing modes and the energy lagging it:
-// learning rates 1e-3, so that the small models train in minutes; 16000
-// base steps; a gradient penalty of 0.1 with the energy clamped below at
-// −10 (the reference's E = max(f, −10)), so that the energy can shape the
-// density; base weights tilted by 0.5 (softmax(−E/2), which spreads the
-// generator over the modes); and 5000 energy-only steps at a tenth of the
-// rate on the final base.
+// Defaults returns the options for a data spec: the procedure's
+// (shared/train's Defaults: the models that fit, docs/EVAL.md), on the CPU,
+// a checkpoint every 500 base steps, a log row every 50 (100 for MNIST)
+// and a tenth of a data file held out.
 func Defaults(data string) Options {
-	o := Options{
-		Config: backend.Config{Batch: 128, LREnergy: 1e-3, LRBase: 1e-3, GP: 0.1, BaseTilt: 0.5},
-		Data:   data, Steps: 16000, EnergyFloor: -10,
-		Latent: 4, Base: "mlp", FlowLayers: 8, FlowHidden: 64, BaseLoss: "kale", BaseHidden: []int{128, 128}, EnergyHidden: []int{128, 128}, EnergySlope: 0.2,
-		Beta1: 0.5, Beta2: 0.999,
-		NCritic: 5, Warmup: 100, BurstEvery: 500, BurstLen: 100, FinalEnergySteps: 5000, FinalLRScale: 0.1,
-		LRDecay: 0.8, LRDecayEvery: 10000, AInitBatches: 10,
-		Seed: 1, Device: "cpu", CheckpointEvery: 500, LogEvery: 50, TestFraction: 0.1,
-	}
+	o := Options{Data: data, Options: core.Defaults(data),
+		Device: "cpu", CheckpointEvery: 500, LogEvery: 50, TestFraction: 0.1}
 	if data == "mnist" {
-		// 10000 base steps and 4000 energy-only steps at the full rate: the
-		// generator's FID falls from 32.0 (6000 steps, no final phase) to
-		// 20.9 and the tempered GEBM's relative FID from 0.755 to 0.693
-		// (docs/EVAL.md, issue 13).
-		o.Steps = 10000
-		o.FinalEnergySteps, o.FinalLRScale = 4000, 1
-		o.GP, o.BaseTilt, o.EnergyFloor = 1, 1, 0
-		o.Latent = 64
-		o.BaseHidden = []int{256, 512}
-		o.EnergyHidden = []int{512, 256}
-		o.LREnergy, o.LRBase = 1e-4, 1e-4
-		o.SpectralNorm = true
 		o.LogEvery = 100
 	}
 	return o
 }
 
-// Validate refuses absurd options with a message naming the flag.
+// Validate refuses absurd options with a message naming the flag: the
+// procedure's (shared/train's Problems) and the native run's.
 func (o *Options) Validate() error {
 	var errs []error
 	bad := func(flag string, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("--%s: %s", flag, fmt.Sprintf(format, args...)))
-	}
-	positive := func(flag string, v float64) {
-		if !(v > 0) || math.IsInf(v, 0) {
-			bad(flag, "%v must be a positive number", v)
-		}
 	}
 	if o.Data == "" {
 		bad("data", "required")
@@ -154,84 +74,17 @@ func (o *Options) Validate() error {
 	if o.ImageSize < 0 || o.ImageSize > data.MaxImageSide {
 		bad("image-size", "%d must be in 0..%d (0: the images' own size)", o.ImageSize, data.MaxImageSide)
 	}
-	if o.Steps < 1 || o.Steps > 1e9 {
-		bad("steps", "%d must be in 1..1e9", o.Steps)
+	for _, p := range o.Problems() {
+		bad(p.Option, "%s", p.Message)
 	}
-	if o.Batch < 2 || o.Batch > 1<<16 {
-		bad("batch", "%d must be in 2..65536", o.Batch)
-	}
-	if o.Latent < 1 || o.Latent > 4096 {
-		bad("latent", "%d must be in 1..4096", o.Latent)
-	}
-	for _, h := range append(append([]int{}, o.BaseHidden...), o.EnergyHidden...) {
-		if h < 1 || h > 8192 {
-			bad("hidden", "layer width %d must be in 1..8192", h)
-		}
-	}
-	if !(o.EnergySlope >= 0 && o.EnergySlope < 1) {
-		bad("energy-slope", "%v must be in [0, 1)", o.EnergySlope)
-	}
-	if !(math.Abs(o.EnergyFloor) <= 1e6) {
-		bad("energy-floor", "%v must be a number in [-1e6, 1e6] (0: no clamp)", o.EnergyFloor)
-	}
-	positive("lr-energy", o.LREnergy)
-	positive("lr-base", o.LRBase)
-	if !(o.Beta1 >= 0 && o.Beta1 < 1) || !(o.Beta2 >= 0 && o.Beta2 < 1) {
-		bad("beta1/--beta2", "%v, %v must be in [0, 1)", o.Beta1, o.Beta2)
-	}
-	if o.NCritic < 1 || o.NCritic > 1000 {
-		bad("n-critic", "%d must be in 1..1000", o.NCritic)
-	}
-	if o.FinalEnergySteps < 0 || o.FinalEnergySteps > 1e8 {
-		bad("final-energy-steps", "%d must be in 0..1e8", o.FinalEnergySteps)
-	}
-	if !(o.FinalLRScale > 0 && o.FinalLRScale <= 1) {
-		bad("final-lr-scale", "%v must be in (0, 1]", o.FinalLRScale)
-	}
-	if o.Warmup < 0 || o.BurstLen < 0 || o.BurstEvery < 0 {
-		bad("warmup/--burst-len/--burst-every", "must not be negative")
-	}
-	if !(o.GP >= 0) || math.IsInf(o.GP, 0) {
-		bad("gp", "%v must be a finite number >= 0", o.GP)
-	}
-	if !(o.BaseTilt >= 0 && o.BaseTilt <= 1000) {
-		bad("base-tilt", "%v must be in [0, 1000]", o.BaseTilt)
-	}
-	if !(o.LRDecay > 0 && o.LRDecay <= 1) {
-		bad("lr-decay", "%v must be in (0, 1]", o.LRDecay)
-	}
-	if o.LRDecayEvery < 0 || o.CheckpointEvery < 0 || o.LogEvery < 0 {
-		bad("lr-decay-every/--checkpoint-every/--log-every", "must not be negative")
-	}
-	if o.AInitBatches < 1 {
-		bad("a-init-batches", "%d must be at least 1", o.AInitBatches)
+	if o.CheckpointEvery < 0 || o.LogEvery < 0 {
+		bad("checkpoint-every/--log-every", "must not be negative")
 	}
 	if !(o.TestFraction >= 0 && o.TestFraction < 1) {
 		bad("test-fraction", "%v must be in [0, 1)", o.TestFraction)
 	}
-	switch o.Base {
-	case "mlp":
-	case "realnvp":
-		if o.Device == "cuda" {
-			bad("device", "cuda has no kernels for the realnvp base's coupling layers: train it with --device cpu")
-		}
-	default:
-		bad("base", "%q: use mlp or realnvp", o.Base)
-	}
-	if o.FlowLayers < 1 || o.FlowLayers > 256 {
-		bad("flow-layers", "%d must be in 1..256", o.FlowLayers)
-	}
-	if o.FlowHidden < 1 || o.FlowHidden > 8192 {
-		bad("flow-hidden", "%d must be in 1..8192", o.FlowHidden)
-	}
-	switch o.BaseLoss {
-	case "kale":
-	case "mle":
-		if o.Base != "realnvp" {
-			bad("base-loss", "mle needs a base with a density: --base realnvp")
-		}
-	default:
-		bad("base-loss", "%q: use kale or mle", o.BaseLoss)
+	if o.Base == "realnvp" && o.Device == "cuda" {
+		bad("device", "cuda has no kernels for the realnvp base's coupling layers: train it with --device cpu")
 	}
 	switch o.Device {
 	case "cpu", "cuda":

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/nn"
+	core "github.com/gebm/gebm/shared/train"
 )
 
 // A run is defined by its data, seed, network sizes and training procedure:
@@ -41,9 +42,11 @@ func (r runOption) value(f *ckpt.File) (string, bool) {
 	return v, ok
 }
 
-// runOptions lists every option of Options that a checkpoint records.
-// Out, Resume, Force and Quiet are about this process, not the run.
-var runOptions = []runOption{
+// runOptions lists every option of Options that a checkpoint records: those
+// the header holds, the procedure's (shared/train's RecordedOptions) and
+// the native run's. Out, Resume, Force and Quiet are about this process,
+// not the run.
+var runOptions = append(append([]runOption{
 	{flag: "data", get: func(o *Options) string { return filepath.Clean(o.Data) },
 		set:      func(o *Options, s string) error { o.Data = s; return nil },
 		recorded: func(f *ckpt.File) (string, bool) { return filepath.Clean(f.Training.Dataset), f.Training.Dataset != "" }},
@@ -83,58 +86,52 @@ var runOptions = []runOption{
 			}
 			return strconv.Itoa(f.Base.Layers[0].Hidden), true
 		}},
-	{flag: "base-loss", key: "base_loss", get: func(o *Options) string { return o.BaseLoss },
-		set: func(o *Options, s string) error { o.BaseLoss = s; return nil }},
 	{flag: "energy-hidden", get: func(o *Options) string { return formatWidths(o.EnergyHidden) },
 		set: func(o *Options, s string) (err error) { o.EnergyHidden, err = parseWidths(s); return err },
 		recorded: func(f *ckpt.File) (string, bool) {
 			return formatWidths(hiddenWidths(f.Energy)), len(f.Energy.Layers) > 0
 		}},
-	{flag: "energy-slope", get: func(o *Options) string { return formatFloat(o.EnergySlope) },
+	{flag: "energy-slope", get: func(o *Options) string { return core.FormatFloat(o.EnergySlope) },
 		set: func(o *Options, s string) (err error) { o.EnergySlope, err = strconv.ParseFloat(s, 64); return err },
 		recorded: func(f *ckpt.File) (string, bool) {
 			for _, l := range f.Energy.Layers {
 				if l.Kind == nn.KindLeakyReLU {
-					return formatFloat(l.Slope), true
+					return core.FormatFloat(l.Slope), true
 				}
 			}
 			return "", false // no hidden layer: the slope plays no part
 		}},
-	{flag: "energy-floor", get: func(o *Options) string { return formatFloat(o.EnergyFloor) },
+	{flag: "energy-floor", get: func(o *Options) string { return core.FormatFloat(o.EnergyFloor) },
 		set: func(o *Options, s string) (err error) { o.EnergyFloor, err = strconv.ParseFloat(s, 64); return err },
 		recorded: func(f *ckpt.File) (string, bool) {
 			for _, l := range f.Energy.Layers {
 				if l.Kind == nn.KindFloor {
-					return formatFloat(l.Floor), true
+					return core.FormatFloat(l.Floor), true
 				}
 			}
 			return "0", len(f.Energy.Layers) > 0 // no floor layer: unclamped
 		}},
-	boolOption("spectral-norm", "spectral_norm", func(o *Options) *bool { return &o.SpectralNorm }),
-	intOption("batch", "batch", false, func(o *Options) *int { return &o.Batch }),
-	floatOption("lr-energy", "lr_energy", func(o *Options) *float64 { return &o.LREnergy }),
-	floatOption("lr-base", "lr_base", func(o *Options) *float64 { return &o.LRBase }),
-	floatOption("beta1", "beta1", func(o *Options) *float64 { return &o.Beta1 }),
-	floatOption("beta2", "beta2", func(o *Options) *float64 { return &o.Beta2 }),
-	intOption("n-critic", "n_critic", false, func(o *Options) *int { return &o.NCritic }),
-	intOption("warmup", "warmup", false, func(o *Options) *int { return &o.Warmup }),
-	intOption("burst-every", "burst_every", false, func(o *Options) *int { return &o.BurstEvery }),
-	intOption("burst-len", "burst_len", false, func(o *Options) *int { return &o.BurstLen }),
-	intOption("final-energy-steps", "final_energy_steps", false, func(o *Options) *int { return &o.FinalEnergySteps }),
-	floatOption("final-lr-scale", "final_lr_scale", func(o *Options) *float64 { return &o.FinalLRScale }),
-	floatOption("gp", "gp", func(o *Options) *float64 { return &o.GP }),
-	boolOption("soft-clip", "soft_clip", func(o *Options) *bool { return &o.SoftClip }),
-	floatOption("base-tilt", "base_tilt", func(o *Options) *float64 { return &o.BaseTilt }),
-	floatOption("lr-decay", "lr_decay", func(o *Options) *float64 { return &o.LRDecay }),
-	intOption("lr-decay-every", "lr_decay_every", false, func(o *Options) *int { return &o.LRDecayEvery }),
-	intOption("a-init-batches", "a_init_batches", false, func(o *Options) *int { return &o.AInitBatches }),
-	floatOption("test-fraction", "test_fraction", func(o *Options) *float64 { return &o.TestFraction }),
+}, procedureOptions()...), nativeOptions...)
 
-	intOption("steps", "target_steps", true, func(o *Options) *int { return &o.Steps }),
+// nativeOptions are the options of a native run that a checkpoint records.
+var nativeOptions = []runOption{
+	floatOption("test-fraction", "test_fraction", func(o *Options) *float64 { return &o.TestFraction }),
 	intOption("checkpoint-every", "checkpoint_every", true, func(o *Options) *int { return &o.CheckpointEvery }),
 	intOption("log-every", "log_every", true, func(o *Options) *int { return &o.LogEvery }),
 	{flag: "device", key: "device", mayChange: true, get: func(o *Options) string { return o.Device },
 		set: func(o *Options, s string) error { o.Device = s; return nil }},
+}
+
+// procedureOptions are shared/train's RecordedOptions as options of a
+// native run; of them, only the planned steps may change on resume.
+func procedureOptions() []runOption {
+	var rs []runOption
+	for _, r := range core.RecordedOptions {
+		rs = append(rs, runOption{flag: r.Flag, key: r.Key, mayChange: r.Key == "target_steps",
+			get: func(o *Options) string { return r.Get(&o.Options) },
+			set: func(o *Options, s string) error { return r.Set(&o.Options, s) }})
+	}
+	return rs
 }
 
 // record returns the options kept in ckpt.Training.Options: those of
@@ -206,18 +203,9 @@ func intOption(flag, key string, mayChange bool, field func(*Options) *int) runO
 
 func floatOption(flag, key string, field func(*Options) *float64) runOption {
 	return runOption{flag: flag, key: key,
-		get: func(o *Options) string { return formatFloat(*field(o)) },
+		get: func(o *Options) string { return core.FormatFloat(*field(o)) },
 		set: func(o *Options, s string) (err error) { *field(o), err = strconv.ParseFloat(s, 64); return err }}
 }
-
-func boolOption(flag, key string, field func(*Options) *bool) runOption {
-	return runOption{flag: flag, key: key,
-		get: func(o *Options) string { return strconv.FormatBool(*field(o)) },
-		set: func(o *Options, s string) (err error) { *field(o), err = strconv.ParseBool(s); return err }}
-}
-
-// formatFloat writes v so that strconv.ParseFloat reads back the same bits.
-func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 func formatWidths(w []int) string {
 	s := make([]string, len(w))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	core "github.com/gebm/gebm/shared/train"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -11,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gebm/gebm/native/backend"
+	"github.com/gebm/gebm/shared/backend"
 	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/data"
 	"github.com/gebm/gebm/shared/model"
@@ -60,8 +61,8 @@ func TestResumeMatchesUninterrupted(t *testing.T) {
 	o.Steps, o.Resume = 30, true
 	resumed := run(t, o)
 
-	if full.sched != resumed.sched {
-		t.Fatalf("schedule position %+v vs %+v", full.sched, resumed.sched)
+	if full.core.Position() != resumed.core.Position() {
+		t.Fatalf("schedule position %+v vs %+v", full.core.Position(), resumed.core.Position())
 	}
 	if err := full.Model.Identical(resumed.Model); err != nil {
 		t.Fatalf("uninterrupted vs resumed: %v", err)
@@ -97,11 +98,11 @@ func TestFinalEnergyPhase(t *testing.T) {
 	if identicalParams(plain.Model.Energy.Params(), final.Model.Energy.Params()) == nil {
 		t.Fatal("the final phase left the energy unchanged")
 	}
-	if got, want := final.sched.energySteps, plain.sched.energySteps+20; got != want {
+	if got, want := final.core.Position().EnergySteps, plain.core.Position().EnergySteps+20; got != want {
 		t.Fatalf("energy steps %d, want %d", got, want)
 	}
-	if final.sched.baseSteps != plain.sched.baseSteps {
-		t.Fatalf("base steps %d vs %d", final.sched.baseSteps, plain.sched.baseSteps)
+	if final.core.Position().BaseSteps != plain.core.Position().BaseSteps {
+		t.Fatalf("base steps %d vs %d", final.core.Position().BaseSteps, plain.core.Position().BaseSteps)
 	}
 	// A resume restores the recorded option and refuses a contradiction.
 	r := small(t, 14)
@@ -160,8 +161,8 @@ func TestFinalPhaseInterruptedResumes(t *testing.T) {
 	if err := identicalParams(full.Model.Base.Params(), resumed.Model.Base.Params()); err != nil {
 		t.Fatalf("base: %v", err)
 	}
-	if resumed.sched != full.sched {
-		t.Fatalf("schedule %+v, want %+v", resumed.sched, full.sched)
+	if resumed.core.Position() != full.core.Position() {
+		t.Fatalf("schedule %+v, want %+v", resumed.core.Position(), full.core.Position())
 	}
 	if _, err := New(r); err == nil || !strings.Contains(err.Error(), "already at base step 12") {
 		t.Fatalf("resuming a finished run: %v", err)
@@ -240,7 +241,7 @@ type failingBackend struct {
 func (f *failingBackend) EnergyStep(x, z, alpha []float32, lr float64) (backend.EnergyStats, error) {
 	f.calls++
 	if f.calls == f.failAt {
-		return backend.EnergyStats{}, &NonFiniteError{"energy gradient norm", math.NaN()}
+		return backend.EnergyStats{}, &core.NonFiniteError{Quantity: "energy gradient norm", Value: math.NaN()}
 	}
 	return f.Backend.EnergyStep(x, z, alpha, lr)
 }
@@ -254,7 +255,7 @@ func TestNonFiniteKeepsCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr.back = &failingBackend{Backend: tr.back, failAt: 100}
+	tr.core.Back = &failingBackend{Backend: tr.core.Back, failAt: 100}
 	err = tr.Run(context.Background())
 	// 10 warm-up + 5 energy steps before step 1, 5 each after, a burst of 5
 	// at step 7 and 14: energy step 100 belongs to base step 16; the last
@@ -417,7 +418,7 @@ func TestEnergyFloorKeepsTrainingFinite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var nf *NonFiniteError
+	var nf *core.NonFiniteError
 	if err := tr.Run(context.Background()); !errors.As(err, &nf) {
 		t.Fatalf("without the floor: %v; want a non-finite stop (the test's premise)", err)
 	}

@@ -35,7 +35,7 @@ func ImportanceWeights(e []float32, w []float64) (aHat, ess float64) {
 }
 
 // TiltedWeights computes the weights of the base step with tilt γ
-// (native/backend's Config.BaseTilt),
+// (shared/backend's Config.BaseTilt),
 //
 //	w_i = exp(-γ e_i) / Σ_j exp(-γ e_j),
 //

@@ -117,7 +117,8 @@ func TestFunctions(t *testing.T) {
 	g := js.Global().Get("gebm")
 	for _, name := range []string{"open", "describe", "newChains", "step", "sir", "setBeta", "setLatents", "chains",
 		"latents", "samples", "energies", "accept", "energyGrid", "generate", "free",
-		"newFlow", "flowStep", "flowParticles", "flowTargets", "flowWitnessGrid"} {
+		"newFlow", "flowStep", "flowParticles", "flowTargets", "flowWitnessGrid",
+		"newTrainer", "trainSteps", "trainInfo", "trainModel", "trainSnapshot"} {
 		if g.Get(name).Type() != js.TypeFunction {
 			t.Errorf("gebm.%s is %s", name, g.Get(name).Type())
 		}

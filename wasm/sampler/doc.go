@@ -27,6 +27,19 @@
 //	st, _ := s.FlowStep(f, 50)              // st.MMD2: MMD² to the targets after 50 steps
 //	x, _ := s.FlowParticles(f, nil)         // 200×2
 //
+// A Sampler also trains models (train.go), with the training step of
+// package shared/train that `gebm train` runs, so that the same data set,
+// seed and options train the same model bits with the same matrix kernel.
+// A trainer is a handle too; the caller runs n steps at a time (pausing is
+// not calling), reads each step's losses, KALE and A, and takes the model
+// out as a model file or as a model handle to sample:
+//
+//	o, _ := ParseTrainOptions("8gaussians", []byte(`{"steps": 1500, "gp": 0.1}`)) // gebm train's flags, over its defaults
+//	tr, _ := s.NewTrainer(TrainData{Toy: "8gaussians"}, o)
+//	st, _ := s.TrainSteps(tr, 50, nil)      // 50 steps of the schedule: st[i].KALE, st[i].A ...
+//	file, _ := s.TrainModel(tr)             // a .gebm file, as gebm train writes
+//	m, _ := s.TrainSnapshot(tr)             // the model as it is now: Generate, EnergyGrid, chains
+//
 // Every call validates its arguments, returns errors rather than panicking (a
 // panic inside a call is recovered into an error wrapping ErrInternal), and
 // is deterministic: the same seed and calls give the same results. Natively

@@ -13,8 +13,10 @@ var (
 	ErrHandle = errors.New("invalid handle")
 	// ErrModel: the model file is corrupt, truncated or not a model file.
 	ErrModel = errors.New("invalid model file")
-	// ErrState: the chains cannot take the requested state (a starting
-	// point, or a new β, where the potential or its gradient is not finite).
+	// ErrState: an object cannot take the requested state: chains (a
+	// starting point, or a new β, where the potential or its gradient is not
+	// finite), or a trainer whose step went non-finite (it takes no more
+	// steps).
 	ErrState = errors.New("invalid chain state")
 	// ErrInternal: a panic inside the call, recovered. The Sampler stays
 	// usable; the object the call worked on may not be.

@@ -71,3 +71,33 @@ func ExampleSampler_EnergyGrid() {
 	fmt.Println(len(e))
 	// Output: 4096
 }
+
+// A trainer fits a model to a toy set with gebm train's options, a few
+// steps at a time; its model file opens like any other.
+func ExampleSampler_NewTrainer() {
+	s := sampler.New()
+	o, err := sampler.ParseTrainOptions("8gaussians", []byte(`{"steps": 20, "final-energy-steps": 5, "warmup": 5,
+		"base-hidden": [16], "energy-hidden": [16], "batch": 32}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tr, err := s.NewTrainer(sampler.TrainData{Toy: "8gaussians"}, o)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st, _ := s.TrainSteps(tr, 10, nil)
+	fmt.Println(len(st), "steps, base step", st[9].Step)
+	st, _ = s.TrainSteps(tr, 100, nil) // the rest: 10 base steps, then the 5 of the final phase
+	last := st[len(st)-1]
+	fmt.Println(len(st), "steps, base step", last.Step, "final step", last.FinalStep)
+	file, _ := s.TrainModel(tr)
+	m, _ := s.Open(file)
+	x, _ := s.Generate(m, 3, 1, nil)
+	fmt.Println(len(x), "values: 3 samples of 2-D points")
+	// Output:
+	// 10 steps, base step 10
+	// 15 steps, base step 20 final step 5
+	// 6 values: 3 samples of 2-D points
+}

@@ -33,6 +33,15 @@ const (
 	// weight per pool latent (32 MiB at the limit) and evaluates the pool
 	// in batches of the model's MaxChains.
 	MaxSIRPool = 1 << 22
+	// MaxTrainParams is the most parameters (both networks, spectral
+	// normalisation's vectors included) a trainer's model may have: with
+	// the gradients and Adam's two moments, 64 MiB at the limit. The
+	// bundled 2-D model has about 34,000; the MNIST default about 1.1 million.
+	MaxTrainParams = 1 << 22
+	// MaxTrainFloats is the most values of points a trainer is given (64 MiB).
+	MaxTrainFloats = 1 << 24
+	// MaxTrainSteps is the most steps one TrainSteps call makes.
+	MaxTrainSteps = 1 << 16
 )
 
 // gridBatch is how many grid points EnergyGrid evaluates at once.

@@ -9,9 +9,10 @@ import (
 	"github.com/gebm/gebm/shared/nn"
 )
 
-// Handle names an open model, chain set or flow. Handles are positive, count up
-// from 1 and are never reused within one Sampler, so a freed handle stays
-// invalid. Models, chain sets and flows share one numbering.
+// Handle names an open model, chain set, flow or trainer. Handles are
+// positive, count up from 1 and are never reused within one Sampler, so a
+// freed handle stays invalid. Models, chain sets, flows and trainers share
+// one numbering.
 type Handle int32
 
 // Sampler holds the open models and chain sets. The zero value is not
@@ -23,6 +24,8 @@ type Sampler struct {
 	models map[Handle]*openModel
 	chains map[Handle]*chainSet
 	flows  map[Handle]*kale.MMDFlow
+	// trainers are the open training runs (train.go).
+	trainers map[Handle]*trainer
 }
 
 // openModel is a loaded model and what the sampler derives from it once.
@@ -35,7 +38,8 @@ type openModel struct {
 
 // New returns an empty Sampler.
 func New() *Sampler {
-	return &Sampler{next: 1, models: map[Handle]*openModel{}, chains: map[Handle]*chainSet{}, flows: map[Handle]*kale.MMDFlow{}}
+	return &Sampler{next: 1, models: map[Handle]*openModel{}, chains: map[Handle]*chainSet{}, flows: map[Handle]*kale.MMDFlow{},
+		trainers: map[Handle]*trainer{}}
 }
 
 // call runs f under the lock and turns a panic inside it into an error
@@ -57,7 +61,7 @@ func (s *Sampler) call(op string, f func() error) (err error) {
 // newHandle returns the next handle, or an error when too many objects are
 // open or the numbering is exhausted.
 func (s *Sampler) newHandle() (Handle, error) {
-	if len(s.models)+len(s.chains)+len(s.flows) >= MaxHandles {
+	if len(s.models)+len(s.chains)+len(s.flows)+len(s.trainers) >= MaxHandles {
 		return 0, fmt.Errorf("%w: %d objects are open, the most allowed; free some", ErrArgument, MaxHandles)
 	}
 	if s.next <= 0 {
@@ -120,10 +124,15 @@ func width(sp nn.Spec) int {
 	return w
 }
 
-// Free closes a model, a chain set or a flow. Closing a model also closes
-// every chain set created on it (not its flows, which do not use it).
+// Free closes a model, a chain set, a flow or a trainer. Closing a model
+// also closes every chain set created on it (not its flows, which do not use
+// it); a model opened from a trainer (TrainSnapshot) is independent of it.
 func (s *Sampler) Free(h Handle) error {
 	return s.call("free", func() error {
+		if _, ok := s.trainers[h]; ok {
+			delete(s.trainers, h)
+			return nil
+		}
 		if _, ok := s.flows[h]; ok {
 			delete(s.flows, h)
 			return nil

@@ -213,7 +213,8 @@ func generate(m, n int32, seed uint64, ptr, count uint32) int32 {
 	})
 }
 
-// free closes a model (and its chain sets), a chain set or a flow.
+// free closes a model (and its chain sets), a chain set, a flow or a
+// trainer.
 //
 //go:wasmexport free
 func free(h int32) int32 {

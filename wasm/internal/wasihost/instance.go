@@ -15,7 +15,8 @@ import (
 // exports are the functions of the sampler module that Instance calls.
 var exports = []string{"mem_alloc", "mem_free", "last_error", "open", "describe", "new_chains", "step",
 	"sir", "set_beta", "set_latents", "chains_info", "latents", "samples", "energies", "accept", "energy_grid",
-	"generate", "free", "new_flow", "flow_step", "flow_particles", "flow_witness_grid"}
+	"generate", "free", "new_flow", "flow_step", "flow_particles", "flow_witness_grid",
+	"new_trainer", "train_steps", "train_info", "train_model", "train_snapshot"}
 
 // Instance is one instantiation of the module: its own memory, models and
 // chains. It holds one scratch buffer in the module's memory, reused for

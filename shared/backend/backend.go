@@ -1,15 +1,18 @@
-// Package backend is what the trainer (native/train) and a device that
-// runs its steps (native/train's CPU backend, native/cuda) share, so that
-// neither copies the other: the Backend interface, the statistics of one
-// step and the options of a step (Config). It imports nothing of gebm.
+// Package backend is what the training step (shared/train) and a device
+// that runs its arithmetic (shared/train's CPU backend, native/cuda) share,
+// so that neither copies the other: the Backend interface, the statistics
+// of one step and the options of a step (Config). It imports nothing of
+// gebm, and builds for native and WebAssembly targets alike.
 package backend
 
-// Config is what a backend needs of the training options: native/train's
-// Options embeds it, and the CPU and CUDA backends read it.
+// Config is what a backend needs of the training options: shared/train's
+// Options embeds it, and the CPU and CUDA backends read it. The JSON names
+// are the flags of `gebm train`.
 type Config struct {
-	Batch            int // data rows and latents per step
-	LREnergy, LRBase float64
-	GP               float64 // weight of mean ||∇_x E(x̂)||²
+	Batch    int     `json:"batch"` // data rows and latents per step
+	LREnergy float64 `json:"lr-energy"`
+	LRBase   float64 `json:"lr-base"`
+	GP       float64 `json:"gp"` // weight of mean ||∇_x E(x̂)||²
 	// BaseTilt is γ in the base step's weights w = softmax(−γ E(B(z))):
 	// 1 is the KALE gradient of the paper and the reference (the weights of
 	// the GEBM at β = 1), 0 weights every sample equally (the plain energy
@@ -17,15 +20,15 @@ type Config struct {
 	// 0 the base minimises −(1/γ) log mean_i exp(−γ E(B(z_i))), for γ = 0
 	// mean_i E(B(z_i)). Training only: the model file records it among the
 	// run's options, the model itself is the same kind of GEBM.
-	BaseTilt float64
+	BaseTilt float64 `json:"base-tilt"`
 	// SoftClip maps each energy gradient element g to 2g/(1+g²) before the
 	// update (the reference's optional soft clip).
-	SoftClip bool
+	SoftClip bool `json:"soft-clip"`
 	// CUDAGemm is the matrix product of the cuda device: "" (cuBLAS where
 	// the build links it, else gemm.cu's kernel), "cublas" or "kernel". It
 	// is not recorded in the checkpoint: like the device, it may change on
 	// resume.
-	CUDAGemm string
+	CUDAGemm string `json:"-"`
 }
 
 // Backend performs the arithmetic of the two training steps on one device.
