@@ -9,8 +9,10 @@
 // sorted, floats in strconv's shortest form, 'e' notation below 1e-6 and
 // from 1e21); Unmarshal accepts what encoding/json's Decoder accepts with
 // DisallowUnknownFields, except data after the value, which it refuses. The
-// tests hold both to encoding/json. Other kinds, embedded structs and tag
-// options other than omitempty are errors, never silent differences.
+// tests hold both to encoding/json. An untagged embedded struct's fields are
+// promoted as encoding/json promotes them. Other kinds, embedded pointers,
+// field names two fields share and tag options other than omitempty are
+// errors, never silent differences.
 package tagjson
 
 import (
@@ -101,7 +103,7 @@ func appendJSON(b []byte, v reflect.Value) ([]byte, error) {
 		b = append(b, '{')
 		first := true
 		for _, f := range fields {
-			fv := v.Field(f.index)
+			fv := v.FieldByIndex(f.index)
 			if f.omitEmpty && isEmpty(fv) {
 				continue
 			}
@@ -220,7 +222,7 @@ func isEmpty(v reflect.Value) bool {
 // field is a struct field that has a JSON name.
 type field struct {
 	name      string
-	index     int
+	index     []int // reflect.Value.FieldByIndex's path: more than one for a promoted field
 	omitEmpty bool
 }
 
@@ -264,20 +266,47 @@ func Tag(f reflect.StructField) string {
 }
 
 // fieldsOf lists t's exported fields with their JSON names (the tag's, or
-// the Go name), in declaration order, skipping those tagged "-". It refuses
-// what the codec does not do: embedded structs (whose fields encoding/json
-// promotes) and options other than omitempty.
+// the Go name), in declaration order, skipping those tagged "-". The fields
+// of an embedded struct without a tag are promoted in its place, as
+// encoding/json does; a name that two fields would then share is refused
+// (encoding/json's rules for choosing between them are not reproduced), as
+// are embedded pointers, tagged embedded structs and options other than
+// omitempty.
 func fieldsOf(t reflect.Type) ([]field, error) {
-	var fs []field
+	fs, err := appendFields(nil, t, nil)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(fs))
+	for _, f := range fs {
+		if seen[f.name] {
+			return nil, fmt.Errorf("json: two fields of %s are named %q", t, f.name)
+		}
+		seen[f.name] = true
+	}
+	return fs, nil
+}
+
+// appendFields appends the fields of struct type t, whose value is reached
+// from the outer struct by the path index, to fs.
+func appendFields(fs []field, t reflect.Type, index []int) ([]field, error) {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		tag := Tag(sf)
 		if tag == "-" || !sf.IsExported() && !sf.Anonymous {
 			continue
 		}
+		path := append(slices.Clip(index), i)
 		name, opts, _ := strings.Cut(tag, ",")
 		if sf.Anonymous {
-			return nil, fmt.Errorf("json: embedded field %s of %s not supported", sf.Name, t)
+			if tag != "" || sf.Type.Kind() != reflect.Struct {
+				return nil, fmt.Errorf("json: embedded field %s of %s not supported (only untagged structs)", sf.Name, t)
+			}
+			var err error
+			if fs, err = appendFields(fs, sf.Type, path); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if opts != "" && opts != "omitempty" {
 			return nil, fmt.Errorf("json: option %q of field %s of %s not supported", opts, sf.Name, t)
@@ -285,7 +314,7 @@ func fieldsOf(t reflect.Type) ([]field, error) {
 		if name == "" {
 			name = sf.Name
 		}
-		fs = append(fs, field{name: name, index: i, omitEmpty: opts == "omitempty"})
+		fs = append(fs, field{name: name, index: path, omitEmpty: opts == "omitempty"})
 	}
 	return fs, nil
 }
@@ -701,7 +730,7 @@ func (d *decoder) object(v reflect.Value) error {
 			if f == nil {
 				return fmt.Errorf("json: unknown field %q", key)
 			}
-			if err := d.value(v.Field(f.index)); err != nil {
+			if err := d.value(v.FieldByIndex(f.index)); err != nil {
 				return err
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/nn"
 	"github.com/gebm/gebm/shared/tagjson"
+	"github.com/gebm/gebm/shared/train"
 )
 
 // kinds is a header-like struct with every kind the codec handles.
@@ -248,16 +249,23 @@ func TestUnmarshalMatchesEncodingJSON(t *testing.T) {
 // TestJSONRefusesWhatItDoesNotDo: kinds and tags outside the codec are
 // errors, not silent differences from encoding/json.
 func TestJSONRefusesWhatItDoesNotDo(t *testing.T) {
-	type embedded struct{ ckpt.TensorInfo }
+	type embeddedPointer struct{ *ckpt.TensorInfo }
+	type taggedEmbedded struct {
+		ckpt.TensorInfo `json:"t"`
+	}
+	type sharedName struct {
+		ckpt.TensorInfo
+		Name string `json:"name"`
+	}
 	type stringOpt struct {
 		N int `json:"n,string"`
 	}
-	for _, v := range []any{embedded{}, stringOpt{}, map[int]int{1: 1}, [2]int{}, func() {}} {
+	for _, v := range []any{embeddedPointer{}, taggedEmbedded{}, sharedName{}, stringOpt{}, map[int]int{1: 1}, [2]int{}, func() {}} {
 		if _, err := tagjson.Marshal(v); err == nil {
 			t.Errorf("tagjson.Marshal(%T): no error", v)
 		}
 	}
-	for _, v := range []any{new(embedded), new(stringOpt)} {
+	for _, v := range []any{new(embeddedPointer), new(taggedEmbedded), new(sharedName), new(stringOpt)} {
 		if err := tagjson.Unmarshal([]byte(`{}`), v); err == nil {
 			t.Errorf("Unmarshal into %T: no error", v)
 		}
@@ -288,4 +296,52 @@ func FuzzUnmarshal(f *testing.F) {
 		f.Add([]byte(c))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkDecode(t, data) })
+}
+
+// promoted embeds an untagged struct, whose fields encoding/json promotes
+// into the outer object in the embedded field's place.
+type promoted struct {
+	First int `json:"first"`
+	inner
+	ckpt.TensorInfo
+	Last float64 `json:"last,omitempty"`
+}
+
+type inner struct {
+	X    int `json:"x"`
+	Deep struct {
+		Y string `json:"y"`
+	} `json:"deep"`
+	Z []int `json:"z,omitempty"`
+}
+
+// TestEmbeddedStructsMatchEncodingJSON: promoted fields are written and
+// read where and as encoding/json writes and reads them, for hand-made
+// values, the WebAssembly trainer's options (train.Options embeds
+// backend.Config) and inputs that name promoted fields, cut or misspell them.
+func TestEmbeddedStructsMatchEncodingJSON(t *testing.T) {
+	p := promoted{First: 1, Last: 2.5}
+	p.X, p.Deep.Y, p.Z, p.Name, p.Shape = 3, "deep", []int{4}, "w", []int{2, 2}
+	values := []any{p, promoted{}, train.Defaults("8gaussians"), train.Defaults("mnist")}
+	for _, v := range values {
+		want, werr := json.Marshal(v)
+		got, gerr := tagjson.Marshal(v)
+		if werr != nil || gerr != nil || !bytes.Equal(got, want) {
+			t.Fatalf("tagjson.Marshal(%#v):\n got %s (err %v)\nwant %s (err %v)", v, got, gerr, want, werr)
+		}
+	}
+	inputs := []string{`{"first":1,"x":2,"deep":{"y":"a"},"name":"n","shape":[1],"last":3}`, `{"X":2,"NAME":"n"}`,
+		`{"inner":{}}`, `{"TensorInfo":{}}`, `{"x":"2"}`, `{"deep":{"y":1}}`, `{"first":1,"x":2`,
+		`{"lr-energy":0.01,"gp":0.5,"batch":64,"steps":10,"base-hidden":[8,8]}`, `{"cudagemm":"x"}`, `{"CUDAGemm":"x"}`,
+		`{"batch":-1.5}`, `{"Config":{}}`, `{"final-lr-scale":1,"Batch":3}`}
+	for _, in := range inputs {
+		for _, mk := range []func() any{func() any { return new(promoted) }, func() any { o := train.Defaults("rings"); return &o }} {
+			want, got := mk(), mk()
+			werr := decodeOracle([]byte(in), want)
+			gerr := tagjson.Unmarshal([]byte(in), got)
+			if (werr != nil) != (gerr != nil) || werr == nil && !reflect.DeepEqual(got, want) {
+				t.Fatalf("decoding %s into %T: got %+v (err %v), encoding/json %+v (err %v)", in, got, got, gerr, want, werr)
+			}
+		}
+	}
 }

@@ -3,10 +3,10 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
 	"syscall/js"
 
+	"github.com/gebm/gebm/shared/tagjson"
 	"github.com/gebm/gebm/wasm/sampler"
 )
 
@@ -115,7 +115,7 @@ func (a *args) trainData(i int) sampler.TrainData {
 
 // jsonValue is v as a JavaScript value, through JSON.
 func jsonValue(v any) (any, error) {
-	b, err := json.Marshal(v)
+	b, err := tagjson.Marshal(v)
 	if err != nil {
 		return nil, err
 	}

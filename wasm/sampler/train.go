@@ -2,7 +2,6 @@ package sampler
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/gebm/gebm/shared/data"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
+	"github.com/gebm/gebm/shared/tagjson"
 	"github.com/gebm/gebm/shared/train"
 )
 
@@ -51,13 +51,8 @@ func ParseTrainOptions(dataset string, js []byte) (train.Options, error) {
 	if len(bytes.TrimSpace(js)) == 0 {
 		return o, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&o); err != nil {
+	if err := tagjson.Unmarshal(js, &o); err != nil {
 		return o, fmt.Errorf("sampler: train options: %w: %v", ErrArgument, err)
-	}
-	if dec.More() {
-		return o, fmt.Errorf("sampler: train options: %w: text after the JSON object", ErrArgument)
 	}
 	return o, nil
 }

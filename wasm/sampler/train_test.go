@@ -274,7 +274,7 @@ func TestTrainBadKnobs(t *testing.T) {
 		{`{"energy-hidden": [0]}`, "hidden: layer width 0 must be in 1..8192"},
 		{`{"lr": 1}`, `unknown field "lr"`},
 		{`{"batch": "big"}`, "cannot unmarshal string"},
-		{`{"seed": 1} {}`, "text after the JSON object"},
+		{`{"seed": 1} {}`, "after the top-level value"},
 	} {
 		o, err := sampler.ParseTrainOptions("8gaussians", []byte(c.json))
 		if err == nil {
