@@ -132,7 +132,11 @@ func maxDiff[T float32 | float64](a, b []T) float64 {
 const tolerance = 1e-5
 
 // TestMatchesNative: for every sampler, on a 2-D toy model, a 2-D model
-// whose base is a RealNVP flow, and a small image model (tanh output, spectral normalisation), the WASI module in
+// whose base is a RealNVP flow, a small image model (tanh output, spectral
+// normalisation), the MNIST-size model and two DCGAN-like convolutional
+// models (modeltest.Conv: batchnorm with running statistics,
+// conv_transpose2d, spectrally normalised conv2d; grey 1×16×16 and colour
+// 3×16×16), the WASI module in
 // wazero gives the same latents, samples, energies, acceptance and
 // generator samples as the same API called natively, within tolerance.
 func TestMatchesNative(t *testing.T) {
@@ -147,6 +151,8 @@ func TestMatchesNative(t *testing.T) {
 		{"flow2d", modeltest.File(modeltest.Flow2D(14)), 8, 5, 4, 1},
 		{"image", modeltest.File(modeltest.Image(12)), 8, 5, 4, 1},
 		{"mnist", modeltest.File(modeltest.MNIST(13)), 3, 1, 2, 0.2},
+		{"conv-grey", modeltest.File(modeltest.Conv(15, 1, 16)), 4, 2, 2, 1},
+		{"conv-colour", modeltest.File(modeltest.Conv(16, 3, 16)), 4, 2, 2, 1},
 	}
 	in := instance(t)
 	worst := 0.0
