@@ -124,6 +124,37 @@ func Conv(seed uint64, channels, side int) *model.GEBM {
 		Training: ckpt.Training{Dataset: name, Steps: 10, Seed: seed}}
 }
 
+// SpecFile encodes a model file of the architectures base and energy with
+// every tensor zero, from the specs alone: no network is built, so a test
+// can write the file of a model whose networks would be too large to
+// build. The latent size is base's input width.
+func SpecFile(base, energy nn.Spec, data ckpt.DataInfo) []byte {
+	var tensors []ckpt.Tensor
+	for _, part := range []struct {
+		prefix string
+		spec   nn.Spec
+	}{{ckpt.PrefixBase, base}, {ckpt.PrefixEnergy, energy}} {
+		for _, ti := range part.spec.Tensors() {
+			tensors = append(tensors, ckpt.Tensor{Name: part.prefix + ti.Name, Shape: ti.Shape, Data: make([]float32, ti.Size())})
+		}
+	}
+	b, err := ckpt.Encode(ckpt.Header{Base: base, Energy: energy, Latent: base.In(), Data: data}, tensors)
+	if err != nil {
+		panic("modeltest: " + err.Error())
+	}
+	return b
+}
+
+// HugeColumns is the file of a model whose one convolution (1×255×255
+// input, kernel 64, stride 1, padding 32) needs a column matrix of 4096 ×
+// 65536 float32s (1 GiB) while the file holds 0.3 MB: the case a
+// sampler's limits must refuse before building the networks.
+func HugeColumns() []byte {
+	base := nn.Spec{Layers: []nn.LayerSpec{{Kind: nn.KindConv2D, In: 1, Out: 1, Height: 255, Width: 255, Kernel: 64, Stride: 1, Padding: 32}}}
+	energy := nn.Spec{Layers: []nn.LayerSpec{{Kind: nn.KindLinear, In: 256 * 256, Out: 1}}}
+	return SpecFile(base, energy, ckpt.DataInfo{Name: "huge-columns", Dim: 256 * 256, Scale: 1})
+}
+
 // File encodes g as a model file.
 func File(g *model.GEBM) []byte {
 	b, err := g.Encode()

@@ -2,6 +2,7 @@ package wasihost
 
 import (
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/gebm/gebm/shared/model/modeltest"
@@ -137,7 +138,7 @@ const tolerance = 1e-5
 // models (modeltest.Conv: batchnorm with running statistics,
 // conv_transpose2d, spectrally normalised conv2d; grey 1×16×16 and colour
 // 3×16×16), the WASI module in
-// wazero gives the same latents, samples, energies, acceptance and
+// wazero gives the same description, latents, samples, energies, acceptance and
 // generator samples as the same API called natively, within tolerance.
 func TestMatchesNative(t *testing.T) {
 	models := []struct {
@@ -165,6 +166,17 @@ func TestMatchesNative(t *testing.T) {
 		mw, err := in.Open(md.file)
 		if err != nil {
 			t.Fatal(err)
+		}
+		dn, err := s.Describe(ms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dw, err := in.Describe(mw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(dw, dn) {
+			t.Errorf("%s: the module describes the model as %+v, the native sampler as %+v", md.name, dw, dn)
 		}
 		for _, method := range []string{"ula", "mala", "hmc", "kla", "mh", "imh"} {
 			p := sampler.StepParams{Method: method, StepSize: 0.05 * md.stepSizeMult, Leapfrog: 3, Friction: 1, Steps: md.steps}
