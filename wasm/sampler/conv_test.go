@@ -10,6 +10,7 @@ import (
 	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/model/modeltest"
+	"github.com/gebm/gebm/shared/nn"
 	"github.com/gebm/gebm/wasm/sampler"
 )
 
@@ -174,4 +175,72 @@ func TestOpenRefusesHugeConvBuffers(t *testing.T) {
 		t.Fatalf("after the refused file: %d models, %d chain sets open", m, c)
 	}
 	newChains(t, s, open(t, s, convModels[0].file), 2, 1, 1)
+}
+
+// withGemm opens file in s with networks that multiply with g (the
+// default kernel is restored before returning).
+func withGemm(t *testing.T, s *sampler.Sampler, g nn.Gemm, file []byte) sampler.Handle {
+	t.Helper()
+	prev := nn.DefaultGemm()
+	nn.SetDefaultGemm(g)
+	defer nn.SetDefaultGemm(prev)
+	return open(t, s, file)
+}
+
+// convKernelTolerance is how far the platform's kernel (nn.DefaultGemm:
+// the SIMD128 kernel in a wasmsimd build, gonum's Sgemm natively) may put
+// ULA chains from the Go kernel's, relative to max(1, |value|): the
+// tolerance docs/RATIONALE.md and wasm/internal/wasihost state for the
+// SIMD128 kernel (simdTolerance), which sums each dot product in another
+// order, a few float32 roundings per product.
+const convKernelTolerance = 1e-5
+
+// TestConvKernelMatchesGo: ULA chains (8 chains, 5 steps of 0.01, twice)
+// on the grey and colour convolutional models give the same latents,
+// samples and energies with the platform's kernel as with the Go kernel,
+// within convKernelTolerance; with TestConvGolden this bounds the SIMD128
+// build in Node and wazero against native. In a wasmsimd build the kernel
+// must have computed products. The largest difference is logged.
+func TestConvKernelMatchesGo(t *testing.T) {
+	imported, before := kernelProducts()
+	worst := 0.0
+	for _, md := range convModels {
+		run := func(g nn.Gemm) (z, x, e []float32) {
+			s := sampler.New()
+			c := newChains(t, s, withGemm(t, s, g, md.file), 8, 3, 1)
+			for range 2 {
+				if _, err := s.Step(c, sampler.StepParams{Method: "ula", StepSize: 0.01, Steps: 5}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			z, _ = s.Latents(c, nil)
+			x, _ = s.Samples(c, nil)
+			e, _ = s.Energies(c, nil)
+			return z, x, e
+		}
+		gz, gx, ge := run(nn.TiledGemm{})
+		pz, px, pe := run(nn.DefaultGemm())
+		for _, d := range []struct {
+			name string
+			a, b []float32
+		}{{"latents", pz, gz}, {"samples", px, gx}, {"energies", pe, ge}} {
+			if len(d.a) != len(d.b) {
+				t.Fatalf("%s: %d %s, want %d", md.name, len(d.a), d.name, len(d.b))
+			}
+			m := 0.0
+			for i := range d.a {
+				m = max(m, math.Abs(float64(d.a[i])-float64(d.b[i]))/max(1, math.Abs(float64(d.b[i]))))
+			}
+			if !(m <= convKernelTolerance) {
+				t.Errorf("%s: %s differ by %g between %T and the Go kernel (tolerance %g)", md.name, d.name, m, nn.DefaultGemm(), convKernelTolerance)
+			}
+			worst = max(worst, m)
+		}
+	}
+	_, after := kernelProducts()
+	if imported && after == before {
+		t.Fatal("a wasmsimd build, but the SIMD128 kernel computed no product")
+	}
+	t.Logf("%T against the Go kernel: largest relative difference %g (tolerance %g); %d products in the SIMD128 kernel",
+		nn.DefaultGemm(), worst, convKernelTolerance, after-before)
 }
