@@ -134,6 +134,41 @@ func TestSameAsSampler(t *testing.T) {
 	s := sampler.New()
 	ms, _ := s.Open(imageFile)
 	mj := mustCall(t, "open", uint8ArrayOf(imageFile)).Int()
+	stepsMatch(t, s, ms, mj)
+	// SIR, at a β where the weights differ: the result object and the
+	// latents it leaves are the sampler's.
+	cs, _ := s.NewChains(ms, 6, 5, 40)
+	cj := mustCall(t, "newChains", mj, 6, 5, 40).Int()
+	want, err := s.SIR(cs, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustCall(t, "sir", cj, 7)
+	got := sampler.SIRResult{Pool: r.Get("pool").Int(), ESS: r.Get("ess").Float(), LogSumW: r.Get("logSumW").Float(),
+		LogSumW2: r.Get("logSumW2").Float(), Zero: r.Get("zero").Int(), Distinct: r.Get("distinct").Int()}
+	if got != want || want.ESS >= 42 {
+		t.Fatalf("sir: %+v, sampler %+v (ESS below the pool of 42 expected at β = 40)", got, want)
+	}
+	zs, _ := s.Latents(cs, nil)
+	if !slices.Equal(float32sOf(t, mustCall(t, "latents", cj)), zs) {
+		t.Fatal("latents after sir differ from the sampler's")
+	}
+	gs, _ := s.Generate(ms, 3, 9, nil)
+	if !slices.Equal(float32sOf(t, mustCall(t, "generate", mj, 3, 9)), gs) {
+		t.Fatal("generate differs from the sampler's")
+	}
+	d := mustCall(t, "describe", mj)
+	if d.Get("dim").Int() != 64 || d.Get("latent").Int() != 8 || d.Get("shape").Length() != 2 ||
+		d.Get("dataset").String() != "tiny-images" || d.Get("a").Float() != -0.5 {
+		t.Fatalf("describe: %s", js.Global().Get("JSON").Call("stringify", d).String())
+	}
+}
+
+// stepsMatch: for every method, chains stepped through gebm (model mj)
+// give bit for bit the step acceptance, latents, samples, energies and
+// per-chain acceptance of the same calls on the sampler s (model ms).
+func stepsMatch(t *testing.T, s *sampler.Sampler, ms sampler.Handle, mj int) {
+	t.Helper()
 	for _, method := range []string{"ula", "mala", "hmc", "kla", "mh", "imh"} {
 		cs, err := s.NewChains(ms, 6, 5, 1.5)
 		if err != nil {
@@ -166,32 +201,26 @@ func TestSameAsSampler(t *testing.T) {
 		}
 		mustCall(t, "free", cj)
 	}
-	// SIR, at a β where the weights differ: the result object and the
-	// latents it leaves are the sampler's.
-	cs, _ := s.NewChains(ms, 6, 5, 40)
-	cj := mustCall(t, "newChains", mj, 6, 5, 40).Int()
-	want, err := s.SIR(cs, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := mustCall(t, "sir", cj, 7)
-	got := sampler.SIRResult{Pool: r.Get("pool").Int(), ESS: r.Get("ess").Float(), LogSumW: r.Get("logSumW").Float(),
-		LogSumW2: r.Get("logSumW2").Float(), Zero: r.Get("zero").Int(), Distinct: r.Get("distinct").Int()}
-	if got != want || want.ESS >= 42 {
-		t.Fatalf("sir: %+v, sampler %+v (ESS below the pool of 42 expected at β = 40)", got, want)
-	}
-	zs, _ := s.Latents(cs, nil)
-	if !slices.Equal(float32sOf(t, mustCall(t, "latents", cj)), zs) {
-		t.Fatal("latents after sir differ from the sampler's")
-	}
-	gs, _ := s.Generate(ms, 3, 9, nil)
-	if !slices.Equal(float32sOf(t, mustCall(t, "generate", mj, 3, 9)), gs) {
-		t.Fatal("generate differs from the sampler's")
-	}
+}
+
+// TestConvThroughGebm: a colour convolutional model (modeltest.Conv,
+// 3×12×12) through gebm: describe names its image's channels, height and
+// width beside shape [3, 12, 12], and every method's chains are bit for
+// bit the sampler's; a 2-D model's image is null.
+func TestConvThroughGebm(t *testing.T) {
+	file := modeltest.File(modeltest.Conv(23, 3, 12))
+	s := sampler.New()
+	ms, _ := s.Open(file)
+	mj := mustCall(t, "open", uint8ArrayOf(file)).Int()
 	d := mustCall(t, "describe", mj)
-	if d.Get("dim").Int() != 64 || d.Get("latent").Int() != 8 || d.Get("shape").Length() != 2 ||
-		d.Get("dataset").String() != "tiny-images" || d.Get("a").Float() != -0.5 {
+	im := d.Get("image")
+	if d.Get("dim").Int() != 432 || d.Get("shape").Length() != 3 || im.Type() != js.TypeObject ||
+		im.Get("channels").Int() != 3 || im.Get("height").Int() != 12 || im.Get("width").Int() != 12 {
 		t.Fatalf("describe: %s", js.Global().Get("JSON").Call("stringify", d).String())
+	}
+	stepsMatch(t, s, ms, mj)
+	if d := mustCall(t, "describe", mustCall(t, "open", uint8ArrayOf(toyFile)).Int()); !d.Get("image").IsNull() {
+		t.Fatalf("a 2-D model's describe has image %s", js.Global().Get("JSON").Call("stringify", d.Get("image")).String())
 	}
 }
 

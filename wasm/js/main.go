@@ -23,7 +23,7 @@
 // and out; n×d arrays are row-major):
 //
 //	open(bytes Uint8Array|ArrayBuffer) → model
-//	describe(model) → {dim, shape, latent, a, dataset, trainingSteps, scale, offset, params, flopsPerStep, maxChains}
+//	describe(model) → {dim, shape, image: {channels, height, width} or null, latent, a, dataset, trainingSteps, scale, offset, params, flopsPerStep, maxChains}
 //	newChains(model, n, seed, beta = 1) → chains
 //	step(chains, method, stepSize, leapfrog, friction, steps) → mean acceptance
 //	setBeta(chains, beta)

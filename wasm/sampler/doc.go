@@ -49,7 +49,16 @@
 // layers' tanh and exp, the samplers' accept ratios), which are assembly on
 // amd64 and pure Go in wasm; the tanh activation (nn.Tanh32) is plain
 // arithmetic, the same bits on both. The wazero tests in
-// wasm/internal/wasihost found them identical.
+// wasm/internal/wasihost found them identical, convolutional models
+// included, and TestConvGolden pins every method's bits on those models
+// natively, in Node and in wazero alike.
+//
+// Models may be convolutional (conv2d, conv_transpose2d and batchnorm
+// layers: a DCGAN-like generator, an SN-ConvNet energy): a sample is then
+// an image of C×H×W values, channel by channel (Description.Image), and
+// batch normalisation uses the model's running statistics, so that B(z)
+// does not depend on the other chains. Open refuses a model whose
+// convolutions' column buffers would pass MaxScratchFloats.
 //
 // Calls take caller-owned destination slices, as gonum does: dst is filled
 // and returned, reallocated when it is too short.

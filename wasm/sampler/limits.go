@@ -17,6 +17,11 @@ const (
 	// limit holds about 128 MiB. For an MNIST-size model this allows about
 	// 2,600 chains; for a 2-D toy model the MaxChains cap binds first.
 	MaxBatchFloats = 1 << 24
+	// MaxScratchFloats bounds what a model's layers allocate whatever the
+	// batch: the convolutions' column matrices, one sample's each
+	// (C·K·K × OH·OW floats; 50,176 for the DCGAN-MNIST energy's 64→128
+	// layer), 64 MiB at the limit. Open refuses a model above it.
+	MaxScratchFloats = 1 << 24
 	// MaxSteps is the most transitions one Step call performs.
 	MaxSteps = 1 << 20
 	// MaxLeapfrog is the most leapfrog steps of one HMC transition.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/kale"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
@@ -97,7 +98,14 @@ func (s *Sampler) chainSet(h Handle) (*chainSet, error) {
 // ErrModel. The bytes are not kept.
 func (s *Sampler) Open(file []byte) (h Handle, err error) {
 	err = s.call("open", func() error {
-		g, err := model.Load(file)
+		f, err := ckpt.Decode(file)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrModel, err)
+		}
+		if err := checkScratch(f.Base, f.Energy); err != nil {
+			return err
+		}
+		g, err := model.FromFile(f)
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrModel, err)
 		}
@@ -112,6 +120,31 @@ func (s *Sampler) Open(file []byte) (h Handle, err error) {
 		return nil
 	})
 	return h, err
+}
+
+// scratch is the number of float32s a network's layers allocate for their
+// work whatever the batch: the column matrix of each convolution, C·K·K ×
+// OH·OW (nn.ConvGeometry), one sample's.
+func scratch(sp nn.Spec) int {
+	n := 0
+	for _, l := range sp.Layers {
+		if g := l.ConvGeometry(); g.K > 0 {
+			n += g.C * g.K * g.K * g.OH * g.OW
+		}
+	}
+	return n
+}
+
+// checkScratch refuses, before any network is built, a model whose
+// convolutions would allocate more than MaxScratchFloats of column
+// buffers: their size follows from the spec alone (a few bytes of a file
+// can ask for gigabytes), not from the tensors the file holds.
+func checkScratch(base, energy nn.Spec) error {
+	if n := scratch(base) + scratch(energy); n > MaxScratchFloats {
+		return fmt.Errorf("%w: the convolutions' column buffers need %d float32s (%d MiB), more than the sampler's limit of %d (%d MiB)",
+			ErrModel, n, n>>18, MaxScratchFloats, MaxScratchFloats>>18)
+	}
+	return nil
 }
 
 // width is the summed width of a network's input and of every layer's

@@ -49,7 +49,7 @@ func TestDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := sampler.Description{Dim: 64, Shape: []int{8, 8}, Latent: 8, A: -0.5, Dataset: "tiny-images",
+	want := sampler.Description{Dim: 64, Shape: []int{8, 8}, Image: &sampler.ImageShape{Channels: 1, Height: 8, Width: 8}, Latent: 8, A: -0.5, Dataset: "tiny-images",
 		TrainingSteps: 40, Scale: 2, Offset: -1,
 		Params:       (8*32 + 32) + (32*64 + 64) + (64*64 + 64) + (64*64 + 64) + (64*32 + 32) + (32 + 1),
 		FLOPsPerStep: 2 * 2 * (8*32 + 32*64 + 64*64 + 64*64 + 64*32 + 32),
@@ -60,7 +60,7 @@ func TestDescribe(t *testing.T) {
 }
 
 func equalDescription(a, b sampler.Description) bool {
-	return slices.Equal(a.Shape, b.Shape) && a.Dim == b.Dim && a.Latent == b.Latent && a.A == b.A &&
+	return slices.Equal(a.Shape, b.Shape) && (a.Image == nil) == (b.Image == nil) && (a.Image == nil || *a.Image == *b.Image) && a.Dim == b.Dim && a.Latent == b.Latent && a.A == b.A &&
 		a.Dataset == b.Dataset && a.TrainingSteps == b.TrainingSteps && a.Scale == b.Scale &&
 		a.Offset == b.Offset && a.Params == b.Params && a.FLOPsPerStep == b.FLOPsPerStep && a.MaxChains == b.MaxChains
 }

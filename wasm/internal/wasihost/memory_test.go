@@ -1,6 +1,7 @@
 package wasihost
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/gebm/gebm/shared/model/modeltest"
@@ -76,5 +77,37 @@ func TestMemoryBounded(t *testing.T) {
 		start, float64(start)/16, warm, warmCalls*steps, end, calls*steps)
 	if end > warm+slack {
 		t.Fatalf("memory grew from %d to %d pages after warm-up (more than %d)", warm, end, slack)
+	}
+}
+
+// TestHugeConvBuffersRefused: the module refuses a model file whose
+// convolution would need a 1 GiB column matrix (modeltest.HugeColumns)
+// with a status error of kind ErrModel and the native sampler's text,
+// without growing its linear memory by more than the file's own copies
+// (4 MiB of slack for a 0.3 MB file); it then opens and samples a
+// convolutional model.
+func TestHugeConvBuffersRefused(t *testing.T) {
+	in := instance(t)
+	file := modeltest.HugeColumns()
+	before := in.MemoryPages()
+	_, err := in.Open(file)
+	_, nerr := sampler.New().Open(file)
+	var se *StatusError
+	if !errors.As(err, &se) || !errors.Is(err, sampler.ErrModel) || nerr == nil || se.Message != nerr.Error() {
+		t.Fatalf("huge column buffers: wasm %v, native %v; want the same ErrModel", err, nerr)
+	}
+	if grown := in.MemoryPages() - before; grown > 64 {
+		t.Fatalf("refusing the file grew the linear memory by %d pages", grown)
+	}
+	m, err := in.Open(modeltest.File(modeltest.Conv(3, 3, 8)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := in.NewChains(m, 2, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Step(c, sampler.StepParams{Method: "mala", StepSize: 0.01, Steps: 2}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -2,6 +2,7 @@ package wasihost
 
 import (
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/gebm/gebm/shared/model/modeltest"
@@ -132,8 +133,12 @@ func maxDiff[T float32 | float64](a, b []T) float64 {
 const tolerance = 1e-5
 
 // TestMatchesNative: for every sampler, on a 2-D toy model, a 2-D model
-// whose base is a RealNVP flow, and a small image model (tanh output, spectral normalisation), the WASI module in
-// wazero gives the same latents, samples, energies, acceptance and
+// whose base is a RealNVP flow, a small image model (tanh output, spectral
+// normalisation), the MNIST-size model and two DCGAN-like convolutional
+// models (modeltest.Conv: batchnorm with running statistics,
+// conv_transpose2d, spectrally normalised conv2d; grey 1×16×16 and colour
+// 3×16×16), the WASI module in
+// wazero gives the same description, latents, samples, energies, acceptance and
 // generator samples as the same API called natively, within tolerance.
 func TestMatchesNative(t *testing.T) {
 	models := []struct {
@@ -147,6 +152,8 @@ func TestMatchesNative(t *testing.T) {
 		{"flow2d", modeltest.File(modeltest.Flow2D(14)), 8, 5, 4, 1},
 		{"image", modeltest.File(modeltest.Image(12)), 8, 5, 4, 1},
 		{"mnist", modeltest.File(modeltest.MNIST(13)), 3, 1, 2, 0.2},
+		{"conv-grey", modeltest.File(modeltest.Conv(15, 1, 16)), 4, 2, 2, 1},
+		{"conv-colour", modeltest.File(modeltest.Conv(16, 3, 16)), 4, 2, 2, 1},
 	}
 	in := instance(t)
 	worst := 0.0
@@ -159,6 +166,17 @@ func TestMatchesNative(t *testing.T) {
 		mw, err := in.Open(md.file)
 		if err != nil {
 			t.Fatal(err)
+		}
+		dn, err := s.Describe(ms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dw, err := in.Describe(mw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(dw, dn) {
+			t.Errorf("%s: the module describes the model as %+v, the native sampler as %+v", md.name, dw, dn)
 		}
 		for _, method := range []string{"ula", "mala", "hmc", "kla", "mh", "imh"} {
 			p := sampler.StepParams{Method: method, StepSize: 0.05 * md.stepSizeMult, Leapfrog: 3, Friction: 1, Steps: md.steps}

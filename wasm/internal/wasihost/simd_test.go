@@ -34,8 +34,10 @@ func simdInstance(t *testing.T) *Instance {
 // TestSIMDMatchesNative: the -tags wasmsimd module, its products in the
 // SIMD128 kernel through simdhost, gives the latents, samples and energies
 // of ULA chains and the generator's samples of the native sampler (Go
-// kernel) within simdTolerance, on a 2-D toy, a small image model and the
-// MNIST-size model; and the kernel did the products.
+// kernel) within simdTolerance, on a 2-D toy, a small image model, the
+// MNIST-size model and the grey and colour convolutional models
+// (modeltest.Conv, whose convolutions run their im2col products in the
+// kernel); and the kernel did the products.
 func TestSIMDMatchesNative(t *testing.T) {
 	in := simdInstance(t)
 	if in.SIMD() {
@@ -51,6 +53,8 @@ func TestSIMDMatchesNative(t *testing.T) {
 		{"toy2d", modeltest.File(modeltest.Toy2D(11)), 16, 20},
 		{"image", modeltest.File(modeltest.Image(12)), 16, 10},
 		{"mnist", modeltest.File(modeltest.MNIST(13)), 8, 5},
+		{"conv-grey", modeltest.File(modeltest.Conv(15, 1, 16)), 8, 5},
+		{"conv-colour", modeltest.File(modeltest.Conv(16, 3, 16)), 8, 5},
 	} {
 		s := native{sampler.New()}
 		ms, err := s.Open(md.file)

@@ -10,8 +10,8 @@ import (
 // TestSIRMatchesNative: SIR draws in the WASI module, at β = 1 and 300 (where the weights are far from equal), between changes of β
 // and MALA steps, give the same results (pool, ESS, log-sums, distinct
 // latents) and leave the same latents, samples and energies as the sampler
-// called natively, within tolerance, on a 2-D toy model, a small image model
-// and an MNIST-size one.
+// called natively, within tolerance, on a 2-D toy model, a small image model,
+// an MNIST-size one and a colour convolutional one (modeltest.Conv).
 func TestSIRMatchesNative(t *testing.T) {
 	models := []struct {
 		name string
@@ -21,6 +21,7 @@ func TestSIRMatchesNative(t *testing.T) {
 		{"toy2d", modeltest.File(modeltest.Toy2D(11)), 40},
 		{"image", modeltest.File(modeltest.Image(12)), 16},
 		{"mnist", modeltest.File(modeltest.MNIST(13)), 3},
+		{"conv-colour", modeltest.File(modeltest.Conv(16, 3, 16)), 4},
 	}
 	in := instance(t)
 	type draw struct {
