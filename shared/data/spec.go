@@ -179,23 +179,7 @@ func load(spec Spec, o LoadOptions) (train, test *Dataset, err error) {
 	split := rand.New(rand.NewPCG(o.Seed, 2))
 	switch spec.Kind {
 	case SpecToy:
-		if o.Cols > 0 && o.Cols != spec.Toy.Dim() {
-			return nil, nil, fmt.Errorf("data: %s: %d columns, want %d", spec.Name, spec.Toy.Dim(), o.Cols)
-		}
-		nTrain, nTest := o.ToyTrain, o.ToyTest
-		if nTrain == 0 {
-			nTrain = DefaultToyTrain
-		}
-		if nTest == 0 {
-			nTest = DefaultToyTest
-		}
-		if nTrain < 0 || nTest < 0 {
-			return nil, nil, fmt.Errorf("data: %s: negative set size (%d, %d)", spec.Name, nTrain, nTest)
-		}
-		train = SampleDataset(spec.Toy, nTrain, rand.New(rand.NewPCG(o.Seed, 0)))
-		test = SampleDataset(spec.Toy, nTest, rand.New(rand.NewPCG(o.Seed, 1)))
-		train.Name, test.Name = spec.Name+"-train", spec.Name+"-test"
-		return train, test, nil
+		return LoadToy(spec, o)
 	case SpecMNIST:
 		if side := cmp.Or(o.ImageSize, MNISTSide); o.Cols > 0 && o.Cols != side*side {
 			return nil, nil, fmt.Errorf("data: mnist: %d columns, want %d", side*side, o.Cols)
@@ -252,4 +236,32 @@ func load(spec Spec, o LoadOptions) (train, test *Dataset, err error) {
 		return d.Split(o.TestFraction, split)
 	}
 	return nil, nil, fmt.Errorf("data: invalid spec kind %v", spec.Kind)
+}
+
+// LoadToy is Load for a toy set (spec.Kind SpecToy): o.ToyTrain and
+// o.ToyTest rows (DefaultToyTrain and DefaultToyTest when 0) drawn with PCG
+// streams (o.Seed, 0) and (o.Seed, 1). The WebAssembly trainer calls it
+// rather than Load so that the browser's module does not link the file
+// readers (image, CIFAR-10, .npy, CSV, MNIST) it can never use.
+func LoadToy(spec Spec, o LoadOptions) (train, test *Dataset, err error) {
+	if spec.Kind != SpecToy {
+		return nil, nil, fmt.Errorf("data: %s: a %v set, not a toy set", spec.Name, spec.Kind)
+	}
+	if o.Cols > 0 && o.Cols != spec.Toy.Dim() {
+		return nil, nil, fmt.Errorf("data: %s: %d columns, want %d", spec.Name, spec.Toy.Dim(), o.Cols)
+	}
+	nTrain, nTest := o.ToyTrain, o.ToyTest
+	if nTrain == 0 {
+		nTrain = DefaultToyTrain
+	}
+	if nTest == 0 {
+		nTest = DefaultToyTest
+	}
+	if nTrain < 0 || nTest < 0 {
+		return nil, nil, fmt.Errorf("data: %s: negative set size (%d, %d)", spec.Name, nTrain, nTest)
+	}
+	train = SampleDataset(spec.Toy, nTrain, rand.New(rand.NewPCG(o.Seed, 0)))
+	test = SampleDataset(spec.Toy, nTest, rand.New(rand.NewPCG(o.Seed, 1)))
+	train.Name, test.Name = spec.Name+"-train", spec.Name+"-test"
+	return train, test, nil
 }

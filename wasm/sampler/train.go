@@ -109,7 +109,7 @@ func trainSet(d TrainData, seed uint64) (*data.Dataset, string, error) {
 		if err != nil || spec.Kind != data.SpecToy {
 			return nil, "", fmt.Errorf("%w: data %q: not a toy set (%v)", ErrArgument, d.Toy, data.ToyNames())
 		}
-		train, _, err := data.Load(spec, data.LoadOptions{Seed: seed})
+		train, _, err := data.LoadToy(spec, data.LoadOptions{Seed: seed})
 		if err != nil {
 			return nil, "", fmt.Errorf("%w: %v", ErrArgument, err)
 		}
