@@ -177,14 +177,12 @@ func TestOpenRefusesHugeConvBuffers(t *testing.T) {
 	newChains(t, s, open(t, s, convModels[0].file), 2, 1, 1)
 }
 
-// withGemm opens file in s with networks that multiply with g (the
+// openWithGemm opens file in s with networks that multiply with g (the
 // default kernel is restored before returning).
-func withGemm(t *testing.T, s *sampler.Sampler, g nn.Gemm, file []byte) sampler.Handle {
+func openWithGemm(t *testing.T, s *sampler.Sampler, g nn.Gemm, file []byte) (h sampler.Handle) {
 	t.Helper()
-	prev := nn.DefaultGemm()
-	nn.SetDefaultGemm(g)
-	defer nn.SetDefaultGemm(prev)
-	return open(t, s, file)
+	withGemm(g, func() { h = open(t, s, file) })
+	return h
 }
 
 // convKernelTolerance is how far the platform's kernel (nn.DefaultGemm:
@@ -207,7 +205,7 @@ func TestConvKernelMatchesGo(t *testing.T) {
 	for _, md := range convModels {
 		run := func(g nn.Gemm) (z, x, e []float32) {
 			s := sampler.New()
-			c := newChains(t, s, withGemm(t, s, g, md.file), 8, 3, 1)
+			c := newChains(t, s, openWithGemm(t, s, g, md.file), 8, 3, 1)
 			for range 2 {
 				if _, err := s.Step(c, sampler.StepParams{Method: "ula", StepSize: 0.01, Steps: 5}); err != nil {
 					t.Fatal(err)

@@ -84,7 +84,7 @@ func TestConvGolden(t *testing.T) {
 	want := map[string]uint64{"grey": 0x4d5057de79632644, "colour": 0xe88ddc806fa9fffd}
 	for _, md := range convModels {
 		s := sampler.New()
-		bits := convRun(t, s, withGemm(t, s, nn.TiledGemm{}, md.file))
+		bits := convRun(t, s, openWithGemm(t, s, nn.TiledGemm{}, md.file))
 		h := fnv.New64a()
 		for _, b := range bits {
 			var buf [8]byte
