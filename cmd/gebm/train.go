@@ -62,6 +62,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.NCritic, "n-critic", o.NCritic, "energy updates per base update")
 	fs.IntVar(&o.FinalEnergySteps, "final-energy-steps", o.FinalEnergySteps, "energy-only updates after the last base update, so that the energy converges for the final base (0: none)")
 	fs.Float64Var(&o.FinalLRScale, "final-lr-scale", o.FinalLRScale, "learning-rate factor of the --final-energy-steps updates")
+	fs.Float64Var(&o.FinalAverage, "final-average", o.FinalAverage, "fraction of the --final-energy-steps updates, at the end, whose energy parameters and A the model averages (0: keeps the last)")
 	fs.IntVar(&o.Warmup, "warmup", o.Warmup, "energy-only updates before the first base update")
 	fs.IntVar(&o.BurstEvery, "burst-every", o.BurstEvery, "every this many base updates, a burst of energy updates (0: never)")
 	fs.IntVar(&o.BurstLen, "burst-len", o.BurstLen, "energy updates in a burst")

@@ -17,14 +17,14 @@ func ExampleDefaults() {
 	o := train.Defaults("8gaussians")
 	fmt.Printf("Adam betas %v/%v; %d energy steps per base step; %d warm-up energy steps; bursts of %d every %d base steps; gradient penalty %v\n",
 		o.Beta1, o.Beta2, o.NCritic, o.Warmup, o.BurstLen, o.BurstEvery, o.GP)
-	fmt.Printf("2-D: %d base steps, energy clamped at %v, base weights softmax(-%vE), then %d energy-only steps at %v of the rate\n",
-		o.Steps, o.EnergyFloor, o.BaseTilt, o.FinalEnergySteps, o.FinalLRScale)
+	fmt.Printf("2-D: %d base steps, energy clamped at %v, base weights softmax(-%vE), then %d energy-only steps at %v of the rate, the last %v of them averaged\n",
+		o.Steps, o.EnergyFloor, o.BaseTilt, o.FinalEnergySteps, o.FinalLRScale, o.FinalAverage)
 	m := train.Defaults("mnist")
 	fmt.Printf("MNIST: %d base steps, gradient penalty %v, spectral norm %v, then %d energy-only steps\n",
 		m.Steps, m.GP, m.SpectralNorm, m.FinalEnergySteps)
 	// Output:
 	// Adam betas 0.5/0.999; 5 energy steps per base step; 100 warm-up energy steps; bursts of 100 every 500 base steps; gradient penalty 0.1
-	// 2-D: 16000 base steps, energy clamped at -10, base weights softmax(-0.5E), then 5000 energy-only steps at 0.1 of the rate
+	// 2-D: 16000 base steps, energy clamped at -10, base weights softmax(-0.5E), then 5000 energy-only steps at 1 of the rate, the last 0.8 of them averaged
 	// MNIST: 10000 base steps, gradient penalty 1, spectral norm true, then 4000 energy-only steps
 }
 

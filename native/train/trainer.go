@@ -273,7 +273,7 @@ func (t *Trainer) header() ckpt.Header {
 
 // saveModel writes DIR/model.gebm: the model alone, for sampling.
 func (t *Trainer) saveModel() error {
-	if err := t.core.Back.Sync(); err != nil {
+	if err := t.core.Sync(); err != nil {
 		return err
 	}
 	b, err := ckpt.Encode(t.header(), t.Model.Tensors())
@@ -286,7 +286,7 @@ func (t *Trainer) saveModel() error {
 // saveCheckpoint writes DIR/checkpoint.gebm: the model plus optimiser
 // state, random stream and schedule position.
 func (t *Trainer) saveCheckpoint() error {
-	if err := t.core.Back.Sync(); err != nil {
+	if err := t.core.Sync(); err != nil {
 		return err
 	}
 	h := t.header()

@@ -5,6 +5,7 @@ import (
 	"hash/crc32"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/gebm/gebm/shared/nn"
 )
@@ -68,6 +69,10 @@ const (
 	PrefixBase   = "base/"
 	PrefixEnergy = "energy/"
 	PrefixOpt    = "opt/"
+	// PrefixAvg names a checkpoint's running mean of the energy's trainable
+	// parameters and A during the final phase's averaging (shared/train):
+	// "avg/energy/0.weight", "avg/A". Optional: present only inside it.
+	PrefixAvg = "avg/"
 )
 
 // NameA names the scalar A in optimiser-state tensor names
@@ -218,9 +223,12 @@ func (h *Header) validate() error {
 
 // checkArchitecture requires exactly the tensors that base and energy need,
 // with the shapes their specs give, plus, with Resume, the optimiser's
-// moments for every trainable parameter.
+// moments for every trainable parameter; with Resume it also allows a
+// running mean (PrefixAvg) of each of the energy's trainable parameters
+// and A.
 func (f *File) checkArchitecture() error {
 	want := map[string][]int{}
+	optional := map[string]bool{}
 	var trainable []string
 	for _, part := range []struct {
 		prefix string
@@ -239,6 +247,10 @@ func (f *File) checkArchitecture() error {
 		for _, name := range trainable {
 			want[PrefixOpt+name+".adam_m"] = want[name]
 			want[PrefixOpt+name+".adam_v"] = want[name]
+			if name == NameA || strings.HasPrefix(name, PrefixEnergy) {
+				want[PrefixAvg+name] = want[name]
+				optional[PrefixAvg+name] = true
+			}
 		}
 	}
 	for _, t := range f.Tensors {
@@ -252,7 +264,7 @@ func (f *File) checkArchitecture() error {
 	}
 	delete(want, NameA) // A lives in the header; only its optimiser state is a tensor
 	for name := range want {
-		if _, ok := f.tensors[name]; !ok {
+		if _, ok := f.tensors[name]; !ok && !optional[name] {
 			return fmt.Errorf("model file: tensor %s missing", name)
 		}
 	}

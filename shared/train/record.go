@@ -33,6 +33,7 @@ var RecordedOptions = []RecordedOption{
 	intOption("burst-len", "burst_len", func(o *Options) *int { return &o.BurstLen }),
 	intOption("final-energy-steps", "final_energy_steps", func(o *Options) *int { return &o.FinalEnergySteps }),
 	floatOption("final-lr-scale", "final_lr_scale", func(o *Options) *float64 { return &o.FinalLRScale }),
+	floatOption("final-average", "final_average", func(o *Options) *float64 { return &o.FinalAverage }),
 	floatOption("gp", "gp", func(o *Options) *float64 { return &o.GP }),
 	boolOption("soft-clip", "soft_clip", func(o *Options) *bool { return &o.SoftClip }),
 	floatOption("base-tilt", "base_tilt", func(o *Options) *float64 { return &o.BaseTilt }),

@@ -11,7 +11,8 @@ import (
 // ResumeState returns what a checkpoint holds beyond the model for the run
 // to continue where it is: the optimisers' steps, the random stream and the
 // schedule position (the header's Resume), and the optimisers' state
-// tensors, named by OptTensorName. Call the backend's Sync first.
+// tensors, named by OptTensorName, and the final phase's running mean of
+// the energy (average.go) once it has started. Call Sync first.
 func (t *Trainer) ResumeState() (*ckpt.ResumeState, []ckpt.Tensor, error) {
 	rng, err := t.pcg.MarshalBinary()
 	if err != nil {
@@ -26,7 +27,7 @@ func (t *Trainer) ResumeState() (*ckpt.ResumeState, []ckpt.Tensor, error) {
 			ts = append(ts, ckpt.Tensor{Name: OptTensorName(part.prefix, s.Name), Shape: s.Shape, Data: s.Value})
 		}
 	}
-	return r, ts, nil
+	return r, append(ts, t.averageTensors()...), nil
 }
 
 // restore loads the optimiser state, the random stream and the schedule
@@ -49,7 +50,7 @@ func (t *Trainer) restore(f *ckpt.File) error {
 	t.pos.BaseSteps = int(r.Schedule["base_steps"])
 	t.pos.EnergySteps = int(r.Schedule["energy_steps"])
 	t.pos.FinalSteps = int(r.Schedule["final_steps"]) // 0 in files older than the phase
-	return nil
+	return t.restoreAverage(f)
 }
 
 // optimisers pairs each optimiser with the model-file prefix of the network

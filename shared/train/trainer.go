@@ -50,6 +50,9 @@ type Trainer struct {
 	optB  *nn.Adam
 	mle   mleBackend // with BaseLoss "mle", the backend's flow step; else nil
 	pos   Position
+	// avg is the running mean of the energy's parameters and A over the
+	// final phase's averaged updates (average.go), nil before they start.
+	avg [][]float32
 	// buffers for the random draws of one step
 	x, z, alpha []float32
 }
@@ -161,13 +164,16 @@ func (t *Trainer) Unit() error {
 // frozen final base at Opts.FinalLRScale times the current learning rate:
 // the energy fitted during training lags the base it was fitted to, and its
 // errors (a tilt of the wells' depths) move mass the wrong way when the
-// model is sampled at β = 1 (docs/EVAL.md).
+// model is sampled at β = 1 (docs/EVAL.md). Over the last
+// Opts.FinalAverage of the phase it also keeps the running mean of the
+// energy's iterates, which the model takes after the last update
+// (average.go).
 func (t *Trainer) FinalStep() error {
 	if err := t.EnergyStep(t.LRScale() * t.Opts.FinalLRScale); err != nil {
 		return err
 	}
 	t.pos.FinalSteps++
-	return nil
+	return t.accumulate()
 }
 
 // EnergyStep performs one energy update on a fresh data batch, latents and
