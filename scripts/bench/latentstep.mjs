@@ -16,7 +16,8 @@
 // Before timing, each TF.js variant's U and ∇U at the latents of check.json
 // are compared with the Go model's.
 //
-// With --split it measures only the SIMD128 module in this thread, timing
+// With --simd-only 1 it measures only the SIMD128 module in this thread (no
+// TensorFlow.js, no workers); with --split 1 the same, timing
 // every call of the kernel (performance.now() around the import gebm.gemm),
 // and its note says what share of a step's time the kernel took: the rest
 // is the Go code between the products (bias, activations, the backward's
@@ -201,8 +202,9 @@ async function loadTF() {
     tfwasm.setThreadsCount(tfThreads);
   }
 }
-if (args.split) {
-  await goWasm(args.js, true, `Go → js/wasm, SIMD128 kernel, 1 worker, ${engine}, kernel timed`, { ms: 0, calls: 0 });
+if (args.split || args["simd-only"]) {
+  const label = `Go → js/wasm, SIMD128 kernel, 1 worker, ${engine}`;
+  await goWasm(args.js, true, args.split ? `${label}, kernel timed` : label, args.split ? { ms: 0, calls: 0 } : null);
   process.exit(0);
 }
 const layers = JSON.parse(fs.readFileSync(path.join(dir, "layers.json")));
