@@ -16,6 +16,13 @@
 // Before timing, each TF.js variant's U and ∇U at the latents of check.json
 // are compared with the Go model's.
 //
+// With --simd-only 1 it measures only the SIMD128 module in this thread (no
+// TensorFlow.js, no workers); with --split 1 the same, timing
+// every call of the kernel (performance.now() around the import gebm.gemm),
+// and its note says what share of a step's time the kernel took: the rest
+// is the Go code between the products (bias, activations, the backward's
+// elementwise work, copies, the ULA update).
+//
 // With --tf-threads N it measures only TF.js's wasm backend with N threads,
 // which TF.js does not enable in Node (tfjs issue 3830): the script forces
 // it (the flag; emscripten's worker started from files instead of blob
@@ -67,13 +74,17 @@ async function measure(step) {
 // loadGo instantiates a GOOS=js module (in this thread or a worker), with
 // the SIMD128 kernel attached when kernel (its bytes) is given, and returns
 // globalThis.gebm. The same steps as www/js/worker.js.
-async function loadGo(wasmExec, simdJs, module, kernel) {
+async function loadGo(wasmExec, simdJs, module, kernel, timer) {
   require(path.resolve(wasmExec)); // defines globalThis.Go
   require(path.resolve(simdJs)); // defines globalThis.gebmSIMD
   require(path.join(path.dirname(path.resolve(simdJs)), "api.js")); // globalThis.gebmAPI (www/js/api.js)
   const go = new globalThis.Go();
   const link = globalThis.gebmSIMD.link();
   Object.assign(go.importObject, link.imports);
+  if (timer) { // --split: the time inside the kernel's calls
+    const gemm = link.imports.gebm.gemm;
+    go.importObject.gebm = { gemm: (...a) => { const t = performance.now(); const r = gemm(...a); timer.ms += performance.now() - t; timer.calls++; return r; } };
+  }
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(module), go.importObject);
   go.run(instance); // registers globalThis.gebm, then waits for calls
   if (kernel && !(await link.attach(instance.exports.mem, kernel))) throw new Error("no WebAssembly SIMD128 in this Node");
@@ -81,16 +92,29 @@ async function loadGo(wasmExec, simdJs, module, kernel) {
 }
 
 // goWasm measures a GOOS=js module in this thread.
-async function goWasm(module, simd, label) {
-  const gebm = await loadGo(args["wasm-exec"], args["simd-js"], module, simd ? fs.readFileSync(args.kernel) : null);
+async function goWasm(module, simd, label, timer) {
+  const gebm = await loadGo(args["wasm-exec"], args["simd-js"], module, simd ? fs.readFileSync(args.kernel) : null, timer);
   const m = gebm.open(fs.readFileSync(path.join(dir, "model.gebm")));
   for (const b of batches) {
     const c = gebm.newChains(m, b, 1, 1);
     const before = gebm.kernelStats();
-    const sps = await measure(async (n) => gebm.step(c, "ula", h, 0, 0, n));
+    let note = "";
+    let sps;
+    if (timer) { // the share of a timed run of steps spent in the kernel
+      const est = await measure(async (n) => gebm.step(c, "ula", h, 0, 0, n));
+      const steps = Math.max(1, Math.ceil(2 * seconds * est));
+      timer.ms = 0; timer.calls = 0;
+      const t = performance.now();
+      gebm.step(c, "ula", h, 0, 0, steps);
+      const el = performance.now() - t;
+      sps = steps / (el / 1000);
+      note = `kernel ${(timer.ms / steps).toFixed(3)} ms of ${(el / steps).toFixed(3)} ms a step (${(100 * timer.ms / el).toFixed(1)}%), ${(timer.calls / steps).toFixed(1)} calls a step`;
+    } else {
+      sps = await measure(async (n) => gebm.step(c, "ula", h, 0, 0, n));
+    }
     const after = gebm.kernelStats();
     if (simd && (after.fallback !== before.fallback || after.kernel === before.kernel)) throw new Error(`${label}: the SIMD128 kernel did not do the products`);
-    out(label, b, sps);
+    out(label, b, sps, note);
     gebm.free(c);
   }
 }
@@ -177,6 +201,11 @@ async function loadTF() {
     tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
     tfwasm.setThreadsCount(tfThreads);
   }
+}
+if (args.split || args["simd-only"]) {
+  const label = `Go → js/wasm, SIMD128 kernel, 1 worker, ${engine}`;
+  await goWasm(args.js, true, args.split ? `${label}, kernel timed` : label, args.split ? { ms: 0, calls: 0 } : null);
+  process.exit(0);
 }
 const layers = JSON.parse(fs.readFileSync(path.join(dir, "layers.json")));
 const wbuf = fs.readFileSync(path.join(dir, "weights.bin"));

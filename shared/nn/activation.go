@@ -84,17 +84,43 @@ type activation struct {
 	floor float32 // floor
 }
 
+// leaky is LeakyReLU with slope s (ReLU for s = 0): v for v > 0, s·v
+// otherwise (NaN gives NaN). activation.forward and the Go epilogue
+// (fused.go) compute it here; the SIMD128 kernel's act4 mirrors it.
+func leaky(v, s float32) float32 {
+	if v > 0 {
+		return v
+	}
+	return s * v
+}
+
+// leakyDeriv is leaky's derivative at x: 1 for x > 0, s otherwise.
+func leakyDeriv(x, s float32) float32 {
+	if x > 0 {
+		return 1
+	}
+	return s
+}
+
+// tanhDeriv is tanh's derivative written in its output y: 1 − y², with y²
+// rounded before the subtraction (no fused multiply-add, as in the kernel).
+func tanhDeriv(y float32) float32 { return 1 - float32(y*y) }
+
+// floorDeriv is the derivative of max(x, c) at x: 1 for x > c, 0 otherwise.
+func floorDeriv(x, c float32) float32 {
+	if x > c {
+		return 1
+	}
+	return 0
+}
+
 func (a *activation) forward(_ Gemm, x, y []float32, n int) {
 	y = y[:len(x)]
 	switch a.kind {
 	case KindLeakyReLU, KindReLU:
 		s := a.slopeOf()
 		for i, v := range x {
-			if v > 0 {
-				y[i] = v
-			} else {
-				y[i] = s * v
-			}
+			y[i] = leaky(v, s)
 		}
 	case KindTanh:
 		for i, v := range x {
@@ -127,15 +153,11 @@ func (a *activation) deriv(x, y, d []float32) {
 	case KindLeakyReLU, KindReLU:
 		s := a.slopeOf()
 		for i, v := range x {
-			if v > 0 {
-				d[i] = 1
-			} else {
-				d[i] = s
-			}
+			d[i] = leakyDeriv(v, s)
 		}
 	case KindTanh:
 		for i, v := range y {
-			d[i] = 1 - v*v
+			d[i] = tanhDeriv(v)
 		}
 	case KindSigmoid:
 		for i, v := range y {
@@ -144,11 +166,7 @@ func (a *activation) deriv(x, y, d []float32) {
 	case KindFloor:
 		c := a.floor
 		for i, v := range x {
-			if v > c {
-				d[i] = 1
-			} else {
-				d[i] = 0
-			}
+			d[i] = floorDeriv(v, c)
 		}
 	}
 }

@@ -85,6 +85,63 @@ func (SIMDGemm) Sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda 
 	}
 }
 
+// sgemmEpilogue implements epilogueGemm: the kernel reads ep's words, which
+// hold the addresses of its bias, pre and aux and of tanhCoef, and answers
+// 2 when it applied them. It reports false where the host declined.
+func (SIMDGemm) sgemmEpilogue(tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, ep *epilogue) bool {
+	if m == 0 || n == 0 {
+		return true
+	}
+	br, bc := k, n
+	if tB {
+		br, bc = n, k
+	}
+	checkOperand("A", a, m, k, lda)
+	checkOperand("B", b, br, bc, ldb)
+	checkOperand("C", c, m, n, ldc)
+	if max(m, n, k, lda, ldb, ldc) > 1<<30 {
+		panic(fmt.Sprintf("nn: SIMDGemm: dimensions %d×%d×%d too large for the kernel", m, n, k))
+	}
+	kind, param, ok := ep.act.epilogueKind()
+	if !ok {
+		panic(fmt.Sprintf("nn: no epilogue for %s", ep.act.kind))
+	}
+	w := &ep.words
+	*w = epilogueWords{kind: kind, param: param, coefs: uint32(uintptr(unsafe.Pointer(&tanhCoef[0])))}
+	if tB && ep.bias != nil {
+		checkOperand("bias", ep.bias, 1, n, n)
+		w.bias = addr(ep.bias)
+	}
+	if ep.pre != nil {
+		checkOperand("pre", ep.pre, m, n, ldc)
+		w.pre = addr(ep.pre)
+	}
+	if !tB {
+		checkOperand("aux", ep.aux, m, n, ldc)
+		w.aux = addr(ep.aux)
+	}
+	op := uint32(uintptr(unsafe.Pointer(w)))
+	if op&7 != 0 {
+		panic("nn: SIMDGemm: epilogue words not 8-byte aligned")
+	}
+	if tB {
+		op |= 1
+	}
+	r := simdGemm(int32(op), int32(m), int32(n), int32(k), 1, addr(a), int32(lda), addr(b), int32(ldb), 0, addr(c), int32(ldc))
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(c)
+	runtime.KeepAlive(ep)
+	switch r {
+	case 2:
+		simdStats.Kernel++
+		return true
+	case 1:
+		panic("nn: SIMDGemm: the SIMD128 kernel does not apply epilogues: it is older than this module")
+	}
+	return false // the fallback is counted by the Sgemm that follows
+}
+
 // checkOperand panics unless x holds a rows×cols matrix with row stride ld.
 func checkOperand(name string, x []float32, rows, cols, ld int) {
 	if rows == 0 || cols == 0 {

@@ -130,3 +130,95 @@ func elem(x []float32, ld, i, j int, trans bool) float32 {
 	}
 	return x[i*ld+j]
 }
+
+// TestEpilogueMatchesGo: the kernel's epilogues (gemm.c) give the bits of
+// the Go epilogue (epilogue.apply) applied to the kernel's plain product, for
+// every kind with an epilogue, forward (bias, σ) and backward (σ'), at
+// shapes with and without leftover rows and columns and with k over one
+// block of the backward product (KC = 256), on values that hit tanh's
+// clamp, zeros of both signs, infinities and NaN.
+func TestEpilogueMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	acts := []*activation{
+		{kind: KindReLU}, {kind: KindLeakyReLU, slope: 0.2}, {kind: KindTanh}, {kind: KindFloor, floor: -0.1},
+	}
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 9.6, -9.6, 1e-9}
+	fill := func(x []float32, scale float32) {
+		for i := range x {
+			x[i] = scale * float32(rng.NormFloat64())
+			if rng.IntN(50) == 0 {
+				x[i] = special[rng.IntN(len(special))]
+			}
+		}
+	}
+	same := func(a, b float32) bool {
+		return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b)
+	}
+	before := SIMDKernelStats()
+	calls := 0
+	for _, sh := range [][3]int{{1, 1, 1}, {3, 5, 7}, {64, 256, 64}, {17, 13, 300}, {64, 784, 512}, {5, 9, 0}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		for _, act := range acts {
+			for _, fwd := range []bool{true, false} {
+				ldc := n + 3
+				a := make([]float32, m*k+1)
+				var b []float32
+				if fwd {
+					b = make([]float32, n*k+1) // n×k, read transposed
+				} else {
+					b = make([]float32, k*n+1)
+				}
+				fill(a, 1)
+				fill(b, 4/float32(math.Sqrt(float64(k)+1)))
+				bias := make([]float32, n)
+				fill(bias, 2)
+				aux := make([]float32, m*ldc)
+				fill(aux, 1)
+				if act.kind == KindTanh {
+					for i := range aux {
+						aux[i] = Tanh32(aux[i])
+					}
+				}
+				ldb := k
+				if !fwd {
+					ldb = n
+				}
+				// Go: the kernel's plain product, then apply.
+				want := make([]float32, m*ldc)
+				wantPre := make([]float32, m*ldc)
+				SIMDGemm{}.Sgemm(false, fwd, m, n, k, 1, a, k, b, ldb, 0, want, ldc)
+				calls++
+				gep := epilogue{act: act, pre: wantPre, aux: aux}
+				if fwd {
+					gep.bias = bias
+				}
+				gep.apply(fwd, want, m, n, ldc)
+				got := make([]float32, m*ldc)
+				gotPre := make([]float32, m*ldc)
+				for i := range got {
+					got[i], gotPre[i] = 42, 42
+				}
+				for i := 0; i < m; i++ {
+					for j := n; j < ldc; j++ {
+						want[i*ldc+j], wantPre[i*ldc+j] = 42, 42 // outside C: untouched
+					}
+				}
+				kep := epilogue{act: act, pre: gotPre, aux: aux}
+				if fwd {
+					kep.bias = bias
+				}
+				if !(SIMDGemm{}).sgemmEpilogue(fwd, m, n, k, a, k, b, ldb, got, ldc, &kep) {
+					t.Fatal("the host declined the epilogue")
+				}
+				calls++
+				for i := range got {
+					if !same(got[i], want[i]) || !same(gotPre[i], wantPre[i]) {
+						t.Fatalf("%s fwd=%v %d×%d×%d: entry %d: kernel %v (pre %v), Go %v (pre %v)",
+							act.kind, fwd, m, n, k, i, got[i], gotPre[i], want[i], wantPre[i])
+					}
+				}
+			}
+		}
+	}
+	requireKernel(t, before, calls)
+}

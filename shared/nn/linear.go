@@ -39,7 +39,8 @@ func init() {
 type linear struct {
 	in, out int
 	weightMatrix
-	b *Param
+	b  *Param
+	ep epilogue // forwardAct's and backwardAct's, reused (fused.go)
 }
 
 func newLinear(idx int, s LayerSpec) *linear {

@@ -181,8 +181,14 @@ func (net *Network) Forward(x []float32, n int) []float32 {
 	}
 	net.reserve(n)
 	net.h[0] = x[:n*net.In()]
-	for l, ly := range net.layers {
-		ly.forward(net.gemm, net.h[l], net.h[l+1], n)
+	for l := 0; l < len(net.layers); l++ {
+		if lin, act := fusedPair(net.layers, l); lin != nil {
+			// A linear layer and its activation in one product (fused.go).
+			lin.forwardAct(net.gemm, act, net.h[l], net.h[l+1], net.h[l+2], n)
+			l++
+			continue
+		}
+		net.layers[l].forward(net.gemm, net.h[l], net.h[l+1], n)
 	}
 	return net.h[len(net.layers)]
 }
@@ -208,6 +214,13 @@ func (net *Network) backward(dy []float32, params, input bool) {
 		dx := net.dh[l]
 		if l == 0 && !input {
 			dx = nil
+		}
+		if act, lin := actLinearPair(net.layers, l-1); lin != nil && (l > 1 || input) {
+			// This linear layer and the activation before it in one product
+			// (fused.go): dh[l] = dh[l+1]·W, dh[l-1] = σ'·dh[l].
+			lin.backwardAct(net.gemm, act, net.h[l-1], net.h[l], net.dh[l+1], net.dh[l], net.dh[l-1], net.n, params)
+			l--
+			continue
 		}
 		net.layers[l].backward(net.gemm, net.h[l], net.h[l+1], net.dh[l+1], dx, net.n, params)
 	}

@@ -5,13 +5,18 @@
 // The kernel module imports the memory of the Go module that uses it
 // (env.memory) and exports
 //
-//	gemm(tB, m, n, k i32, alpha f32, a, lda, b, ldb i32, beta f32, c, ldc i32) → i32
+//	gemm(op, m, n, k i32, alpha f32, a, lda, b, ldb i32, beta f32, c, ldc i32) → i32
 //
 // (C = alpha·A·op(B) + beta·C on float32 matrices at byte addresses a, b, c;
-// see gemm.c). A Go module built with -tags wasmsimd (GOOS=js or wasip1)
+// op's bit 0 says whether B is transposed, and its other bits, when not all
+// zero, are the address of an epilogue: a linear layer's bias and the
+// activation after it, or the activation's derivative, applied as C is
+// stored; see gemm.c). It returns 1 for a plain product, 2 for one with an
+// epilogue. A Go module built with -tags wasmsimd (GOOS=js or wasip1)
 // does its matrix products through one import with that signature,
 // gebm.gemm (package shared/nn), and falls back to its own Go kernel for any
-// call that returns anything but 1. A host provides the import like this:
+// call that returns 0 (the host has no kernel). A host provides the import
+// like this, passing the arguments and the result through unchanged:
 //
 //   - the browser and Node (www/js/simd.js): after instantiating the Go
 //     module, instantiate the kernel with {env: {memory: instance.exports.mem}}

@@ -38,7 +38,7 @@ type kernel struct {
 
 var i32, f32 = api.ValueTypeI32, api.ValueTypeF32
 
-// signature of gebm.gemm: (tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) → i32.
+// signature of gebm.gemm: (op, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) → i32.
 var params = []api.ValueType{i32, i32, i32, i32, f32, i32, i32, i32, i32, f32, i32, i32}
 
 // Instantiate compiles the kernel and instantiates the host module "gebm"

@@ -7,13 +7,30 @@
 // has no data, no stack and no globals of its own (../simd_test.go checks), so it
 // never writes a byte of that memory outside C.
 //
-//   int32 gemm(tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+//   int32 gemm(op, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 //
 // computes C = alpha·A·op(B) + beta·C for row-major float32 matrices: A is
 // m×k (row stride lda), op(B) is k×n, B stored k×n (tB = 0) or n×k (tB = 1)
 // with row stride ldb, C m×n with row stride ldc. With beta = 0, C is not
-// read (it may hold NaN). It returns 1 (the Go side takes any other value,
-// such as the 0 of a host without this kernel, to mean "not done").
+// read (it may hold NaN). op's bit 0 is tB; op without bit 0 is 0 or the
+// address of an epilogue (struct epilogue below, 8-byte aligned), which
+// then changes what is stored (beta must then be 0). It returns 1 for a
+// plain product, 2 for one with its epilogue (the Go side takes any other
+// value, such as the 0 of a host without this kernel, to mean "not done").
+//
+// The epilogues are a linear layer's and the activation's after it
+// (shared/nn, fused.go, whose Go loops compute the same values bit for bit:
+// the same float32 and float64 operations in the same order; no fused
+// multiply-adds exist in SIMD128 or are made by clang for WebAssembly):
+//   - forward (tB = 1): P = alpha·A·Bᵀ + bias (bias[j] added to column j;
+//     no bias when its address is 0), stored to pre (row stride ldc) unless
+//     that is 0, and C = σ(P), σ by kind;
+//   - backward (tB = 0): P = alpha·A·B, stored to pre unless 0, and
+//     C = σ'·P, σ' the activation's derivative from aux (row stride ldc):
+//     the activation's input for the piecewise-linear kinds, its output for
+//     tanh (σ' = 1 − y²).
+// The epilogue is applied to each block of C right after the block's last
+// store, while it is in the L1 cache.
 //
 // The two layouts are the two products of a linear layer y = x·Wᵀ (W out×in):
 //   - forward, tB = 1, B = W: every C entry is a dot product of a row of A and
@@ -33,6 +50,109 @@
 #include <wasm_simd128.h>
 
 #define EXPORT(name) __attribute__((export_name(name)))
+
+// The epilogue's activation kinds (shared/nn's epilogueKind).
+enum { EP_NONE = 0, EP_LEAKY = 1, EP_TANH = 2, EP_FLOOR = 3 };
+
+// epilogue, as shared/nn's epilogueDesc lays it out in the Go module's
+// memory: 32-bit words, addresses as byte offsets into that memory.
+struct epilogue {
+  int kind;            // EP_*
+  float param;         // EP_LEAKY: the slope for x ≤ 0 (0: ReLU); EP_FLOOR: the floor c
+  const float *bias;   // forward: n floats, or 0
+  float *pre;          // P's destination (row stride ldc), or 0
+  const float *aux;    // backward: the activation's input (EP_LEAKY, EP_FLOOR) or output (EP_TANH), row stride ldc
+  const double *coef;  // EP_TANH: clamp, P1..P6, Q1..Q3 (shared/nn's tanhCoef)
+};
+
+// tanh2 is Tanh32 (shared/nn/tanh.go) of the two float64 lanes of z: the
+// clamp to ±coef[0], then z·P(z²)/Q(z²), every product rounded before its sum.
+static inline v128_t tanh2(v128_t z, const double *coef) {
+  v128_t cl = wasm_f64x2_splat(coef[0]), ncl = wasm_f64x2_neg(cl);
+  z = wasm_v128_bitselect(cl, z, wasm_f64x2_gt(z, cl)); // NaN fails both comparisons
+  z = wasm_v128_bitselect(ncl, z, wasm_f64x2_lt(z, ncl));
+  v128_t t = wasm_f64x2_mul(z, z);
+  v128_t p = wasm_f64x2_add(wasm_f64x2_mul(t, wasm_f64x2_splat(coef[6])), wasm_f64x2_splat(coef[5]));
+  p = wasm_f64x2_add(wasm_f64x2_mul(t, p), wasm_f64x2_splat(coef[4]));
+  p = wasm_f64x2_add(wasm_f64x2_mul(t, p), wasm_f64x2_splat(coef[3]));
+  p = wasm_f64x2_add(wasm_f64x2_mul(t, p), wasm_f64x2_splat(coef[2]));
+  p = wasm_f64x2_add(wasm_f64x2_mul(t, p), wasm_f64x2_splat(coef[1]));
+  p = wasm_f64x2_add(wasm_f64x2_mul(t, p), wasm_f64x2_splat(1));
+  v128_t q = wasm_f64x2_add(wasm_f64x2_mul(t, wasm_f64x2_splat(coef[9])), wasm_f64x2_splat(coef[8]));
+  q = wasm_f64x2_add(wasm_f64x2_mul(t, q), wasm_f64x2_splat(coef[7]));
+  q = wasm_f64x2_add(wasm_f64x2_mul(t, q), wasm_f64x2_splat(1));
+  return wasm_f64x2_div(wasm_f64x2_mul(z, p), q);
+}
+
+// act4 is σ of four floats.
+static inline v128_t act4(const struct epilogue *ep, v128_t v) {
+  switch (ep->kind) {
+  case EP_LEAKY:
+    return wasm_v128_bitselect(v, wasm_f32x4_mul(wasm_f32x4_splat(ep->param), v), wasm_f32x4_gt(v, wasm_f32x4_splat(0)));
+  case EP_TANH: {
+    v128_t lo = tanh2(wasm_f64x2_promote_low_f32x4(v), ep->coef);
+    v128_t hi = tanh2(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)), ep->coef);
+    return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5);
+  }
+  case EP_FLOOR:
+    return wasm_f32x4_max(v, wasm_f32x4_splat(ep->param));
+  }
+  return v;
+}
+
+// deriv4 is σ' of four floats from the activation's input x (EP_LEAKY,
+// EP_FLOOR) or output (EP_TANH), as shared/nn's activation.derivAt.
+static inline v128_t deriv4(const struct epilogue *ep, v128_t x) {
+  switch (ep->kind) {
+  case EP_LEAKY:
+    return wasm_v128_bitselect(wasm_f32x4_splat(1), wasm_f32x4_splat(ep->param), wasm_f32x4_gt(x, wasm_f32x4_splat(0)));
+  case EP_TANH:
+    return wasm_f32x4_sub(wasm_f32x4_splat(1), wasm_f32x4_mul(x, x));
+  case EP_FLOOR:
+    return wasm_v128_and(wasm_f32x4_splat(1), wasm_f32x4_gt(x, wasm_f32x4_splat(ep->param)));
+  }
+  return wasm_f32x4_splat(1);
+}
+
+// ep4 applies the epilogue to the four floats of C at row offset off (c + off
+// in C, pre + off, aux + off), columns j..j+3; fwd says which.
+static inline void ep4(const struct epilogue *ep, int fwd, float *c, int off, int j) {
+  v128_t v = wasm_v128_load(c + off);
+  if (fwd) {
+    if (ep->bias) v = wasm_f32x4_add(v, wasm_v128_load(ep->bias + j));
+    if (ep->pre) wasm_v128_store(ep->pre + off, v);
+    v = act4(ep, v);
+  } else {
+    if (ep->pre) wasm_v128_store(ep->pre + off, v);
+    v = wasm_f32x4_mul(deriv4(ep, wasm_v128_load(ep->aux + off)), v);
+  }
+  wasm_v128_store(c + off, v);
+}
+
+// ep1 is ep4 for one float, through lane 0 of a vector, so that its values
+// are ep4's.
+static inline void ep1(const struct epilogue *ep, int fwd, float *c, int off, int j) {
+  v128_t v = wasm_f32x4_splat(c[off]);
+  if (fwd) {
+    if (ep->bias) v = wasm_f32x4_add(v, wasm_f32x4_splat(ep->bias[j]));
+    if (ep->pre) ep->pre[off] = wasm_f32x4_extract_lane(v, 0);
+    v = act4(ep, v);
+  } else {
+    if (ep->pre) ep->pre[off] = wasm_f32x4_extract_lane(v, 0);
+    v = wasm_f32x4_mul(deriv4(ep, wasm_f32x4_splat(ep->aux[off])), v);
+  }
+  c[off] = wasm_f32x4_extract_lane(v, 0);
+}
+
+// ep_block applies the epilogue to rows i0..i1-1, columns j0..j1-1 of C.
+static void ep_block(const struct epilogue *ep, int fwd, float *c, int ldc, int i0, int i1, int j0, int j1) {
+  if (!ep) return;
+  for (int i = i0; i < i1; i++) {
+    int j = j0;
+    for (; j + 4 <= j1; j += 4) ep4(ep, fwd, c, i * ldc + j, j);
+    for (; j < j1; j++) ep1(ep, fwd, c, i * ldc + j, j);
+  }
+}
 
 // hsum4 returns the vector of the horizontal sums of s0..s3: lane j is the
 // sum of the four lanes of sj.
@@ -135,19 +255,27 @@ static inline float dot(int k, const float *x, const float *y) {
 }
 
 static void gemm_nt(int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
-                    float beta, float *c, int ldc) {
+                    float beta, float *c, int ldc, const struct epilogue *ep) {
   int j = 0;
   // Four rows of B (the columns j..j+3 of C) at a time, against every row
   // of A: those rows of B stay in the L1 cache while A streams past.
   for (; j + 4 <= n; j += 4) {
     const float *bj = b + j * ldb;
     int i = 0;
-    for (; i + 2 <= m; i += 2)
+    for (; i + 2 <= m; i += 2) {
       nt_2x4(k, a + i * lda, a + (i + 1) * lda, bj, ldb, c + i * ldc + j, c + (i + 1) * ldc + j, alpha, beta);
-    if (i < m) nt_1x4(k, a + i * lda, bj, ldb, c + i * ldc + j, alpha, beta);
+      ep_block(ep, 1, c, ldc, i, i + 2, j, j + 4);
+    }
+    if (i < m) {
+      nt_1x4(k, a + i * lda, bj, ldb, c + i * ldc + j, alpha, beta);
+      ep_block(ep, 1, c, ldc, i, i + 1, j, j + 4);
+    }
   }
   for (; j < n; j++)
-    for (int i = 0; i < m; i++) store1(c + i * ldc + j, dot(k, a + i * lda, b + j * ldb), alpha, beta);
+    for (int i = 0; i < m; i++) {
+      store1(c + i * ldc + j, dot(k, a + i * lda, b + j * ldb), alpha, beta);
+      ep_block(ep, 1, c, ldc, i, i + 1, j, j + 1);
+    }
 }
 
 // ---- tB = 0: C[i][:] = Σ_p A[i][p]·B_p ----
@@ -215,26 +343,32 @@ static inline void nn_1x1(int kc, const float *a, const float *b, int ldb, float
 }
 
 static void gemm_nn(int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
-                    float beta, float *c, int ldc) {
+                    float beta, float *c, int ldc, const struct epilogue *ep) {
   if (k == 0) { // C = beta·C
     for (int i = 0; i < m; i++)
       for (int j = 0; j < n; j++) store1(c + i * ldc + j, 0, alpha, beta);
+    ep_block(ep, 0, c, ldc, 0, m, 0, n);
     return;
   }
   for (int p0 = 0; p0 < k; p0 += KC) {
     int kc = k - p0 < KC ? k - p0 : KC;
     float bt = p0 == 0 ? beta : 1; // later blocks add to the first's sums
     float al = alpha;
+    const struct epilogue *e = p0 + kc == k ? ep : 0; // after the last block only
     const float *ap = a + p0, *bp = b + p0 * ldb;
     int m4 = m & ~3;
     int j = 0;
     for (; j + 8 <= n; j += 8)
-      for (int i = 0; i < m4; i += 4) nn_4x8(kc, ap + i * lda, lda, bp + j, ldb, c + i * ldc + j, ldc, al, bt);
+      for (int i = 0; i < m4; i += 4) {
+        nn_4x8(kc, ap + i * lda, lda, bp + j, ldb, c + i * ldc + j, ldc, al, bt);
+        ep_block(e, 0, c, ldc, i, i + 4, j, j + 8);
+      }
     // Columns left over right of the 8-column blocks, for those rows.
     for (int i = 0; i < m4; i++) {
       int jj = j;
       for (; jj + 4 <= n; jj += 4) nn_1x4(kc, ap + i * lda, bp + jj, ldb, c + i * ldc + jj, al, bt);
       for (; jj < n; jj++) nn_1x1(kc, ap + i * lda, bp + jj, ldb, c + i * ldc + jj, al, bt);
+      ep_block(e, 0, c, ldc, i, i + 1, j, n);
     }
     // Rows left over below the 4-row blocks, all columns.
     for (int i = m4; i < m; i++) {
@@ -242,17 +376,20 @@ static void gemm_nn(int m, int n, int k, float alpha, const float *a, int lda, c
       for (; jj + 16 <= n; jj += 16) nn_1x16(kc, ap + i * lda, bp + jj, ldb, c + i * ldc + jj, al, bt);
       for (; jj + 4 <= n; jj += 4) nn_1x4(kc, ap + i * lda, bp + jj, ldb, c + i * ldc + jj, al, bt);
       for (; jj < n; jj++) nn_1x1(kc, ap + i * lda, bp + jj, ldb, c + i * ldc + jj, al, bt);
+      ep_block(e, 0, c, ldc, i, i + 1, 0, n);
     }
   }
 }
 
 EXPORT("gemm")
-int gemm(int tB, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta,
+int gemm(int op, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta,
          float *c, int ldc) {
-  if (m <= 0 || n <= 0) return 1;
-  if (tB)
-    gemm_nt(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  const struct epilogue *ep = (const struct epilogue *)(__SIZE_TYPE__)(op & ~1);
+  int done = ep ? 2 : 1;
+  if (m <= 0 || n <= 0) return done;
+  if (op & 1)
+    gemm_nt(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep);
   else
-    gemm_nn(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  return 1;
+    gemm_nn(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep);
+  return done;
 }
