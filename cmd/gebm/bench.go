@@ -8,13 +8,14 @@ import (
 
 	"github.com/gebm/gebm/native/blas"
 	"github.com/gebm/gebm/native/train"
+	core "github.com/gebm/gebm/shared/train"
 )
 
 func init() {
 	commands["bench"] = command{"measure training speed (gebm bench train) or sampling speed (gebm bench sample)", runBench}
 }
 
-// runBench: gebm bench train [--device cpu|cuda] [--iters N] [--data SPEC] [--batch B] [--json],
+// runBench: gebm bench train [--device cpu|cuda] [--iters N] [--data SPEC] [--batch B] [--arch mlp|dcgan] [--channels C] [--json],
 // or gebm bench sample (see runBenchSample).
 func runBench(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "sample" {
@@ -30,6 +31,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	iters := fs.Int("iters", 20, "timed iterations (one energy step and one base step each)")
 	dataSpec := fs.String("data", "mnist", "data set whose default model size is benchmarked")
 	batch := fs.Int("batch", 0, "batch size (0: the data set's default)")
+	arch := fs.String("arch", "mlp", "the networks: mlp (the data set's default sizes) or dcgan (latent 64, --channels)")
+	channels := fs.Int("channels", core.DCGANChannels, "with --arch dcgan, the channel width")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
@@ -46,6 +49,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		if *batch > 0 {
 			o.Batch = *batch
 		}
+		if o.Arch = *arch; o.Arch == "dcgan" {
+			o.Latent, o.Channels = core.DCGANLatent, *channels
+		}
 		r, err := train.Bench(o, *iters)
 		if err != nil {
 			return fmt.Errorf("%s: %w", dev, err)
@@ -57,8 +63,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(results)
 	}
-	fmt.Fprintf(stdout, "training iterations (1 energy step with gradient penalty + 1 base step), %s model, batch %d (CPU products: %s)\n",
-		*dataSpec, results[0].Batch, blas.Name)
+	fmt.Fprintf(stdout, "training iterations (1 energy step with gradient penalty + 1 base step), %s %s model, batch %d (CPU products: %s)\n",
+		*dataSpec, *arch, results[0].Batch, blas.Name)
 	fmt.Fprintf(stdout, "%-28s %10s %12s %10s %8s\n", "device", "iter/s", "GFLOP/iter", "GFLOP/s", "ratio")
 	for _, r := range results {
 		fmt.Fprintf(stdout, "%-28s %10.2f %12.3f %10.1f %8.2f\n", r.Device, r.ItersPerSec, r.GFLOPs, r.GFLOPsPerSec, r.ItersPerSec/results[0].ItersPerSec)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gebm/gebm/native/blas"
 	"github.com/gebm/gebm/native/train"
+	core "github.com/gebm/gebm/shared/train"
 )
 
 func init() {
@@ -50,6 +51,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.Base, "base", o.Base, "the generator: mlp, or realnvp (a flow whose density gebm eval can measure)")
 	fs.IntVar(&o.FlowLayers, "flow-layers", o.FlowLayers, "with --base realnvp, the number of affine coupling layers")
 	fs.IntVar(&o.FlowHidden, "flow-hidden", o.FlowHidden, "with --base realnvp, the hidden width of each coupling's scale-and-shift network")
+	fs.StringVar(&o.Arch, "arch", o.Arch, "the networks: mlp (--base-hidden, --energy-hidden), or dcgan for image data: a convolutional generator and energy (--channels), latent 64 unless --latent")
+	fs.IntVar(&o.Channels, "channels", o.Channels, "with --arch dcgan, the channel width `C`: the generator's convolutions 2C then C wide, the energy's C then 2C")
 	fs.StringVar(&o.BaseLoss, "base-loss", o.BaseLoss, "what the base step minimises: kale (the paper's), or mle (a realnvp base's negative log-likelihood of the data)")
 	var hidden []int
 	fs.Var(intList{&hidden}, "hidden", "hidden widths of both networks, e.g. 256,512 (the energy uses them reversed)")
@@ -91,9 +94,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		o.BaseHidden = hidden
 		o.EnergyHidden = reversed(hidden)
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if o.Arch == "dcgan" && !set["latent"] && !o.Resume {
+		o.Latent = core.DCGANLatent
+	}
 	if o.Resume {
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		given := func(name string) bool {
 			return set[name] || set["hidden"] && (name == "base-hidden" || name == "energy-hidden")
 		}
@@ -118,8 +124,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if o.Resume {
 		what = fmt.Sprintf("resuming %s at base step %d", o.Out, t.Step())
 	}
-	fmt.Fprintf(stderr, "%s on %s (%s): %d base steps, batch %d, latent %d, base %v, energy %v, seed %d, matrix products: %s\n",
-		what, o.Data, o.Device, o.Steps, o.Batch, t.Model.Latent(), baseWords(o), o.EnergyHidden, o.Seed, products)
+	fmt.Fprintf(stderr, "%s on %s (%s): %d base steps, batch %d, latent %d, %s, seed %d, matrix products: %s\n",
+		what, o.Data, o.Device, o.Steps, o.Batch, t.Model.Latent(), networkWords(o), o.Seed, products)
 	if !*quiet {
 		t.Progress = progress(stderr, o.Steps, "step")
 		var final func(int, float64) // made at the phase's first step, so that its rate counts from there
@@ -192,10 +198,13 @@ func progress(stderr io.Writer, total int, what string) func(int, float64) {
 	}
 }
 
-// baseWords describes the base for the first line of gebm train.
-func baseWords(o train.Options) string {
-	if o.Base == "realnvp" {
-		return fmt.Sprintf("realnvp (%d couplings, hidden %d, base loss %s)", o.FlowLayers, o.FlowHidden, o.BaseLoss)
+// networkWords describes the networks for the first line of gebm train.
+func networkWords(o train.Options) string {
+	switch {
+	case o.Arch == "dcgan":
+		return fmt.Sprintf("dcgan: base convolutions %d, %d channels, energy %d, %d channels", 2*o.Channels, o.Channels, o.Channels, 2*o.Channels)
+	case o.Base == "realnvp":
+		return fmt.Sprintf("base realnvp (%d couplings, hidden %d, base loss %s), energy %v", o.FlowLayers, o.FlowHidden, o.BaseLoss, o.EnergyHidden)
 	}
-	return fmt.Sprint(o.BaseHidden)
+	return fmt.Sprintf("base %v, energy %v", o.BaseHidden, o.EnergyHidden)
 }

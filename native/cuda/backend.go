@@ -238,7 +238,7 @@ func (t *Trainer) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStat
 	d.uploadAsync(t.alpha, t.palpha, alpha, defaultStream)
 	d.uploadAsync(t.xy, t.px, x, d.copyStream)
 	d.fail(drvRecord(t.xReady, d.copyStream))
-	y := t.base.Forward(t.z, B)
+	y := t.generate(B)
 	xs, ys := t.xy.Slice(0, B*D), t.xy.Slice(B*D, 2*B*D)
 	d.copy(ys, y)
 	d.fail(drvWait(defaultStream, t.xReady))
@@ -276,6 +276,18 @@ func (t *Trainer) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStat
 	return st, nil
 }
 
+// generate returns B(z) for the B latents in t.z as a training step of the
+// base computes it, as the CPU backend does: batch normalisation layers
+// normalise by the batch's own statistics and fold them into their running
+// ones, in the state buffer that Sync brings back for the model file. The
+// base is left in its sampling mode (running statistics) for Evaluate; the
+// backward pass of BaseStep follows the mode of this forward pass.
+func (t *Trainer) generate(B int) Buffer {
+	t.base.SetTraining(true)
+	defer t.base.SetTraining(false)
+	return t.base.Forward(t.z, B)
+}
+
 // BaseStep makes one update of the base on latents z: with w =
 // softmax(-γ E(B(z))), γ = BaseTilt (1: the model's weights), the base's
 // backward pass gets w_i ∇_x E(B(z_i)); Â and the ESS are those of the
@@ -291,7 +303,7 @@ func (t *Trainer) BaseStep(z []float32, lrScale float64) (BaseStats, error) {
 	}
 	d.zeroDoubles(t.stats)
 	d.uploadAsync(t.z, t.pz, z, defaultStream)
-	y := t.base.Forward(t.z, B)
+	y := t.generate(B)
 	e, gx := t.energy.InputGrad(y, B)
 	d.importanceWeights(e, t.cfg.BaseTilt, t.w.Slice(0, B), t.stats.Range(sWeightSum, sAHat+1), t.stats.At(sESS))
 	d.elementwise("scale_rows", B*D, ptr(gx), ptr(t.w), ptr(t.dy), i64(B), i64(D))

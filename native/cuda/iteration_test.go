@@ -151,8 +151,11 @@ func maxDiff(a, b []float32) (float64, int) {
 
 // TestIterationMatchesCPU runs one full training iteration — an energy
 // step (with gradient penalty, spectral normalisation and optionally the
-// soft clip; MLPs, and a convolutional model whose base holds a batchnorm
-// in its default mode, the running statistics), a base step (with the model's weights, γ = 1, or tilted ones,
+// soft clip; MLPs, and a convolutional model whose base holds a batchnorm,
+// which both backends run on the batch's statistics in the steps' forward
+// passes of the base, folding them into the running statistics that Sync
+// brings back, and on the running ones in the evaluation), a base step
+// (with the model's weights, γ = 1, or tilted ones,
 // γ = 0.5 and 0) and a held-out evaluation — through
 // native/train's CPU backend and through the CUDA backend on copies of
 // the same model, and compares everything that comes back and everything

@@ -146,8 +146,10 @@ func TestResumeOptions(t *testing.T) {
 }
 
 // TestResumeOlderCheckpoint: a checkpoint written before the planned steps,
-// the intervals, --a-init-batches, --test-fraction and --base-tilt were recorded resumes
-// with the values older versions always used and the defaults for the rest.
+// the intervals, --a-init-batches, --test-fraction, --base-tilt, --arch and
+// --channels were recorded resumes with the values older versions always
+// used (an mlp, which a given --arch dcgan contradicts) and the defaults
+// for the rest.
 func TestResumeOlderCheckpoint(t *testing.T) {
 	o := small(t, 4)
 	run(t, o)
@@ -156,7 +158,7 @@ func TestResumeOlderCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"target_steps", "checkpoint_every", "log_every", "device", "a_init_batches", "test_fraction", "base_tilt"} {
+	for _, k := range []string{"target_steps", "checkpoint_every", "log_every", "device", "a_init_batches", "test_fraction", "base_tilt", "arch", "channels"} {
 		delete(f.Training.Options, k)
 	}
 	var ts []ckpt.Tensor
@@ -172,13 +174,18 @@ func TestResumeOlderCheckpoint(t *testing.T) {
 	}
 	fresh := Defaults("")
 	fresh.Out, fresh.Resume, fresh.AInitBatches, fresh.BaseTilt = o.Out, true, 99, 0.25
+	fresh.Arch, fresh.Channels = "dcgan", 7
 	got, err := ResumeOptions(fresh, func(string) bool { return false })
 	if err != nil {
 		t.Fatal(err)
 	}
 	def := Defaults("8gaussians")
 	if got.AInitBatches != 10 || got.TestFraction != 0.1 || got.BaseTilt != 1 || got.Steps != def.Steps || got.LogEvery != def.LogEvery ||
-		got.Batch != o.Batch || formatWidths(got.BaseHidden) != "16,16" {
+		got.Batch != o.Batch || formatWidths(got.BaseHidden) != "16,16" || got.Arch != "mlp" || got.Channels != def.Channels {
 		t.Fatalf("options from an older checkpoint: %+v", got)
+	}
+	_, err = ResumeOptions(fresh, func(flag string) bool { return flag == "arch" })
+	if err == nil || !strings.Contains(err.Error(), "--arch dcgan contradicts the run's --arch mlp") {
+		t.Fatalf("--arch dcgan on an older mlp checkpoint: %v", err)
 	}
 }

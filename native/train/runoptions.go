@@ -149,7 +149,7 @@ func (o *Options) record() map[string]string {
 
 // legacyDefaults are the values of options that older versions of gebm did
 // not record because they were not flags: every run used these.
-var legacyDefaults = map[string]string{"image-size": "0", "a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1", "base-loss": "kale", "final-energy-steps": "0", "final-lr-scale": "0.1", "final-average": "0"}
+var legacyDefaults = map[string]string{"arch": "mlp", "image-size": "0", "a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1", "base-loss": "kale", "final-energy-steps": "0", "final-lr-scale": "0.1", "final-average": "0"}
 
 // reconcile makes o the options of the run that checkpoint f (at path)
 // belongs to. An option that given reports as set on the command line must

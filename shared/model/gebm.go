@@ -55,13 +55,22 @@ type Config struct {
 	// reference's clamp at -10). The model file records it in the energy's
 	// spec, so every sampler (native, WebAssembly) evaluates the same E.
 	EnergyFloor float64
+	// Arch is the networks' architecture: ArchMLP (also "") builds them
+	// from BaseHidden and EnergyHidden, ArchDCGAN the convolutional pair of
+	// dcganSpec for the image shape Data.Shape, with channel width Channels.
+	Arch     string
+	Channels int
 }
 
-// Spec returns the base's and the energy's architectures. An MLP base's
+// Spec returns the base's and the energy's architectures: with Arch
+// ArchDCGAN, dcganSpec's convolutional pair; otherwise an MLP base's
 // hidden layers use ReLU, a RealNVP base is nn.Coupling(Dim, FlowLayers,
 // FlowHidden); the energy's LeakyReLU(EnergySlope), and its output is
 // clamped from below at EnergyFloor unless that is 0.
 func (c Config) Spec() (base, energy nn.Spec) {
+	if c.Arch == ArchDCGAN {
+		return c.dcganSpec()
+	}
 	base = nn.MLP(c.Latent, c.BaseHidden, c.Data.Dim, nn.Activation(nn.KindReLU, 0), c.BaseOutput, false)
 	if c.Base == BaseRealNVP {
 		base = nn.Coupling(c.Data.Dim, c.FlowLayers, c.FlowHidden)
@@ -100,6 +109,15 @@ func New(c Config, rng *rand.Rand) (*GEBM, error) {
 		}
 	default:
 		return nil, fmt.Errorf("model: base %q: use %s or %s", c.Base, BaseMLP, BaseRealNVP)
+	}
+	switch c.Arch {
+	case "", ArchMLP:
+	case ArchDCGAN:
+		if err := c.checkDCGAN(); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("model: architecture %q: use %s or %s", c.Arch, ArchMLP, ArchDCGAN)
 	}
 	bs, es := c.Spec()
 	base, err := nn.New(bs, rng)

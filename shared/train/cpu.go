@@ -61,7 +61,7 @@ func (c *CPU) Sync() error { return nil }
 func (c *CPU) EnergyStep(x, z, alpha []float32, lrScale float64) (backend.EnergyStats, error) {
 	B, D := c.batch, c.m.Dim()
 	copy(c.xy[:B*D], x)
-	copy(c.xy[B*D:], c.m.Base.Forward(z, B))
+	copy(c.xy[B*D:], c.generate(z))
 	e := c.m.Energy.Forward(c.xy, 2*B)
 	ep, eq := e[:B], e[B:2*B]
 	loss, dA := kale.EnergyLoss(ep, eq, float64(c.a.Value[0]), c.dE[:B], c.dE[B:])
@@ -107,6 +107,19 @@ func (c *CPU) EnergyStep(x, z, alpha []float32, lrScale float64) (backend.Energy
 	return st, nil
 }
 
+// generate returns B(z) for the batch's latents z as a training step of the
+// base computes it: batch normalisation layers normalise by the batch's
+// own statistics and fold them into their running ones
+// (nn.Network.SetTraining), which the model file keeps for sampling. The
+// base is left in its sampling mode, so that Evaluate and every sampler
+// use the running statistics; the backward pass of BaseStep goes through
+// the batch statistics of this forward pass.
+func (c *CPU) generate(z []float32) []float32 {
+	c.m.Base.SetTraining(true)
+	defer c.m.Base.SetTraining(false)
+	return c.m.Base.Forward(z, c.batch)
+}
+
 // BaseStep makes one update of the base: with the energy fixed, the base minimises
 // L_B = -mean E(x) - Â(θ), Â = logsumexp_i(-E(B(z_i))) - log N, whose
 // gradient is Σ_i w_i ∇_θ E(B_θ(z_i)) with w = softmax(-E(B(z))): the
@@ -115,7 +128,7 @@ func (c *CPU) EnergyStep(x, z, alpha []float32, lrScale float64) (backend.Energy
 // the stats' Â and ESS stay those of the model's weights (γ = 1).
 func (c *CPU) BaseStep(z []float32, lrScale float64) (backend.BaseStats, error) {
 	B, D := c.batch, c.m.Dim()
-	y := c.m.Base.Forward(z, B)
+	y := c.generate(z)
 	e, gx := c.m.Energy.InputGrad(y, B)
 	var st backend.BaseStats
 	st.AHat, st.ESS = kale.ImportanceWeights(e[:B], c.w)

@@ -25,17 +25,21 @@ func (o *Options) FlowLatent(spec string, dim int) error {
 }
 
 // ModelConfig is the configuration of the model that the options build for
-// training set d, named spec in the model file: the options' network sizes,
-// and a base that ends in tanh when the data lie in [−1, 1]. It sets the
-// latent size of a realnvp base (FlowLatent).
+// training set d, named spec in the model file: the options' architecture
+// and network sizes, and a base that ends in tanh when the data lie in
+// [−1, 1]. It sets the latent size of a realnvp base (FlowLatent); the
+// dcgan architecture needs d's rows to be images (Dataset.Image).
 func ModelConfig(o *Options, spec string, d *data.Dataset) (model.Config, error) {
 	if err := o.FlowLatent(spec, d.Dim); err != nil {
 		return model.Config{}, err
 	}
+	if _, ok := d.Image(); o.Arch == model.ArchDCGAN && !ok {
+		return model.Config{}, fmt.Errorf("--arch dcgan needs image data (mnist, cifar10, a folder of images, a .npy array N×C×H×W or N×H×W): %s has flat rows of %d values; use --arch mlp", spec, d.Dim)
+	}
 	cfg := model.Config{Latent: o.Latent, Data: DataInfo(spec, d), BaseHidden: o.BaseHidden,
 		Base: o.Base, FlowLayers: o.FlowLayers, FlowHidden: o.FlowHidden,
 		EnergyHidden: o.EnergyHidden, EnergySlope: o.EnergySlope, SpectralNorm: o.SpectralNorm,
-		EnergyFloor: o.EnergyFloor}
+		EnergyFloor: o.EnergyFloor, Arch: o.Arch, Channels: o.Channels}
 	if n := d.Norm; n.Bounded && n.Min == -1 && n.Max == 1 {
 		cfg.BaseOutput = nn.KindTanh
 	}

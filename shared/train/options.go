@@ -30,7 +30,14 @@ type Options struct {
 	// importance-weighted energy) or, for a realnvp base, "mle": the flow's
 	// negative log-likelihood of a data batch, while the energy is still
 	// trained with KALE against the flow's samples.
-	BaseLoss     string  `json:"base-loss"`
+	BaseLoss string `json:"base-loss"`
+	// Arch is the networks' architecture: "mlp" (BaseHidden, EnergyHidden)
+	// or, for image data, "dcgan": the convolutional generator and energy
+	// of model.Config's dcganSpec, with channel width Channels (the
+	// generator's layers 2·Channels then Channels wide, the energy's
+	// Channels then 2·Channels). A dcgan base is of the mlp kind (not a flow).
+	Arch         string  `json:"arch"`
+	Channels     int     `json:"channels"`
 	BaseHidden   []int   `json:"base-hidden"`
 	EnergyHidden []int   `json:"energy-hidden"`
 	EnergySlope  float64 `json:"energy-slope"`  // LeakyReLU slope of the energy
@@ -89,7 +96,7 @@ func Defaults(data string) Options {
 	o := Options{
 		Config: backend.Config{Batch: 128, LREnergy: 1e-3, LRBase: 1e-3, GP: 0.1, BaseTilt: 0.5},
 		Steps:  16000, EnergyFloor: -10,
-		Latent: 4, Base: "mlp", FlowLayers: 8, FlowHidden: 64, BaseLoss: "kale", BaseHidden: []int{128, 128}, EnergyHidden: []int{128, 128}, EnergySlope: 0.2,
+		Latent: 4, Base: "mlp", Arch: "mlp", Channels: DCGANChannels, FlowLayers: 8, FlowHidden: 64, BaseLoss: "kale", BaseHidden: []int{128, 128}, EnergyHidden: []int{128, 128}, EnergySlope: 0.2,
 		Beta1: 0.5, Beta2: 0.999,
 		NCritic: 5, Warmup: 100, BurstEvery: 500, BurstLen: 100, FinalEnergySteps: 5000, FinalLRScale: 1, FinalAverage: 0.8,
 		LRDecay: 0.8, LRDecayEvery: 10000, AInitBatches: 10,
@@ -198,6 +205,18 @@ func (o *Options) Problems() []Problem {
 	}
 	if o.FlowHidden < 1 || o.FlowHidden > 8192 {
 		bad("flow-hidden", "%d must be in 1..8192", o.FlowHidden)
+	}
+	switch o.Arch {
+	case "mlp":
+	case "dcgan":
+		if o.Base != "mlp" {
+			bad("arch", "dcgan builds a generator of its own, of the mlp kind: it cannot be --base %s", o.Base)
+		}
+	default:
+		bad("arch", "%q: use mlp or dcgan", o.Arch)
+	}
+	if o.Channels < 1 || o.Channels > 1024 {
+		bad("channels", "%d must be in 1..1024", o.Channels)
 	}
 	switch o.BaseLoss {
 	case "kale":

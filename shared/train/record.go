@@ -15,10 +15,14 @@ type RecordedOption struct {
 }
 
 // RecordedOptions are the options of Options that a model file records
-// under a key of their own: those of the step and the schedule. The data
-// set, seed, steps done and the networks' sizes are recorded elsewhere in
-// the header (ckpt.Header.Training and the specs).
+// under a key of their own: the architecture's name and channel width, and
+// those of the step and the schedule. The data set, seed, steps done and
+// the networks' sizes are recorded elsewhere in the header
+// (ckpt.Header.Training and the specs).
 var RecordedOptions = []RecordedOption{
+	{Flag: "arch", Key: "arch", Get: func(o *Options) string { return o.Arch },
+		Set: func(o *Options, s string) error { o.Arch = s; return nil }},
+	intOption("channels", "channels", func(o *Options) *int { return &o.Channels }),
 	{Flag: "base-loss", Key: "base_loss", Get: func(o *Options) string { return o.BaseLoss },
 		Set: func(o *Options, s string) error { o.BaseLoss = s; return nil }},
 	boolOption("spectral-norm", "spectral_norm", func(o *Options) *bool { return &o.SpectralNorm }),

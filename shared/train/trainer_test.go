@@ -164,6 +164,13 @@ func TestProblems(t *testing.T) {
 		if ps := o.Problems(); len(ps) != 0 {
 			t.Fatalf("Defaults(%s): %v", data, ps)
 		}
+		if o.Arch != "mlp" {
+			t.Fatalf("Defaults(%s): arch %q, want mlp", data, o.Arch)
+		}
+		o.Arch, o.Latent = "dcgan", DCGANLatent
+		if ps := o.Problems(); len(ps) != 0 {
+			t.Fatalf("Defaults(%s) with arch dcgan: %v", data, ps)
+		}
 	}
 	for _, c := range []struct {
 		option string
@@ -191,6 +198,9 @@ func TestProblems(t *testing.T) {
 		{"flow-layers", func(o *Options) { o.FlowLayers = 0 }},
 		{"flow-hidden", func(o *Options) { o.FlowHidden = 1 << 20 }},
 		{"base-loss", func(o *Options) { o.BaseLoss = "mle" }},
+		{"arch", func(o *Options) { o.Arch = "resnet" }},
+		{"arch", func(o *Options) { o.Arch, o.Base = "dcgan", "realnvp" }},
+		{"channels", func(o *Options) { o.Channels = 0 }},
 	} {
 		o := Defaults("8gaussians")
 		c.set(&o)

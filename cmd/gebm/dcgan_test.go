@@ -1,0 +1,99 @@
+package main
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gebm/gebm/shared/model"
+	"github.com/gebm/gebm/shared/nn"
+)
+
+// hasKind reports whether spec s holds a layer of kind k.
+func hasKind(s nn.Spec, k nn.Kind) bool {
+	return slices.ContainsFunc(s.Layers, func(l nn.LayerSpec) bool { return l.Kind == k })
+}
+
+// TestTrainDCGAN: gebm train --arch dcgan trains the convolutional pair on
+// a folder of colour images resampled to 8×8, at latent 64 when no
+// --latent is given; the model file holds the convolutions, the
+// generator's running statistics and the options arch and channels;
+// gebm sample draws a PNG grid from it; --resume continues the run and
+// refuses a contradicting --arch. Flat data, images whose side is not a
+// multiple of 4 and a realnvp base are refused with messages that say why.
+func TestTrainDCGAN(t *testing.T) {
+	imgs := writeImageFolder(t, 14)
+	run := filepath.Join(t.TempDir(), "run")
+	args := []string{"train", "--arch", "dcgan", "--channels", "4", "--data", imgs, "--image-size", "8", "--out", run,
+		"--batch", "8", "--n-critic", "2", "--warmup", "2", "--burst-every", "0", "--final-energy-steps", "2",
+		"--a-init-batches", "2", "--test-fraction", "0.3", "--checkpoint-every", "0", "--quiet"}
+	if code, _, errOut := gebm(t, append(args, "--steps", "3")...); code != 0 {
+		t.Fatalf("gebm train --arch dcgan: %s", errOut)
+	}
+	load := func() *model.GEBM {
+		b, err := os.ReadFile(filepath.Join(run, "model.gebm"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := model.Load(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m := load()
+	bs, es := m.Base.Spec(), m.Energy.Spec()
+	if !hasKind(bs, nn.KindConvTranspose2D) || !hasKind(bs, nn.KindBatchNorm) || !hasKind(es, nn.KindConv2D) || hasKind(es, nn.KindBatchNorm) {
+		t.Fatalf("base %+v, energy %+v: want transposed convolutions and batchnorm in the base, convolutions in the energy", bs, es)
+	}
+	if o := m.Training.Options; o["arch"] != "dcgan" || o["channels"] != "4" || m.Latent() != 64 || m.Dim() != 3*8*8 || m.Training.Steps != 3 {
+		t.Fatalf("model: latent %d, dim %d, steps %d, options %v", m.Latent(), m.Dim(), m.Training.Steps, m.Training.Options)
+	}
+	for _, p := range m.Base.State() {
+		if p.Name == "1.running_mean" && !slices.ContainsFunc(p.Value, func(v float32) bool { return v != 0 }) {
+			t.Fatalf("%s is all 0 after training: the running statistics were not updated", p.Name)
+		}
+	}
+
+	grid := filepath.Join(run, "x.png")
+	if code, _, errOut := gebm(t, "sample", "--model", filepath.Join(run, "model.gebm"), "--n", "4", "--steps", "2", "--out", grid); code != 0 {
+		t.Fatalf("gebm sample: %s", errOut)
+	}
+	f, err := os.Open(grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Fatalf("%s: %v", grid, err)
+	}
+
+	code, _, errOut := gebm(t, "train", "--out", run, "--resume", "--steps", "5", "--arch", "mlp", "--quiet")
+	if code != 1 || !strings.Contains(errOut, "--arch mlp contradicts the run's --arch dcgan") {
+		t.Fatalf("--resume --arch mlp: code %d, %q", code, errOut)
+	}
+	if code, _, errOut := gebm(t, "train", "--out", run, "--resume", "--steps", "5", "--quiet"); code != 0 {
+		t.Fatalf("--resume: %s", errOut)
+	}
+	if m := load(); m.Training.Steps != 5 || m.Training.Options["arch"] != "dcgan" || !hasKind(m.Base.Spec(), nn.KindConvTranspose2D) {
+		t.Fatalf("resumed model: steps %d, options %v", m.Training.Steps, m.Training.Options)
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--data", "8gaussians"}, "--arch dcgan needs image data"},
+		{[]string{"--data", imgs, "--image-size", "10"}, "multiple of 4"},
+		{[]string{"--data", imgs, "--image-size", "8", "--base", "realnvp"}, "--arch: dcgan builds a generator of its own"},
+	} {
+		out := filepath.Join(t.TempDir(), "bad")
+		a := append([]string{"train", "--arch", "dcgan", "--channels", "4", "--out", out, "--steps", "1", "--batch", "8", "--quiet"}, c.args...)
+		if code, _, errOut := gebm(t, a...); code != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: code %d, %q; want an error containing %q", c.args, code, errOut, c.want)
+		}
+	}
+}
