@@ -33,17 +33,7 @@ func TestTrainDCGAN(t *testing.T) {
 	if code, _, errOut := gebm(t, append(args, "--steps", "3")...); code != 0 {
 		t.Fatalf("gebm train --arch dcgan: %s", errOut)
 	}
-	load := func() *model.GEBM {
-		b, err := os.ReadFile(filepath.Join(run, "model.gebm"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := model.Load(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	load := func() *model.GEBM { return loadModelFile(t, filepath.Join(run, "model.gebm")) }
 	m := load()
 	bs, es := m.Base.Spec(), m.Energy.Spec()
 	if !hasKind(bs, nn.KindConvTranspose2D) || !hasKind(bs, nn.KindBatchNorm) || !hasKind(es, nn.KindConv2D) || hasKind(es, nn.KindBatchNorm) {

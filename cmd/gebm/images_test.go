@@ -59,17 +59,7 @@ func TestTrainOnImageFolder(t *testing.T) {
 	if code, _, errOut := gebm(t, append(args, "--steps", "20", "--image-size", "4")...); code != 0 {
 		t.Fatalf("gebm train: %s", errOut)
 	}
-	load := func() *model.GEBM {
-		b, err := os.ReadFile(filepath.Join(run, "model.gebm"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := model.Load(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	load := func() *model.GEBM { return loadModelFile(t, filepath.Join(run, "model.gebm")) }
 	m := load()
 	if m.Dim() != 48 || !slices.Equal(m.Data.Shape, []int{3, 4, 4}) || m.Data.Scale != 1/127.5 || m.Training.Options["image_size"] != "4" || m.Training.Steps != 20 {
 		t.Fatalf("model: dim %d, data %+v, options %v, steps %d", m.Dim(), m.Data, m.Training.Options, m.Training.Steps)

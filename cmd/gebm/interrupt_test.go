@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/gebm/gebm/shared/ckpt"
-	"github.com/gebm/gebm/shared/model"
 )
 
 // tinyRun is a training run small enough to take thousands of steps a
@@ -101,13 +100,5 @@ func TestTrainSecondSignalQuits(t *testing.T) {
 
 func loadTensors(t *testing.T, path string) []ckpt.Tensor {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Load(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m.Tensors()
+	return loadModelFile(t, path).Tensors()
 }

@@ -12,6 +12,21 @@ import (
 )
 
 // gebm runs the command in-process and returns its exit code and output.
+// loadModelFile reads and decodes the model file at path, failing the test
+// on any error.
+func loadModelFile(t *testing.T, path string) *model.GEBM {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Load(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 func gebm(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e bytes.Buffer
@@ -54,14 +69,7 @@ func TestDataThenTrainOnFile(t *testing.T) {
 	if !strings.Contains(stdout, "model.gebm") {
 		t.Fatalf("stdout %q", stdout)
 	}
-	b, err := os.ReadFile(filepath.Join(outDir, "model.gebm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Load(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := loadModelFile(t, filepath.Join(outDir, "model.gebm"))
 	if m.Dim() != 2 || m.Training.Dataset != csv {
 		t.Fatalf("model dim %d dataset %q", m.Dim(), m.Training.Dataset)
 	}

@@ -20,17 +20,7 @@ func TestTrainRunFolder(t *testing.T) {
 	if code, _, errOut := gebm(t, first...); code != 0 {
 		t.Fatal(errOut)
 	}
-	steps := func() int {
-		b, err := os.ReadFile(filepath.Join(dir, "model.gebm"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := model.Load(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m.Training.Steps
-	}
+	steps := func() int { return loadModelFile(t, filepath.Join(dir, "model.gebm")).Training.Steps }
 	code, _, errOut := gebm(t, append([]string{"train", "--out", dir, "--steps", "5"}, tinyRun...)...)
 	if code != 1 || !strings.Contains(errOut, "already holds a training run at base step 3 of 3") ||
 		!strings.Contains(errOut, "--resume") || !strings.Contains(errOut, "--force") || steps() != 3 {
