@@ -10,60 +10,6 @@ import (
 	"github.com/gebm/gebm/shared/nn"
 )
 
-// refIm2col and refCol2im repeat shared/nn/conv.go's convGeom.im2col and
-// col2im loop for loop (they are unexported there): the references of
-// conv.cu's kernels.
-func refIm2col(g nn.ConvGeometry, img, col []float32) {
-	cols := g.OH * g.OW
-	for c := range g.C {
-		for i := range g.K {
-			for j := range g.K {
-				dst := col[((c*g.K+i)*g.K+j)*cols:][:cols]
-				for a := range g.OH {
-					row := dst[a*g.OW : (a+1)*g.OW]
-					hi := a*g.S + i - g.P
-					if hi < 0 || hi >= g.H {
-						clear(row)
-						continue
-					}
-					src := img[(c*g.H+hi)*g.W:][:g.W]
-					for b := range row {
-						if wi := b*g.S + j - g.P; wi >= 0 && wi < g.W {
-							row[b] = src[wi]
-						} else {
-							row[b] = 0
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-func refCol2im(g nn.ConvGeometry, col, img []float32) {
-	cols := g.OH * g.OW
-	for c := range g.C {
-		for i := range g.K {
-			for j := range g.K {
-				src := col[((c*g.K+i)*g.K+j)*cols:][:cols]
-				for a := range g.OH {
-					hi := a*g.S + i - g.P
-					if hi < 0 || hi >= g.H {
-						continue
-					}
-					row := src[a*g.OW : (a+1)*g.OW]
-					dst := img[(c*g.H+hi)*g.W:][:g.W]
-					for b, v := range row {
-						if wi := b*g.S + j - g.P; wi >= 0 && wi < g.W {
-							dst[wi] += v
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
 // convGeometries are the shapes the conv kernels are checked on: square
 // and not, strides 1 to 3, no padding and the most allowed, kernels larger
 // than the stride (overlapping taps, which col2im adds up) and equal to
@@ -100,14 +46,14 @@ func TestConvKernels(t *testing.T) {
 		img, col := randn(rng, size, 1), randn(rng, rows*cols, 1)
 
 		want := make([]float32, rows*cols)
-		refIm2col(geo, img, want)
+		geo.Im2col(img, want)
 		dimg, dcol := upload(t, d, img), upload(t, d, randn(rng, rows*cols, 1))
 		g.im2col(dimg, dcol)
 		sameBits(t, what+"im2col", download(t, d, dcol), want)
 
 		base := randn(rng, size, 1)
 		wantImg := append([]float32(nil), base...)
-		refCol2im(geo, col, wantImg)
+		geo.Col2im(col, wantImg)
 		dcol, dimg = upload(t, d, col), upload(t, d, base)
 		g.col2im(dcol, dimg)
 		sameBits(t, what+"col2im", download(t, d, dimg), wantImg)

@@ -204,6 +204,19 @@ func (l LayerSpec) ConvGeometry() ConvGeometry {
 	return ConvGeometry{g.c, g.h, g.w, g.k, g.s, g.p, g.oh, g.ow}
 }
 
+// Im2col writes the column matrix of img ((C·K·K) × (OH·OW)) into col, as
+// the conv layers do: the reference of a backend's im2col kernel.
+func (g ConvGeometry) Im2col(img, col []float32) { g.geom().im2col(img, col) }
+
+// Col2im adds every entry of col into the image value it was read from (the
+// adjoint of Im2col), as the conv layers do: the reference of a backend's
+// col2im kernel.
+func (g ConvGeometry) Col2im(col, img []float32) { g.geom().col2im(col, img) }
+
+func (g ConvGeometry) geom() convGeom {
+	return convGeom{c: g.C, h: g.H, w: g.W, k: g.K, s: g.S, p: g.P, oh: g.OH, ow: g.OW}
+}
+
 func (g convGeom) rows() int { return g.c * g.k * g.k }
 func (g convGeom) cols() int { return g.oh * g.ow }
 func (g convGeom) size() int { return g.c * g.h * g.w }
