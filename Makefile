@@ -7,7 +7,7 @@ PKGS      := ./...
 
 .PHONY: help demo build test lint \
         test-deps test-native test-wasm-build test-wasm-shared test-wasm test-wasm-simd test-browser test-cuda \
-        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-train \
+        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-train bench-train-torch \
         kernels models clean FORCE
 
 ##@ Main jobs
@@ -157,6 +157,13 @@ bench: ## run the benchmarks (ratios within one run; see docs/)
 # SIMD128 kernels): docs/WASM-BENCH.md.
 bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians defaults, 1500 steps): native, Node and wazero
 	@GO='$(GO)' scripts/bench-train.sh
+
+# CPU training iterations of the MNIST MLP, gebm against PyTorch eager at 1
+# and 2 threads, interleaved rounds (ROUNDS, ITERS, THREADS): docs/BENCHMARKS.md.
+# As root, installs Debian's python3-torch (scripts/deps.sh group torch) for
+# this target only.
+bench-train-torch: bin/gebm ## benchmark CPU training of the MNIST MLP against PyTorch eager (1 and 2 threads); as root, first installs python3-torch
+	@scripts/bench/train-torch.sh
 
 # One latent gradient step of the MNIST-size model, native, in wazero, in
 # Node (Go wasm: SIMD128 kernel on one worker and one per core, Go kernel)

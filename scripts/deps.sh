@@ -15,7 +15,8 @@
 #
 # Groups: fast (OpenBLAS for the native binary; optional, make build falls
 # back to pure Go), test (what make test needs), cuda (what make test-cuda
-# needs: the toolkit from non-free and an nvcc host compiler).
+# needs: the toolkit from non-free and an nvcc host compiler), torch (PyTorch
+# for make bench-train-torch's baseline only: never part of test or CI).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -29,7 +30,9 @@ pkgs_of() {
 	# "g++-11 | clang-14 | ...", which apt satisfies with clang-14 where clang
 	# is already installed, and nvcc then refuses: so g++-11 is named here.
 	cuda) echo nvidia-cuda-toolkit g++-11 ;;
-	*) echo "deps.sh: unknown group $1 (fast, test, cuda)" >&2; exit 2 ;;
+	# PyTorch 1.13 (CPU), the baseline of make bench-train-torch.
+	torch) echo python3-torch ;;
+	*) echo "deps.sh: unknown group $1 (fast, test, cuda, torch)" >&2; exit 2 ;;
 	esac
 }
 
@@ -69,11 +72,12 @@ install() {
 	case " $need " in *" nvidia-cuda-toolkit "*) enable_nonfree ;; esac
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
-	# Only the toolkit goes without its recommended packages (GPU drivers, docs);
+	# Only the toolkit and PyTorch go without their recommended packages (GPU
+	# drivers, docs, PyTorch's development headers);
 	# chromium keeps its fonts, so the page renders as people see it.
 	local p norec=() rec=()
 	for p in $need; do
-		case $p in nvidia-cuda-toolkit) norec+=("$p") ;; *) rec+=("$p") ;; esac
+		case $p in nvidia-cuda-toolkit | python3-torch) norec+=("$p") ;; *) rec+=("$p") ;; esac
 	done
 	[ ${#rec[@]} -eq 0 ] || apt-get install -y -qq "${rec[@]}"
 	[ ${#norec[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${norec[@]}"

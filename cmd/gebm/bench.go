@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 
 	"github.com/gebm/gebm/native/blas"
 	"github.com/gebm/gebm/native/train"
@@ -15,14 +16,14 @@ func init() {
 	commands["bench"] = command{"measure training speed (gebm bench train) or sampling speed (gebm bench sample)", runBench}
 }
 
-// runBench: gebm bench train [--device cpu|cuda] [--iters N] [--data SPEC] [--batch B] [--arch mlp|dcgan] [--channels C] [--json],
+// runBench: gebm bench train [--device cpu|cuda] [--iters N] [--data SPEC] [--batch B] [--arch mlp|dcgan] [--channels C] [--threads T] [--json],
 // or gebm bench sample (see runBenchSample).
 func runBench(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "sample" {
 		return runBenchSample(args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "train" {
-		return fmt.Errorf("usage: gebm bench train [--device cpu,cuda] [--iters N] [--data mnist] [--batch B] [--json]\n" +
+		return fmt.Errorf("usage: gebm bench train [--device cpu,cuda] [--iters N] [--data mnist] [--batch B] [--threads T] [--json]\n" +
 			"   or: gebm bench sample [--model FILE] [--n 64,2000] [--steps K] [--rounds R] [--sampler mala] [--workers W] [--json]")
 	}
 	fs := newFlags("bench train", stderr)
@@ -33,6 +34,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	batch := fs.Int("batch", 0, "batch size (0: the data set's default)")
 	arch := fs.String("arch", "mlp", "the networks: mlp (the data set's default sizes) or dcgan (latent 64, --channels)")
 	channels := fs.Int("channels", core.DCGANChannels, "with --arch dcgan, the channel width")
+	threads := fs.Int("threads", 0, "CPU threads: OpenBLAS's and Go's (GOMAXPROCS); 0: the defaults, one per core")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
@@ -40,6 +42,15 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if *iters < 1 || *iters > 1_000_000 {
 		return fmt.Errorf("--iters %d must be in 1..1000000", *iters)
 	}
+	if *threads < 0 || *threads > 1024 {
+		return fmt.Errorf("--threads %d must be in 0..1024", *threads)
+	}
+	if *threads > 0 { // for this benchmark only: the process's settings come back after it
+		defer blas.SetThreads(blas.Threads())
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(*threads))
+		blas.SetThreads(*threads)
+	}
+	usedThreads, usedProcs := blas.Threads(), runtime.GOMAXPROCS(0)
 	var results []train.BenchResult
 	for _, dev := range splitList(*devices) {
 		o := train.Defaults(*dataSpec)
@@ -63,8 +74,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(results)
 	}
-	fmt.Fprintf(stdout, "training iterations (1 energy step with gradient penalty + 1 base step), %s %s model, batch %d (CPU products: %s)\n",
-		*dataSpec, *arch, results[0].Batch, blas.Name)
+	fmt.Fprintf(stdout, "training iterations (1 energy step with gradient penalty + 1 base step), %s %s model, batch %d (CPU products: %s, %d threads; Go: %d)\n",
+		*dataSpec, *arch, results[0].Batch, blas.Name, usedThreads, usedProcs)
 	fmt.Fprintf(stdout, "%-28s %10s %12s %10s %8s\n", "device", "iter/s", "GFLOP/iter", "GFLOP/s", "ratio")
 	for _, r := range results {
 		fmt.Fprintf(stdout, "%-28s %10.2f %12.3f %10.1f %8.2f\n", r.Device, r.ItersPerSec, r.GFLOPs, r.GFLOPsPerSec, r.ItersPerSec/results[0].ItersPerSec)

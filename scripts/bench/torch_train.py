@@ -18,6 +18,8 @@ and the batches are copied from host memory every step, as gebm does.
 float32 throughout; TF32 stays off unless --tf32.
 
   python3 scripts/bench/torch_train.py --iters 200
+  python3 scripts/bench/torch_train.py --device cpu --threads 1 --iters 30
+      (the CPU baseline of make bench-train-torch, scripts/bench/train-torch.sh)
 """
 import argparse
 import math
@@ -43,6 +45,8 @@ def parse_args(argv):
                    help="keep the batches on the device (no copy per step)")
     p.add_argument("--tf32", action="store_true", help="allow TF32 matrix products")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=0,
+                   help="CPU threads (torch.set_num_threads; 0: PyTorch's default)")
     a = p.parse_args(argv)
     try:
         a.base_hidden = [int(v) for v in a.base_hidden.split(",") if v]
@@ -52,6 +56,8 @@ def parse_args(argv):
     for name in ("batch", "latent", "dim", "iters"):
         if getattr(a, name) < 1:
             p.error(f"--{name} must be at least 1")
+    if a.threads < 0:
+        p.error("--threads must not be negative")
     if a.warmup < 0:
         p.error("--warmup must not be negative")
     if not a.base_hidden or not a.energy_hidden or min(a.base_hidden + a.energy_hidden) < 1:
@@ -113,6 +119,9 @@ def main(argv):
 
     if a.device == "cuda" and not torch.cuda.is_available():
         sys.exit("torch_train.py: CUDA is not available to PyTorch")
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
+        torch.set_num_interop_threads(1)
     torch.manual_seed(a.seed)
     torch.backends.cuda.matmul.allow_tf32 = a.tf32
     torch.backends.cudnn.allow_tf32 = a.tf32
@@ -181,7 +190,7 @@ def main(argv):
     if a.device == "cuda":
         torch.cuda.synchronize()
     el = time.perf_counter() - t0
-    name = torch.cuda.get_device_name(0) if a.device == "cuda" else "cpu"
+    name = torch.cuda.get_device_name(0) if a.device == "cuda" else f"cpu, {torch.get_num_threads()} threads"
     print(f"torch {torch.__version__} eager {a.device} ({name}): {a.iters / el:.1f} it/s, "
           f"{1e3 * el / a.iters:.3f} ms/it (batch {B}, latent {a.latent}, base {a.base_hidden}, "
           f"energy {a.energy_hidden}, spectral norm {not a.no_spectral_norm}, gp {a.gp}, "
