@@ -91,6 +91,13 @@ func (l *linear) backwardTangent(g Gemm, x, _, rx, dy, rdy, rdx []float32, n int
 	addColumnSums(l.b.Grad, rdy, n, l.out)
 }
 
+// backwardTangentZero: with rdy = 0, rdx = 0 and the weight gradient's
+// tangent is dy^T rx alone (zeroTangentLayer).
+func (l *linear) backwardTangentZero(g Gemm, _, _, rx, dy, _ []float32, n int) bool {
+	g.Sgemm(true, false, l.out, l.in, n, 1, dy, l.out, rx, l.in, 1, l.weightGrad(), l.in)
+	return true
+}
+
 func (l *linear) params() []*Param { return []*Param{l.w, l.b} }
 
 // addColumnSums adds the column sums of the n×cols matrix m into dst.
