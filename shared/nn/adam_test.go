@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"runtime"
 	"testing"
 )
 
@@ -88,5 +89,42 @@ func TestAdamValidate(t *testing.T) {
 		if a.Validate() == nil {
 			t.Errorf("%+v accepted", a)
 		}
+	}
+}
+
+// TestAdamSplitSameBits: Update split over goroutines (GOMAXPROCS 4,
+// chunks that cross parameters' ends) gives the bits of one goroutine.
+func TestAdamSplitSameBits(t *testing.T) {
+	mk := func() []*Param {
+		var ps []*Param
+		for k, n := range []int{3*adamChunk + 5, 7, adamChunk, 1} {
+			p := newParam("p", n)
+			for i := range p.Value {
+				p.Value[i] = float32(math.Sin(float64(i + k)))
+				p.Grad[i] = float32(math.Cos(float64(3*i+k))) * 1e-2
+			}
+			ps = append(ps, p)
+		}
+		return ps
+	}
+	run := func(procs int) []*Param {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		ps := mk()
+		a := NewAdam(ps, 1e-3, 0.5, 0.999, 1e-8)
+		for range 3 {
+			a.Update()
+		}
+		return ps
+	}
+	one, four := run(1), run(4)
+	for k := range one {
+		for i, v := range one[k].Value {
+			if math.Float32bits(v) != math.Float32bits(four[k].Value[i]) {
+				t.Fatalf("param %d [%d]: %v on one goroutine, %v on four", k, i, v, four[k].Value[i])
+			}
+		}
+	}
+	if one[0].Value[0] == mk()[0].Value[0] {
+		t.Fatal("Update changed nothing")
 	}
 }
