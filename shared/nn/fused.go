@@ -123,7 +123,8 @@ func gemmEpilogue(g Gemm, tB bool, m, n, k int, a []float32, lda int, b []float3
 
 // apply is the epilogue in Go, on C's m×n entries (row stride ldc) after
 // the product: forward (fwd) P = C + bias, pre = P, C = σ(P); backward
-// pre = C, C = σ'(aux)·C.
+// pre = C, C = σ'(aux)·C. Each row is one pass (applyForward,
+// applyBackward).
 func (ep *epilogue) apply(fwd bool, c []float32, m, n, ldc int) {
 	kind, param, ok := ep.act.epilogueKind()
 	if !ok {
@@ -131,53 +132,107 @@ func (ep *epilogue) apply(fwd bool, c []float32, m, n, ldc int) {
 	}
 	for i := 0; i < m; i++ {
 		row := c[i*ldc : i*ldc+n]
-		var pre, aux []float32
+		var pre []float32
 		if ep.pre != nil {
 			pre = ep.pre[i*ldc : i*ldc+n]
 		}
 		if fwd {
+			var bias []float32
 			if ep.bias != nil {
-				b := ep.bias[:n]
-				for j := range row {
-					row[j] += b[j]
-				}
+				bias = ep.bias[:n]
 			}
-			if pre != nil {
-				copy(pre, row)
-			}
-			switch kind {
-			case epLeaky:
-				for j, v := range row {
-					row[j] = leaky(v, param)
-				}
-			case epTanh:
-				for j, v := range row {
-					row[j] = Tanh32(v)
-				}
-			case epFloor:
-				for j, v := range row {
-					row[j] = max(v, param)
-				}
-			}
+			applyForward(kind, param, row, bias, pre)
 			continue
 		}
-		if pre != nil {
-			copy(pre, row)
-		}
-		aux = ep.aux[i*ldc : i*ldc+n]
+		applyBackward(kind, param, row, pre, ep.aux[i*ldc:i*ldc+n])
+	}
+}
+
+// applyForward is the forward epilogue on one row, in one pass: for each
+// element p = c + bias (bias nil: none), pre = p (pre nil: not kept), c =
+// σ(p), σ of kind with parameter param.
+func applyForward(kind int32, param float32, row, bias, pre []float32) {
+	if bias != nil && pre != nil {
+		bias, pre = bias[:len(row)], pre[:len(row)]
 		switch kind {
 		case epLeaky:
-			for j, x := range aux {
-				row[j] = leakyDeriv(x, param) * row[j]
+			for j, v := range row {
+				v += bias[j]
+				pre[j], row[j] = v, leaky(v, param)
 			}
 		case epTanh:
-			for j, y := range aux {
-				row[j] = tanhDeriv(y) * row[j]
+			for j, v := range row {
+				v += bias[j]
+				pre[j], row[j] = v, Tanh32(v)
 			}
 		case epFloor:
-			for j, x := range aux {
-				row[j] = floorDeriv(x, param) * row[j]
+			for j, v := range row {
+				v += bias[j]
+				pre[j], row[j] = v, max(v, param)
 			}
+		}
+		return
+	}
+	if bias != nil {
+		bias = bias[:len(row)]
+		for j := range row {
+			row[j] += bias[j]
+		}
+	}
+	if pre != nil {
+		copy(pre, row)
+	}
+	switch kind {
+	case epLeaky:
+		for j, v := range row {
+			row[j] = leaky(v, param)
+		}
+	case epTanh:
+		for j, v := range row {
+			row[j] = Tanh32(v)
+		}
+	case epFloor:
+		for j, v := range row {
+			row[j] = max(v, param)
+		}
+	}
+}
+
+// applyBackward is the backward epilogue on one row, in one pass: for each
+// element pre = c (pre nil: not kept), c = σ'(aux)·c, with aux the
+// activation's input (leaky, floor) or output (tanh).
+func applyBackward(kind int32, param float32, row, pre, aux []float32) {
+	aux = aux[:len(row)]
+	if pre != nil {
+		pre = pre[:len(row)]
+		switch kind {
+		case epLeaky:
+			for j, v := range row {
+				pre[j], row[j] = v, leakyDeriv(aux[j], param)*v
+			}
+		case epTanh:
+			for j, v := range row {
+				pre[j], row[j] = v, tanhDeriv(aux[j])*v
+			}
+		case epFloor:
+			for j, v := range row {
+				pre[j], row[j] = v, floorDeriv(aux[j], param)*v
+			}
+		}
+		return
+	}
+	switch kind {
+	case epLeaky:
+		for j, v := range row {
+			row[j] = leakyDeriv(aux[j], param) * v
+		}
+	case epTanh:
+		for j, v := range row {
+			row[j] = tanhDeriv(aux[j]) * v
+		}
+	case epFloor:
+		for j, v := range row {
+			row[j] = floorDeriv(aux[j], param) * v
 		}
 	}
 }

@@ -82,14 +82,15 @@ func (s *spectral) finishGrad(gw []float32) {
 	}
 	inv := 1 / s.sigma
 	c := inner * inv
+	v := s.v.Value[:in]
 	for i := 0; i < out; i++ {
 		cu := c * float64(s.u.Value[i])
-		for j := 0; j < in; j++ {
-			k := i*in + j
-			gw[k] += float32(float64(s.geff[k])*inv - cu*float64(s.v.Value[j]))
+		ge, gr := s.geff[i*in:(i+1)*in], gw[i*in:(i+1)*in]
+		for j, vj := range v {
+			gr[j] += float32(float64(ge[j])*inv - cu*float64(vj))
+			ge[j] = 0
 		}
 	}
-	clear(s.geff)
 }
 
 // normalize scales x to unit Euclidean norm (leaves a zero vector alone).
