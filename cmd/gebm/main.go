@@ -11,7 +11,6 @@ import (
 	"sort"
 
 	"github.com/gebm/gebm/native/blas"
-	"github.com/gebm/gebm/shared/nn"
 )
 
 // command is one subcommand: its one-line summary and its entry point.
@@ -30,9 +29,10 @@ func main() {
 var errUsage = errors.New("usage")
 
 // run runs one command. Every network it builds multiplies with the
-// build's fastest native kernel (OpenBLAS where linked in).
+// build's fastest native kernel (OpenBLAS where linked in), and every Adam
+// update with the vectorised one (blas.UseFastest).
 func run(args []string, stdout, stderr io.Writer) int {
-	nn.SetDefaultGemm(blas.Fastest())
+	blas.UseFastest()
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stderr)
 		if len(args) == 0 {

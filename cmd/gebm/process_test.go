@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/gebm/gebm/native/blas"
-	"github.com/gebm/gebm/shared/nn"
 )
 
 // TestMain lets the test binary act as gebm for the tests that need a
@@ -22,7 +21,7 @@ import (
 // GEBM_CMD_PEAK_FILE set too, it first writes its peak resident set size
 // there (peakRSS).
 func TestMain(m *testing.M) {
-	nn.SetDefaultGemm(blas.Fastest()) // as run does: tests that skip run multiply alike
+	blas.UseFastest() // as run does: tests that skip run multiply alike
 	if os.Getenv("GEBM_CMD_CHILD") == "1" {
 		code := run(os.Args[1:], os.Stdout, os.Stderr)
 		if path := os.Getenv("GEBM_CMD_PEAK_FILE"); path != "" {

@@ -12,3 +12,6 @@ const Name = "gonum (pure Go)"
 
 // Available reports whether this build uses OpenBLAS.
 func Available() bool { return false }
+
+// FastestAdam is shared/nn's Adam kernel, nn.AdamStep.
+func FastestAdam() nn.AdamKernel { return nn.AdamStep }

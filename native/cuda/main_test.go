@@ -7,12 +7,11 @@ import (
 	"testing"
 
 	"github.com/gebm/gebm/native/blas"
-	"github.com/gebm/gebm/shared/nn"
 )
 
 // TestMain runs the tests with the CPU side on the matrix product bin/gebm
 // uses (OpenBLAS where linked in), chosen here rather than by an import.
 func TestMain(m *testing.M) {
-	nn.SetDefaultGemm(blas.Fastest())
+	blas.UseFastest()
 	os.Exit(m.Run())
 }

@@ -12,14 +12,13 @@ import (
 
 	"github.com/gebm/gebm/native/blas"
 	"github.com/gebm/gebm/shared/ckpt"
-	"github.com/gebm/gebm/shared/nn"
 )
 
 // TestMain runs every test with the matrix product bin/gebm uses
 // (blas.Fastest) and lets the test binary act as a training process for
 // TestKillNeverCorrupts.
 func TestMain(m *testing.M) {
-	nn.SetDefaultGemm(blas.Fastest())
+	blas.UseFastest()
 	if dir := os.Getenv("GEBM_TRAIN_CHILD"); dir != "" {
 		o := Defaults("8gaussians")
 		o.Out = dir
