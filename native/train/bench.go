@@ -1,6 +1,7 @@
 package train
 
 import (
+	"syscall"
 	"time"
 
 	"github.com/gebm/gebm/shared/nn"
@@ -12,6 +13,13 @@ type BenchResult struct {
 	Iterations    int
 	Seconds       float64
 	ItersPerSec   float64 // one energy step and one base step per iteration
+	// CPUSeconds is the processor time the process spent in the timed
+	// iterations, all its threads together (user and system), and
+	// ItersPerCPUSec iterations over it: on a machine shared with other
+	// jobs it moves much less than the wall-clock rate, as long as the
+	// process runs on one thread.
+	CPUSeconds     float64
+	ItersPerCPUSec float64
 	GFLOPs        float64 // matrix-product arithmetic per iteration, in GFLOP
 	GFLOPsPerSec  float64
 	Batch, Latent int
@@ -85,7 +93,7 @@ func Bench(o Options, iters int) (BenchResult, error) {
 	if err := t.core.Back.Sync(); err != nil {
 		return BenchResult{}, err
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuSeconds()
 	for range iters {
 		if err := t.iteration(1); err != nil {
 			return BenchResult{}, err
@@ -94,8 +102,20 @@ func Bench(o Options, iters int) (BenchResult, error) {
 	if err := t.core.Back.Sync(); err != nil { // waits for a device to finish
 		return BenchResult{}, err
 	}
-	secs := time.Since(start).Seconds()
+	secs, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
 	return BenchResult{Device: t.core.Back.Name(), Iterations: iters, Seconds: secs, ItersPerSec: float64(iters) / secs,
+		CPUSeconds: cpu, ItersPerCPUSec: float64(iters) / cpu,
 		GFLOPs: flops / 1e9, GFLOPsPerSec: flops * float64(iters) / secs / 1e9,
 		Batch: o.Batch, Latent: o.Latent, Base: o.BaseHidden, Energy: o.EnergyHidden}, nil
+}
+
+// cpuSeconds is the processor time this process has used so far, user and
+// system, over all its threads (getrusage); 0 where the call fails.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
 }

@@ -184,15 +184,15 @@ def main(argv):
         s, b = iteration()
     if a.device == "cuda":
         torch.cuda.synchronize()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(a.iters):
         s, b = iteration()
     if a.device == "cuda":
         torch.cuda.synchronize()
-    el = time.perf_counter() - t0
+    el, cpu = time.perf_counter() - t0, time.process_time() - c0
     name = torch.cuda.get_device_name(0) if a.device == "cuda" else f"cpu, {torch.get_num_threads()} threads"
     print(f"torch {torch.__version__} eager {a.device} ({name}): {a.iters / el:.1f} it/s, "
-          f"{1e3 * el / a.iters:.3f} ms/it (batch {B}, latent {a.latent}, base {a.base_hidden}, "
+          f"{a.iters / cpu:.2f} it/CPU-s, {1e3 * el / a.iters:.3f} ms/it (batch {B}, latent {a.latent}, base {a.base_hidden}, "
           f"energy {a.energy_hidden}, spectral norm {not a.no_spectral_norm}, gp {a.gp}, "
           f"data on device {a.data_on_device}, tf32 {a.tf32}); last loss {s[0]:.5f} penalty {s[1]:.5f}")
 
