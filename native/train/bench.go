@@ -9,10 +9,10 @@ import (
 
 // BenchResult is the speed of training iterations on one device.
 type BenchResult struct {
-	Device        string
-	Iterations    int
-	Seconds       float64
-	ItersPerSec   float64 // one energy step and one base step per iteration
+	Device      string
+	Iterations  int
+	Seconds     float64
+	ItersPerSec float64 // one energy step and one base step per iteration
 	// CPUSeconds is the processor time the process spent in the timed
 	// iterations, all its threads together (user and system), and
 	// ItersPerCPUSec iterations over it: on a machine shared with other
@@ -20,10 +20,10 @@ type BenchResult struct {
 	// process runs on one thread.
 	CPUSeconds     float64
 	ItersPerCPUSec float64
-	GFLOPs        float64 // matrix-product arithmetic per iteration, in GFLOP
-	GFLOPsPerSec  float64
-	Batch, Latent int
-	Base, Energy  []int // hidden widths
+	GFLOPs         float64 // matrix-product arithmetic per iteration, in GFLOP
+	GFLOPsPerSec   float64
+	Batch, Latent  int
+	Base, Energy   []int // hidden widths
 }
 
 // gemmCall is the shape of one matrix product.
