@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// TestLeakyDerivBits: leakyDeriv's test on the bits of x is x > 0: on
-// both zeros, both infinities, NaNs of either sign, the subnormal and
-// normal extremes and random values.
+// TestLeakyDerivBits: leaky's and leakyDeriv's tests on the bits of x are
+// x > 0: on both zeros, both infinities, NaNs of either sign, the
+// subnormal and normal extremes and random values.
 func TestLeakyDerivBits(t *testing.T) {
 	xs := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)),
 		float32(math.NaN()), -float32(math.NaN()), math.Float32frombits(0x7fc00001), math.Float32frombits(0xff800001),
@@ -25,6 +25,13 @@ func TestLeakyDerivBits(t *testing.T) {
 			}
 			if got := leakyDeriv(x, s); math.Float32bits(got) != math.Float32bits(want) {
 				t.Fatalf("leakyDeriv(%v (%#x), %v) = %v, want %v", x, math.Float32bits(x), s, got, want)
+			}
+			wantY := s * x
+			if x > 0 {
+				wantY = x
+			}
+			if got := leaky(x, s); math.Float32bits(got) != math.Float32bits(wantY) {
+				t.Fatalf("leaky(%v (%#x), %v) = %v (%#x), want %v (%#x)", x, math.Float32bits(x), s, got, math.Float32bits(got), wantY, math.Float32bits(wantY))
 			}
 		}
 	}
