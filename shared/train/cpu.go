@@ -192,13 +192,27 @@ func mean(x []float32) float64 {
 	return s / float64(len(x))
 }
 
-// gradNorm is the Euclidean norm of the gradients of ps, √Σ g².
+// gradNorm is the Euclidean norm of the gradients of ps, √Σ g², summed in
+// float64 in four interleaved partial sums (element i of each parameter
+// into sum i mod 4, the sums added at the end): one running sum waited
+// on each addition's latency, a pass over a million gradients a step. A
+// logged statistic, not an input of the update; the order is fixed, so
+// every platform gives the same bits.
 func gradNorm(ps []*nn.Param) float64 {
-	var s float64
+	var s0, s1, s2, s3 float64
 	for _, p := range ps {
-		for _, g := range p.Grad {
-			s += float64(g) * float64(g)
+		g := p.Grad
+		i := 0
+		for ; i+4 <= len(g); i += 4 {
+			q := g[i : i+4 : i+4]
+			s0 += float64(q[0]) * float64(q[0])
+			s1 += float64(q[1]) * float64(q[1])
+			s2 += float64(q[2]) * float64(q[2])
+			s3 += float64(q[3]) * float64(q[3])
+		}
+		for ; i < len(g); i++ {
+			s0 += float64(g[i]) * float64(g[i])
 		}
 	}
-	return math.Sqrt(s)
+	return math.Sqrt((s0 + s1) + (s2 + s3))
 }
