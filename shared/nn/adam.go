@@ -74,10 +74,49 @@ func (a *Adam) Update() {
 	a.coefs = c
 	a.wg.Add(workers - 1)
 	for w := 1; w < workers; w++ {
-		go a.updateShare(w, workers)
+		adamHelpers.start(adamShare{a, w, workers})
 	}
 	a.updateShare(0, workers)
 	a.wg.Wait()
+}
+
+// adamShare is one goroutine's part of an update: updateShare(w, workers)
+// of a.
+type adamShare struct {
+	a          *Adam
+	w, workers int
+}
+
+// adamPool is the goroutines that run the shares of Update beside the
+// caller's: started on first use, as many as were ever needed at once
+// (at most adamMaxWorkers-1), alive for the process and idle between
+// updates. Handing them a share allocates nothing, where a go statement
+// per share allocated its closure every update.
+type adamPool struct {
+	mu      sync.Mutex
+	work    chan adamShare
+	running int
+}
+
+var adamHelpers = adamPool{work: make(chan adamShare, adamMaxWorkers)}
+
+// start hands share s to an idle helper, starting one where fewer are
+// running than shares can be pending.
+func (p *adamPool) start(s adamShare) {
+	p.mu.Lock()
+	if p.running < s.workers-1 {
+		p.running++
+		go p.serve()
+	}
+	p.mu.Unlock()
+	p.work <- s
+}
+
+// serve runs shares until the process ends.
+func (p *adamPool) serve() {
+	for s := range p.work {
+		s.a.updateShare(s.w, s.workers)
+	}
 }
 
 // adamChunk is the number of elements a goroutine of Update takes at a
@@ -100,7 +139,7 @@ func (a *Adam) size() int {
 // updateShare updates chunks w, w+workers, w+2·workers, ... of the
 // parameters' elements (counted over all parameters in order, each
 // parameter's last chunk possibly shorter) with the coefficients of
-// a.coefs; workers-1 of the calls run in goroutines and mark a.wg done.
+// a.coefs; the calls with w > 0 run in adamHelpers and mark a.wg done.
 func (a *Adam) updateShare(w, workers int) {
 	if w > 0 {
 		defer a.wg.Done()

@@ -128,3 +128,15 @@ func TestAdamSplitSameBits(t *testing.T) {
 		t.Fatal("Update changed nothing")
 	}
 }
+
+// TestAdamSplitAllocatesNothing: an update split over goroutines hands
+// the shares to the helpers without allocating (a go statement a share
+// allocated its closure every update).
+func TestAdamSplitAllocatesNothing(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	p := newParam("p", 3*adamChunk)
+	a := NewAdam([]*Param{p}, 1e-3, 0.5, 0.999, 1e-8)
+	if n := testing.AllocsPerRun(10, a.Update); n != 0 {
+		t.Fatalf("%v allocations an update", n)
+	}
+}
