@@ -7,7 +7,7 @@ PKGS      := ./...
 
 .PHONY: help demo build test lint \
         test-deps test-native test-wasm-build test-wasm-shared test-wasm test-wasm-simd test-browser test-cuda \
-        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-train \
+        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-wasm-conv bench-train \
         kernels models clean FORCE
 
 ##@ Main jobs
@@ -165,6 +165,18 @@ bench-wasm: wasm ## benchmark the latent step: native Go, wazero, Node (SIMD128 
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -o bin/gebm-js-go.wasm ./wasm/js
 	cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error
 	OPENBLAS_NUM_THREADS=1 $(GO) run ./wasm/internal/latentstep
+
+# The same step of the convolutional model (gebm train --data mnist --arch
+# dcgan): the bundled www/models/mnist-dcgan.gebm where this checkout has
+# it (CONV_MODEL=), else the untrained model of CONV_CHANNELS channels; in
+# Chromium, TensorFlow.js's wasm (1 and 2 threads), webgl and cpu backends:
+# docs/WASM-BENCH.md.
+CONV_MODEL    ?= $(wildcard www/models/mnist-dcgan.gebm)
+CONV_CHANNELS ?= 32
+bench-wasm-conv: wasm ## benchmark the conv (dcgan) model's latent step: native Go, wazero, Node, and the page's sampler against TensorFlow.js in Chromium
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o bin/gebm-js-go.wasm ./wasm/js
+	cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error
+	OPENBLAS_NUM_THREADS=1 $(GO) run ./wasm/internal/latentstep -arch dcgan -channels $(CONV_CHANNELS) -batches 16,64 -rounds 3 $(if $(CONV_MODEL),-model $(CONV_MODEL))
 
 ##@ Generated files (committed; each names the command that remakes it)
 

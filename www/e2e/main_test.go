@@ -31,7 +31,19 @@ var (
 	shotDir    string          // where screenshots go
 	serverLog  lockedBuffer
 	imageModel string // the image model the image-view test opens
+	// convModels are the convolutional models the conv tests open: an
+	// untrained one-channel model of MNIST's size and an untrained
+	// three-channel one (modeltest.Conv), from the --models folder, and the
+	// bundled mnist-dcgan when this build has it.
+	convModels []convModel
 )
+
+// convModel is a convolutional model on offer and the image shape its
+// samples have.
+type convModel struct {
+	name                    string
+	channels, height, width int
+}
 
 func TestMain(m *testing.M) {
 	code, cleanup := setup()
@@ -102,6 +114,13 @@ func setup() (code int, cleanup func()) {
 	if err := os.WriteFile(filepath.Join(models, "mnist-untrained.gebm"), modeltest.File(modeltest.MNIST(7)), 0o644); err != nil {
 		return fail("%v", err)
 	}
+	convModels = []convModel{{"conv-grey-untrained", 1, 28, 28}, {"conv-colour-untrained", 3, 16, 16}}
+	for _, c := range convModels {
+		g := modeltest.Conv(11, c.channels, c.height)
+		if err := os.WriteFile(filepath.Join(models, c.name+".gebm"), modeltest.File(g), 0o644); err != nil {
+			return fail("%v", err)
+		}
+	}
 	srv, err := www.New(www.Options{Models: models, Wasm: os.DirFS(wasmDir), Log: &serverLog})
 	if err != nil {
 		return fail("%v", err)
@@ -111,6 +130,9 @@ func setup() (code int, cleanup func()) {
 	for _, m := range srv.Models().Models {
 		if m.Name == "mnist" {
 			imageModel = "mnist"
+		}
+		if m.Name == "mnist-dcgan" {
+			convModels = append(convModels, convModel{"mnist-dcgan", 1, 28, 28})
 		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

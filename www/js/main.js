@@ -18,6 +18,19 @@ const METHODS = {
   sir: { h: null, uses: 'pool', about: 'Not a chain: each step draws a pool of generator samples, weights each by e^(−β E) and resamples the chains from it. Exact as the pool grows; the ESS says how much the energy reweights the generator.' },
 };
 
+// viewOf picks the view of a model's samples: points in the plane, images
+// of one channel (grey) or three (colour), or none.
+function viewOf(desc) {
+  if (desc.dim === 2 && !(desc.shape || []).length) return 'plane';
+  if (desc.image && (desc.image.channels === 1 || desc.image.channels === 3)) return 'image';
+  return 'none';
+}
+
+// imageWords writes an image shape: 28×28 for one channel, 3×32×32 for more.
+function imageWords(im) {
+  return (im.channels === 1 ? '' : `${im.channels}×`) + `${im.height}×${im.width}`;
+}
+
 const CHAIN_CHOICES = { plane: [64, 128, 256, 512, 1024, 2048], image: [16, 36, 64, 100], none: [16, 64, 256] };
 const DEFAULT_CHAINS = { plane: 256, image: 64, none: 64 };
 const GRID_RES = 120;
@@ -77,11 +90,20 @@ window.gebmDemo = {
       marks: { ...S.marks },
       error: S.error, draws: S.draws, cspViolations: S.csp.slice(), heat: S.heat !== null, data: S.data ? S.data.length / 2 : 0,
       models: S.models.map((m) => m.name),
+      image: S.view === 'image' && S.desc ? { ...S.desc.image } : null,
     };
+  },
+  // samples returns copies of what the image view draws (the generator's
+  // samples and the chains', in the model's space) and the values drawn as
+  // black and white, so that a test can check the drawn pixels against them.
+  samples() {
+    const { lo, hi } = imageRange();
+    return { generator: S.generator ? Array.from(S.generator) : null, chains: S.chains ? Array.from(S.chains) : null, n: S.n, lo, hi };
   },
 };
 
 let plane;
+let NONE_TEXT = ''; // the view-none paragraph as the page ships it
 
 // ---- status and errors ----
 
@@ -371,14 +393,32 @@ async function restart() {
 
 // ---- models ----
 
+// BUNDLED_LABELS names the bundled models in the picker where the file name
+// says too little: there are two of MNIST, the convolutional one first.
+const BUNDLED_LABELS = {
+  'mnist-dcgan': 'MNIST (convolutional, DCGAN)',
+  mnist: 'MNIST (MLP)',
+};
+
+// orderModels puts the bundled models that have a label in the label
+// table's order, after the rest (the server lists each group by name), so
+// that the convolutional MNIST model comes before the MLP one; the order of
+// the others is kept.
+function orderModels(models) {
+  const rank = (m) => (m.source === 'bundled' && m.name in BUNDLED_LABELS ? Object.keys(BUNDLED_LABELS).indexOf(m.name) : -1);
+  const rest = models.filter((m) => rank(m) < 0), labelled = models.filter((m) => rank(m) >= 0);
+  return rest.concat(labelled.sort((a, b) => rank(a) - rank(b)));
+}
+
 function setModelOptions() {
+  S.models = orderModels(S.models);
   const sel = $('model');
   sel.textContent = '';
   for (const m of S.models) {
     const o = document.createElement('option');
     o.value = m.name;
     o.textContent = m.source === 'local' ? `${m.name} (your file)`
-      : m.source === 'folder' ? `${m.name} (--models)` : m.name;
+      : m.source === 'folder' ? `${m.name} (--models)` : BUNDLED_LABELS[m.name] || m.name;
     sel.append(o);
   }
   if (S.model !== null) sel.value = S.model;
@@ -471,8 +511,11 @@ async function openModel(name, bytes, size, source, label = name) {
   S.epoch++; // frames of the old model's chains are stale now
   setModelOptions();
   describe(desc, size, source);
-  const shape = desc.shape || [];
-  S.view = desc.dim === 2 && shape.length === 0 ? 'plane' : shape.length === 2 ? 'image' : 'none';
+  S.view = viewOf(desc);
+  $('none-text').textContent = S.view === 'none' && desc.image
+    ? `This model's samples are ${imageWords(desc.image)} images: the image view draws one channel (grey) or three (colour), ` +
+      'so the page runs its chains and reports their energy, but draws nothing.'
+    : NONE_TEXT;
   $('view-2d').hidden = S.view !== 'plane';
   $('view-image').hidden = S.view !== 'image';
   $('view-none').hidden = S.view !== 'none';
@@ -493,7 +536,7 @@ async function openModel(name, bytes, size, source, label = name) {
   if (S.view === 'image') S.stepSize.mala = Math.min(S.stepSize.mala, 0.02);
   syncControls();
   await restart();
-  const what = desc.shape && desc.shape.length ? desc.shape.join('×') + ' images' : `${desc.dim}-D`;
+  const what = desc.image ? `${imageWords(desc.image)} images` : `${desc.dim}-D`;
   status(`${name}${desc.dataset && desc.dataset !== name ? ` (${desc.dataset})` : ''}: ${what}, latent ${desc.latent}`);
   if (S.view === 'plane') await planeBackground(desc);
   flowModel(S.worker.workers[0], desc); // the MMD flow panel (flow.js), for 2-D models
@@ -504,7 +547,7 @@ async function openModel(name, bytes, size, source, label = name) {
 function describe(d, size, source) {
   const rows = [
     ['data', d.dataset || 'unknown'],
-    ['sample', d.shape && d.shape.length ? d.shape.join(' × ') : `${d.dim}-D`],
+    ['sample', d.image ? imageWords(d.image) : `${d.dim}-D`],
     ['latent z', `${d.latent}-D`],
     ['parameters', d.params.toLocaleString('en')],
     ['trained', `${d.trainingSteps.toLocaleString('en')} steps`],
@@ -579,6 +622,14 @@ function requestDraw() {
 }
 let genDrawn = null; // the generator's samples the image view's first grid shows
 
+// imageRange is the model-space values drawn as black and white: the
+// data's offset (a raw pixel of 0) and 1, the top of the [−1, 1] that
+// gebm scales image data to (or of [0, 1], for data not shifted).
+function imageRange() {
+  const lo = S.desc ? S.desc.offset : 0;
+  return { lo, hi: Math.max(1, lo + 1e-3) };
+}
+
 function draw() {
   if (S.view === 'plane' && plane && S.chains) {
     if (!S.bounds) S.bounds = bounds(S.data, S.generator);
@@ -592,12 +643,12 @@ function draw() {
     });
   } else if (S.view === 'image' && S.chains && S.desc) {
     lastImageDraw = performance.now();
-    const lo = S.desc.offset, hi = Math.max(1, lo + 1e-3);
+    const { lo, hi } = imageRange();
     if (genDrawn !== S.generator) { // they change with the chain set only
-      drawGrid($('grid-gen'), S.generator, S.n, S.desc.shape, lo, hi);
+      drawGrid($('grid-gen'), S.generator, S.n, S.desc.image, lo, hi);
       genDrawn = S.generator;
     }
-    drawGrid($('grid-mcmc'), S.chains, S.n, S.desc.shape, lo, hi);
+    drawGrid($('grid-mcmc'), S.chains, S.n, S.desc.image, lo, hi);
   }
   if (S.chains) {
     S.draws++;
@@ -633,6 +684,7 @@ document.addEventListener('securitypolicyviolation', (ev) => noteCSP({
 
 async function start() {
   plane = new Plane($('plane'));
+  NONE_TEXT = $('none-text').textContent;
   $('ramp').style.background = rampCSS();
   wireControls();
   wireFlow();
