@@ -165,8 +165,9 @@ bench: ## run the benchmarks (ratios within one run; see docs/)
 
 # Training the bundled 2-D model's size for 1500 base steps: gebm train,
 # and the WebAssembly trainer natively, in Node and in wazero (Go and
-# SIMD128 kernels): docs/WASM-BENCH.md.
-bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians defaults, 1500 steps): native, Node and wazero
+# SIMD128 kernels); then the page's Train mode in headless Chromium against
+# gebm train with its options: docs/WASM-BENCH.md.
+bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians defaults, 1500 steps): native, Node, wazero, and the page's Train mode in Chromium
 	@GO='$(GO)' scripts/bench-train.sh
 
 # One latent gradient step of the MNIST-size model, native, in wazero, in

@@ -21,26 +21,29 @@ import (
 
 // trainState mirrors window.gebmDemo.train (www/js/train.js).
 type trainState struct {
-	Mode        string   `json:"mode"`
-	Ready       bool     `json:"ready"`
-	Source      string   `json:"source"`
-	Points      int      `json:"points"`
-	Started     bool     `json:"started"`
-	Running     bool     `json:"running"`
-	Finished    bool     `json:"finished"`
-	Stopped     *string  `json:"stopped"`
-	Error       *string  `json:"error"`
-	Frames      int      `json:"frames"`
-	Step        int      `json:"step"`
-	Steps       int      `json:"steps"`
-	FinalStep   int      `json:"finalStep"`
-	FinalSteps  int      `json:"finalSteps"`
-	Seconds     float64  `json:"seconds"`
-	WallSeconds float64  `json:"wallSeconds"`
-	Heat        bool     `json:"heat"`
-	Samples     int      `json:"samples"`
-	KALE        *float64 `json:"kale"`
-	RunName     *string  `json:"runName"`
+	Mode     string  `json:"mode"`
+	Ready    bool    `json:"ready"`
+	SIMD     bool    `json:"simd"` // the trainer's products run in the SIMD128 kernel
+	Source   string  `json:"source"`
+	Points   int     `json:"points"`
+	Started  bool    `json:"started"`
+	Running  bool    `json:"running"`
+	Finished bool    `json:"finished"`
+	Stopped  *string `json:"stopped"`
+	Error    *string `json:"error"`
+	Frames   int     `json:"frames"`
+	// FrameSeconds is the worker's time spent making the frames.
+	FrameSeconds float64  `json:"frameSeconds"`
+	Step         int      `json:"step"`
+	Steps        int      `json:"steps"`
+	FinalStep    int      `json:"finalStep"`
+	FinalSteps   int      `json:"finalSteps"`
+	Seconds      float64  `json:"seconds"`
+	WallSeconds  float64  `json:"wallSeconds"`
+	Heat         bool     `json:"heat"`
+	Samples      int      `json:"samples"`
+	KALE         *float64 `json:"kale"`
+	RunName      *string  `json:"runName"`
 }
 
 func (p *page) train() trainState {
@@ -58,8 +61,12 @@ func (p *page) enterTrainMode() {
 	p.t.Helper()
 	p.click("mode-train")
 	p.waitFor(`window.gebmDemo.train.ready || window.gebmDemo.train.error`, 2*time.Minute)
-	if st := p.train(); st.Error != nil {
+	st := p.train()
+	if st.Error != nil {
 		p.t.Fatalf("loading the trainer: %s", *st.Error)
+	}
+	if !st.SIMD { // headless Chromium has SIMD128: the kernel must be attached
+		p.t.Fatalf("the trainer runs without the SIMD128 kernel: %+v", st)
 	}
 }
 
@@ -147,6 +154,20 @@ func TestTrainDrawnPoints(t *testing.T) {
 	p.set("train-width", 64, "change")
 	p.set("train-steps", 400, "input")
 	p.set("train-final", 100, "input")
+	p.click("train-run")
+	// Stop (a pause: the step count holds while stopped) and continue.
+	p.waitFor(`window.gebmDemo.train.step >= 100 || window.gebmDemo.train.error`, 4*time.Minute)
+	p.click("train-run")
+	p.waitFor(`!window.gebmDemo.train.running`, 30*time.Second)
+	paused := p.train()
+	label, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById('train-run').textContent`))
+	if err != nil || paused.Error != nil || paused.Finished || label != "Continue" {
+		t.Fatalf("after Stop: %+v, button %q (%v)", paused, label, err)
+	}
+	p.do(chromedp.Sleep(500 * time.Millisecond))
+	if again := p.train(); again.Step != paused.Step || again.FinalStep != paused.FinalStep {
+		t.Fatalf("stopped at step %d, then at %d without a Continue", paused.Step, again.Step)
+	}
 	p.click("train-run")
 	p.waitFor(`window.gebmDemo.train.finished || window.gebmDemo.train.error`, 4*time.Minute)
 	st := p.train()

@@ -40,6 +40,7 @@ const T = {
   worker: null,
   loading: null,        // the promise of the trainer's start
   ready: false,
+  simd: false,          // the trainer's products run in the SIMD128 kernel
   source: '8gaussians', // a toy set's name, or "draw"
   points: [],           // drawn points, x0, y0, x1, y1, ...
   toyData: new Map(),   // toy name → raw points (/data)
@@ -56,6 +57,7 @@ const T = {
   info: null,
   curves: { kale: [], loss: [], penalty: [] },
   frames: 0,
+  frameMs: 0,           // the worker's time spent on frames (snapshot, samples, energy grid)
   wall: 0,              // seconds the run has been running, by this page's clock
   runFrom: 0,
   pen: false,
@@ -70,8 +72,8 @@ let plane = null;
 function state() {
   const i = T.info;
   return {
-    mode: T.mode, ready: T.ready, source: T.source, points: T.points.length / 2, started: T.started,
-    running: T.running, finished: T.finished, stopped: T.stopped, error: T.error, frames: T.frames,
+    mode: T.mode, ready: T.ready, simd: T.simd, source: T.source, points: T.points.length / 2, started: T.started,
+    running: T.running, finished: T.finished, stopped: T.stopped, error: T.error, frames: T.frames, frameSeconds: T.frameMs / 1000,
     step: i ? i.step : 0, steps: i ? i.steps : 0, finalStep: i ? i.finalStep : 0, finalSteps: i ? i.finalSteps : 0,
     seconds: i ? i.seconds : 0, wallSeconds: wallSeconds(), heat: T.heat !== null, samples: T.x ? T.x.length / 2 : 0,
     kale: T.curves.kale.length ? T.curves.kale[T.curves.kale.length - 1] : null, runName: T.runName,
@@ -138,7 +140,8 @@ function loadTrainer() {
   };
   T.worker.oncsp = (v) => hooks.noteCSP({ ...v, worker: true });
   hooks.status('Loading the trainer…');
-  T.loading = T.worker.call('init').then(() => {
+  T.loading = T.worker.call('init').then(({ simd }) => {
+    T.simd = simd;
     T.ready = true;
     hooks.status('Train mode: pick a toy set or draw points, then press Train');
     sync();
@@ -296,6 +299,7 @@ async function start() {
   T.stopped = null;
   T.curves = { kale: [], loss: [], penalty: [] };
   T.frames = 0;
+  T.frameMs = 0;
   T.wall = 0;
   T.runName = T.source === 'draw' ? 'drawn' : T.source;
   onFrame(f);
@@ -305,6 +309,7 @@ async function start() {
 function onFrame(f) {
   if (!f || !f.info) return;
   T.frames++;
+  T.frameMs += f.ms || 0;
   T.x = f.x;
   T.info = f.info;
   if (f.e && f.grid) {

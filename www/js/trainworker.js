@@ -26,10 +26,14 @@ let scheduled = false;
 let pending = [];     // statistics of the steps since the last frame
 let perChunk = 1;     // steps per trainSteps call, adapted to about chunkMs
 let lastFrame = 0;
+let frameCost = 0;    // ms the last frame took (snapshot, samples, energy grid)
 // A chunk of steps is the worker's unit of work between messages (a pause
-// waits for at most one); frames go out every frameMs.
+// waits for at most one); frames go out every ten frame costs (showing the
+// run takes at most a tenth of it), but at least every maxFrameMs and at
+// most every minFrameMs.
 const chunkMs = 40;
-const frameMs = 200;
+const minFrameMs = 200;
+const maxFrameMs = 500;
 
 function errorOf(e) {
   return { message: String(e && e.message || e), kind: (e && e.kind) || 'internal' };
@@ -44,11 +48,11 @@ function frame() {
     const x = gebm.generate(m, view.n, view.seed);
     const g = view.grid;
     const e = g ? gebm.energyGrid(m, g.xmin, g.xmax, g.ymin, g.ymax, g.res) : null;
-    const desc = gebm.describe(m);
     const stats = pending;
     pending = [];
     lastFrame = performance.now();
-    return { x, e, grid: g, desc, info: gebm.trainInfo(trainer), stats, ms: lastFrame - t0 };
+    frameCost = lastFrame - t0;
+    return { x, e, grid: g, info: gebm.trainInfo(trainer), stats, ms: frameCost };
   } finally {
     gebm.free(m);
   }
@@ -112,7 +116,7 @@ function loop() {
     const want = ms > 0 ? perChunk * chunkMs / ms : perChunk * 2;
     perChunk = Math.max(1, Math.min(500, Math.round(0.5 * perChunk + 0.5 * want)));
     info = gebm.trainInfo(trainer);
-    if (info.finished || performance.now() - lastFrame >= frameMs) {
+    if (info.finished || performance.now() - lastFrame >= Math.min(maxFrameMs, Math.max(minFrameMs, 10 * frameCost))) {
       const f = frame();
       postMessage({ op: 'frame', ...f }, transfer(f));
     }
