@@ -415,7 +415,7 @@ async function download() {
 
 function sync() {
   $('train-run').disabled = !T.ready || T.finished || T.stopped !== null;
-  $('train-run').textContent = T.running ? 'Stop' : T.started ? 'Continue' : 'Train';
+  $('train-run').textContent = T.running ? 'Stop' : T.finished ? 'Finished' : T.started ? 'Continue' : 'Train';
   $('train-run').setAttribute('aria-pressed', String(T.running));
   $('train-new').disabled = !T.ready || !T.started;
   $('train-sample').disabled = !T.started || T.running;
