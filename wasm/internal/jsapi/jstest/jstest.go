@@ -7,18 +7,31 @@
 package jstest
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"syscall/js"
 	"testing"
 	"unsafe"
 )
 
-// apiJS is the path of www/js/api.js, found from this file's.
-func apiJS() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "../../../../www/js/api.js")
+// apiJS is the path of www/js/api.js in the module that holds the working
+// directory (go test runs a package's tests in its folder).
+func apiJS() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "www", "js", "api.js"), nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("jstest: no go.mod above the working directory, so no www/js/api.js")
+		}
+		dir = parent
+	}
 }
 
 // LoadAPI runs the page's www/js/api.js, which defines globalThis.gebmAPI,
@@ -29,7 +42,11 @@ func LoadAPI() error {
 	if js.Global().Get("gebmAPI").Type() == js.TypeFunction {
 		return nil
 	}
-	src, err := os.ReadFile(apiJS())
+	path, err := apiJS()
+	if err != nil {
+		return err
+	}
+	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
