@@ -63,12 +63,16 @@ test-wasm-shared: bin/wazero ## the shared packages' tests compiled to WebAssemb
 	  $(GO) test -count=1 -exec=$(WASM_EXEC)/go_wasip1_wasm_exec $(WASM_TESTED)
 
 # The WebAssembly sampler: vet for both targets; the sampler and the browser
-# front-end's tests in Node. (The wazero tests of the WASI module and the
-# sampler's native tests are native packages: test-native runs them.)
-test-wasm: ## vet wasm/ for js and wasip1; the sampler's and the browser front-end's tests in Node
+# modules' tests in Node (the sampler, wasm/js; the trainer, wasm/jstrain;
+# their shared glue, wasm/internal/jsapi). (The wazero tests of the WASI
+# module and the sampler's native tests are native packages: test-native
+# runs them.)
+WASM_JS_TESTED := ./wasm/js/ ./wasm/jstrain/ ./wasm/internal/jsapi/ ./wasm/sampler/
+
+test-wasm: ## vet wasm/ for js and wasip1; the sampler's and the browser modules' tests in Node
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/...
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec ./wasm/js/ ./wasm/sampler/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec $(WASM_JS_TESTED)
 
 # The same packages built with the SIMD128 kernel (-tags wasmsimd), in Node
 # and in wazero, with a host that provides the kernel (wasm/simd); the
@@ -76,7 +80,7 @@ test-wasm: ## vet wasm/ for js and wasip1; the sampler's and the browser front-e
 test-wasm-simd: bin/wasiexec ## the WebAssembly tests again with the SIMD128 kernel (-tags wasmsimd), in Node and in wazero
 	GOOS=js GOARCH=wasm $(GO) vet -tags wasmsimd ./shared/nn/ ./wasm/...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet -tags wasmsimd ./shared/nn/ ./wasm/...
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags wasmsimd -exec=$(CURDIR)/wasm/simd/go_js_wasm_exec ./shared/nn/ ./wasm/js/ ./wasm/sampler/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags wasmsimd -exec=$(CURDIR)/wasm/simd/go_js_wasm_exec ./shared/nn/ $(WASM_JS_TESTED)
 	GOOS=wasip1 GOARCH=wasm $(GO) test -count=1 -tags wasmsimd -exec=$(CURDIR)/bin/wasiexec ./shared/nn/ ./wasm/sampler/
 
 # The demo page in headless Chromium (also part of test-native's ./...).
@@ -123,17 +127,24 @@ WASM_TAGS := wasmsimd
 # `make www-wasm WASM_LDFLAGS=` keeps the names, to profile.
 WASM_LDFLAGS ?= -s -w
 
-wasm: simd-kernel www-wasm ## build the SIMD128 kernel and the WebAssembly sampler (www/wasm/gebm.wasm, bin/gebm-wasi.wasm) and print sizes
+wasm: simd-kernel www-wasm ## build the SIMD128 kernel and the WebAssembly modules (www/wasm/gebm.wasm, gebm-train.wasm, bin/gebm-wasi.wasm) and print sizes
 	@mkdir -p bin
 	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -tags=$(WASM_TAGS) -buildmode=c-shared -o bin/gebm-wasi.wasm ./wasm/internal/wasi
-	@for f in wasm/simd/gemm.wasm $(WASM_OUT)/gebm.wasm bin/gebm-wasi.wasm; do \
-	  printf '%-22s %9d bytes raw %9d bytes gzip -9\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); \
+	@for f in wasm/simd/gemm.wasm bin/gebm-wasi.wasm; do \
+	  printf '%-26s %9d bytes raw %9d bytes gzip -9\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); \
 	done
 
-www-wasm: ## build the browser's sampler alone (www/wasm/gebm.wasm and its wasm_exec.js), where gebm serve embeds it
+# The page's two modules: the sampler, which every visitor downloads, and
+# the trainer (the sampler's calls and the training ones), which the page
+# fetches only in its Train mode.
+www-wasm: ## build the browser's modules (www/wasm/gebm.wasm, gebm-train.wasm, wasm_exec.js), where gebm serve embeds them, and print their sizes
 	@mkdir -p $(WASM_OUT)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -tags=$(WASM_TAGS) -ldflags='$(WASM_LDFLAGS)' -o $(WASM_OUT)/gebm.wasm ./wasm/js
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -tags=$(WASM_TAGS) -ldflags='$(WASM_LDFLAGS)' -o $(WASM_OUT)/gebm-train.wasm ./wasm/jstrain
 	cp $(WASM_EXEC)/wasm_exec.js $(WASM_OUT)/wasm_exec.js
+	@for f in $(WASM_OUT)/gebm.wasm $(WASM_OUT)/gebm-train.wasm; do \
+	  printf '%-26s %9d bytes raw %9d bytes gzip -9\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); \
+	done
 
 bin/wasiexec: FORCE ## go test's -exec for wasip1 with the SIMD128 kernel (wasm/internal/wasiexec)
 	$(GO) build -o bin/wasiexec ./wasm/internal/wasiexec
@@ -141,8 +152,8 @@ bin/wasiexec: FORCE ## go test's -exec for wasip1 with the SIMD128 kernel (wasm/
 bin/wazero: ## the wazero command line, v1.12.0 (go test's -exec for wasip1 without the kernel)
 	GOBIN="$(CURDIR)/bin" $(GO) install github.com/tetratelabs/wazero/cmd/wazero@v1.12.0
 
-clean: ## delete bin/ and the built sampler in www/wasm/
-	rm -rf bin $(WASM_OUT)/gebm.wasm $(WASM_OUT)/wasm_exec.js
+clean: ## delete bin/ and the built modules in www/wasm/
+	rm -rf bin $(WASM_OUT)/gebm.wasm $(WASM_OUT)/gebm-train.wasm $(WASM_OUT)/wasm_exec.js
 
 # Make's idiom for "always run this rule's recipe"; not a target to call.
 FORCE:
@@ -154,8 +165,9 @@ bench: ## run the benchmarks (ratios within one run; see docs/)
 
 # Training the bundled 2-D model's size for 1500 base steps: gebm train,
 # and the WebAssembly trainer natively, in Node and in wazero (Go and
-# SIMD128 kernels): docs/WASM-BENCH.md.
-bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians defaults, 1500 steps): native, Node and wazero
+# SIMD128 kernels); then the page's Train mode in headless Chromium against
+# gebm train with its options: docs/WASM-BENCH.md.
+bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians defaults, 1500 steps): native, Node, wazero, and the page's Train mode in Chromium
 	@GO='$(GO)' scripts/bench-train.sh
 
 # One latent gradient step of the MNIST-size model, native, in wazero, in

@@ -182,10 +182,12 @@ func buildWasm(dir string) error {
 		return err
 	}
 	start := time.Now()
-	cmd := exec.Command("go", "build", "-trimpath", "-tags=wasmsimd", "-ldflags=-s -w", "-o", filepath.Join(dir, "gebm.wasm"), "github.com/gebm/gebm/wasm/js")
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%v\n%s", err, out)
+	for file, pkg := range map[string]string{"gebm.wasm": "wasm/js", "gebm-train.wasm": "wasm/jstrain"} {
+		cmd := exec.Command("go", "build", "-trimpath", "-tags=wasmsimd", "-ldflags=-s -w", "-o", filepath.Join(dir, file), "github.com/gebm/gebm/"+pkg)
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%v\n%s", err, out)
+		}
 	}
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
@@ -198,7 +200,7 @@ func buildWasm(dir string) error {
 	if err := os.WriteFile(filepath.Join(dir, "wasm_exec.js"), glue, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "e2e: built the sampler in %s\n", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(os.Stderr, "e2e: built the sampler and the trainer in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

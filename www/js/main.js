@@ -4,6 +4,7 @@
 import { SamplerPool } from './pool.js';
 import { Plane, bounds, energyRange, heatImage, rampCSS, drawGrid, sparkline, COLORS, oncePerFrame } from './plot.js';
 import { setModel as flowModel, wireFlow } from './flow.js';
+import { wireTrain } from './train.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -43,6 +44,7 @@ const S = {
   busy: false,          // a model is being opened or chains rebuilt
   models: [],           // /models/index.json entries, then local files
   local: new Map(),     // local file name → bytes
+  localData: new Map(), // local model name → its training points (models trained in Train mode)
   model: null,          // name of the open model
   desc: null,
   view: 'plane',
@@ -238,6 +240,7 @@ function wireControls() {
   wireDrop();
   document.addEventListener('keydown', (ev) => {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (!$('train').hidden) return; // the keys drive the sampler, not Train mode
     const t = ev.target;
     if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement ||
         t instanceof HTMLButtonElement) return;
@@ -474,13 +477,34 @@ async function openLocal(file) {
     return;
   }
   const name = file.name.replace(/\.gebm$/i, '') || file.name;
+  S.localData.delete(name); // a file, not the model trained here under that name
+  await openAsLocal(name, bytes, file.name);
+}
+
+// openAsLocal opens a model the page holds (a user's file, or one trained
+// in Train mode) and adds it to the picker as a local file.
+async function openAsLocal(name, bytes, label = name) {
   const keep = bytes.slice(0);
-  if (await openModel(name, bytes, file.size, 'local', file.name)) {
+  if (await openModel(name, bytes, keep.byteLength, 'local', label)) {
     S.local.set(name, keep);
     S.models = S.models.filter((m) => m.name !== name || m.source !== 'local');
-    S.models.push({ name, source: 'local', size: file.size });
+    S.models.push({ name, source: 'local', size: keep.byteLength });
     setModelOptions();
+    return true;
   }
+  return false;
+}
+
+// openTrained opens a model trained in Train mode in the sampler.
+// data, when given, is the training data (n×2, the model's coordinates),
+// which the plane shows instead of a toy set's sample.
+async function openTrained(name, bytes, data = null) {
+  if (!S.ready) {
+    showError('The sampler is not loaded yet.');
+    return false;
+  }
+  if (data) S.localData.set(name, data);
+  return openAsLocal(name, bytes, `${name} (trained here)`);
 }
 
 // openModel opens bytes in the worker; on failure the current model stays
@@ -570,7 +594,10 @@ function describe(d, size, source) {
 async function planeBackground(desc) {
   const model = S.model;
   $('data-note').textContent = '';
-  if (desc.dataset) {
+  const given = S.models.some((m) => m.name === model && m.source === 'local') ? S.localData.get(model) : null;
+  if (given) {
+    S.data = given;
+  } else if (desc.dataset && desc.dataset !== 'points') { // "points": drawn data (sampler.PointsName), not a toy set
     try {
       const r = await fetch(`data/${encodeURIComponent(desc.dataset)}.json`);
       if (r.ok) {
@@ -688,6 +715,18 @@ async function start() {
   $('ramp').style.background = rampCSS();
   wireControls();
   wireFlow();
+  wireTrain({
+    async pauseSampler() {
+      if (S.running) {
+        await pause();
+        syncControls();
+      }
+    },
+    openModel: openTrained,
+    status,
+    noteCSP,
+    redraw: requestDraw,
+  });
   syncControls();
   S.worker = new SamplerPool(); // one sampler worker per core (pool.js)
   S.worker.onframe = (f) => {
