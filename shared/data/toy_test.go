@@ -343,3 +343,20 @@ func TestToySamplePanicsOnOddLength(t *testing.T) {
 	}()
 	EightGaussians().Sample(rand.New(rand.NewPCG(1, 1)), make([]float32, 3))
 }
+
+// TestToyRegistrySorted checks that the registry's table is in strictly
+// increasing name order (ToyNames promises sorted names without sorting)
+// and that each constructor makes the distribution of its name.
+func TestToyRegistrySorted(t *testing.T) {
+	names := ToyNames()
+	for i := 1; i < len(names); i++ {
+		if names[i-1] >= names[i] {
+			t.Errorf("ToyNames()[%d:%d] = %q, %q: not strictly increasing", i-1, i+1, names[i-1], names[i])
+		}
+	}
+	for _, n := range names {
+		if toy, err := ToyByName(n); err != nil || toy.Name() != n {
+			t.Errorf("ToyByName(%q) = %v, %v", n, toy, err)
+		}
+	}
+}
