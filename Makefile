@@ -6,7 +6,7 @@ BENCHTIME ?= 1s
 PKGS      := ./...
 
 .PHONY: help demo build test lint \
-        test-deps test-native test-wasm-build test-wasm-shared test-wasm test-wasm-simd test-browser test-cuda \
+        test-deps test-native test-wasm-build test-wasm-shared test-wasm test-wasm-simd test-browser test-cuda wasm-size \
         wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-train \
         kernels models clean FORCE
 
@@ -69,6 +69,12 @@ test-wasm: ## vet wasm/ for js and wasip1; the sampler's and the browser front-e
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/...
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec ./wasm/js/ ./wasm/sampler/
+
+# The browser's sampler against its download budget (issue 18): gzip -9
+# size at most 1,000,000 bytes; fails saying by how much it is over
+# (scripts/wasm-size.sh, docs/WASM-BENCH.md).
+wasm-size: www-wasm ## build the browser's sampler and check its gzip -9 size against the 1,000,000-byte budget
+	@scripts/wasm-size.sh $(WASM_OUT)/gebm.wasm 1000000
 
 # The same packages built with the SIMD128 kernel (-tags wasmsimd), in Node
 # and in wazero, with a host that provides the kernel (wasm/simd); the
