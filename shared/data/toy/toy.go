@@ -1,4 +1,4 @@
-package data
+package toy
 
 import (
 	"fmt"
@@ -35,9 +35,9 @@ type Mode struct {
 }
 
 // toys are the registry's names and constructors, sorted by name. A
-// sorted table rather than a map, so that ToyNames needs no sort: the
+// sorted table rather than a map, so that Names needs no sort: the
 // browser's sampler links this package, and a string sort costs its module
-// about 7 KB gzipped (docs/WASM-BENCH.md); TestToyRegistrySorted keeps the
+// about 5 KB gzipped (docs/WASM-BENCH.md); TestToyRegistrySorted keeps the
 // order.
 var toys = []struct {
 	name string
@@ -53,8 +53,8 @@ var toys = []struct {
 	{"swissroll", func() Toy { return SwissRoll() }},
 }
 
-// ToyNames returns the names accepted by ToyByName, sorted.
-func ToyNames() []string {
+// Names returns the names accepted by ByName, sorted.
+func Names() []string {
 	names := make([]string, len(toys))
 	for i, t := range toys {
 		names[i] = t.name
@@ -62,10 +62,10 @@ func ToyNames() []string {
 	return names
 }
 
-// ToyByName returns the toy distribution registered under name. Matching
+// ByName returns the toy distribution registered under name. Matching
 // ignores case and surrounding space; an unknown name gives an error that
 // lists the valid ones.
-func ToyByName(name string) (Toy, error) {
+func ByName(name string) (Toy, error) {
 	key := strings.ToLower(strings.TrimSpace(name))
 	for _, t := range toys {
 		if t.name == key {
@@ -73,7 +73,7 @@ func ToyByName(name string) (Toy, error) {
 		}
 	}
 	return nil, fmt.Errorf("data: unknown toy distribution %q: want one of %s",
-		name, strings.Join(ToyNames(), ", "))
+		name, strings.Join(Names(), ", "))
 }
 
 // checkPairs panics unless dst holds whole 2-D rows, and returns the number
