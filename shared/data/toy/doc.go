@@ -5,7 +5,7 @@
 //
 // It is package data's toy half (data re-exports every name), split off so
 // that what needs only the toy sets, the browser's sampler drawing a flow's
-// targets, imports nothing heavier than math: data's file readers bring in
-// compress/gzip, encoding/csv and os, which cost that module about 25 KB
-// gzipped (docs/WASM-BENCH.md).
+// targets, links only fmt, math, math/rand/v2 and strings: data's file
+// readers bring in compress/gzip, encoding/csv and os, which cost that
+// module about 11 KB gzipped (docs/WASM-BENCH.md).
 package toy
