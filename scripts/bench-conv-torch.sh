@@ -10,8 +10,13 @@
 # OMP_NUM_THREADS = MKL_NUM_THREADS = threads and OMP_WAIT_POLICY=PASSIVE:
 # with OpenMP's default spinning, PyTorch on 2 threads of a loaded machine
 # fell to 0.1 iterations/s (40x slower than passive waiting; 2026-12-04),
-# so it gets its better setting. Prints each round and the median ratio
-# gebm/torch of iterations per second (> 1: gebm is faster).
+# so it gets its better setting.
+#
+# Prints, for each round, iterations per second of each and their ratio
+# gebm/torch (> 1: gebm is faster), and each one's CPU time per iteration
+# (all its threads: at 1 thread the work itself, whatever share of the
+# cores the process got) and their ratio torch/gebm (> 1: gebm does an
+# iteration in less CPU time); then the medians over the rounds.
 #
 #   CHANNELS="16 32" THREADS="1 2" ROUNDS=3 ITERS=10 scripts/bench-conv-torch.sh
 set -euo pipefail
@@ -27,37 +32,58 @@ GEBM=${GEBM:-bin/gebm}
 [ -x "$GEBM" ] || { echo "bench-conv-torch: no $GEBM: run make build" >&2; exit 1; }
 "$PY" -c 'import torch' 2>/dev/null || { echo "bench-conv-torch: $PY cannot import torch: scripts/deps.sh install torch" >&2; exit 1; }
 
-gebm_its() { # threads channels
+# gebm_run THREADS CHANNELS prints "iterations/s CPU-ms/iteration".
+gebm_run() {
 	OPENBLAS_NUM_THREADS=$1 GOMAXPROCS=$1 "$GEBM" bench train --data mnist --arch dcgan --channels "$2" \
-		--batch $BATCH --iters "$ITERS" --json | "$PY" -c 'import json, sys; print("%.3f" % json.load(sys.stdin)[0]["ItersPerSec"])'
-}
-torch_its() { # threads channels
-	OMP_NUM_THREADS=$1 MKL_NUM_THREADS=$1 OMP_WAIT_POLICY=PASSIVE "$PY" scripts/bench/torch_train.py --device cpu --arch dcgan \
-		--channels "$2" --batch $BATCH --iters "$ITERS" --warmup 3 |
-		sed -n 's/.* \([0-9.]*\) ms\/it.*/\1/p' | awk '{ printf "%.3f\n", 1000 / $1 }'
+		--batch $BATCH --iters "$ITERS" --json |
+		"$PY" -c 'import json, sys; r = json.load(sys.stdin)[0]; print("%.3f %.1f" % (r["ItersPerSec"], 1e3 * r["CPUSecondsPerIter"]))'
 }
 
+# torch_run THREADS CHANNELS prints the same for torch_train.py, whose
+# timed loop lies between its first and last call of time.perf_counter:
+# the wrapper records the process's CPU time at each call.
+torch_run() {
+	OMP_NUM_THREADS=$1 MKL_NUM_THREADS=$1 OMP_WAIT_POLICY=PASSIVE "$PY" -c '
+import contextlib, io, runpy, sys, time
+wall, marks = time.perf_counter, []
+def both():
+    marks.append((wall(), time.process_time()))
+    return marks[-1][0]
+time.perf_counter = both
+iters = int(sys.argv[sys.argv.index("--iters") + 1])
+sys.argv = sys.argv[1:]
+with contextlib.redirect_stdout(io.StringIO()):
+    runpy.run_path(sys.argv[0], run_name="__main__")
+(w0, c0), (w1, c1) = marks[0], marks[-1]
+print("%.3f %.1f" % (iters / (w1 - w0), 1e3 * (c1 - c0) / iters))
+' scripts/bench/torch_train.py --device cpu --arch dcgan --channels "$2" --batch $BATCH --iters "$ITERS" --warmup 3
+}
+
+row() { printf '%-9s %-8s %-6s %11s %11s %7s   %12s %12s %7s\n' "$@"; }
 echo "bench-conv-torch: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load:$(uptime | sed 's/.*load average://')"
 echo "torch $("$PY" -c 'import torch; print(torch.__version__, "with mkldnn" if torch.backends.mkldnn.is_available() else "without mkldnn")'); gebm: $GEBM"
-printf '%-9s %-8s %-6s %12s %12s %8s\n' channels threads round "gebm it/s" "torch it/s" ratio
+row channels threads round "gebm it/s" "torch it/s" ratio "gebm CPU ms" "torch CPU ms" ratio
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 for ch in $CHANNELS; do
 	for t in $THREADS; do
 		for r in $(seq "$ROUNDS"); do
-			g=$(gebm_its "$t" "$ch")
-			p=$(torch_its "$t" "$ch")
+			read -r g gc < <(gebm_run "$t" "$ch")
+			read -r p pc < <(torch_run "$t" "$ch")
 			ratio=$(awk -v g="$g" -v p="$p" 'BEGIN { printf "%.2f", g / p }')
-			printf '%-9s %-8s %-6s %12s %12s %8s\n' "$ch" "$t" "$r" "$g" "$p" "$ratio"
-			echo "$ch $t $ratio" >>"$results"
+			cratio=$(awk -v g="$gc" -v p="$pc" 'BEGIN { printf "%.2f", p / g }')
+			row "$ch" "$t" "$r" "$g" "$p" "$ratio" "$gc" "$pc" "$cratio"
+			echo "$ch $t $ratio $cratio" >>"$results"
 		done
 	done
 done
-echo "median ratio gebm/torch (iterations per second):"
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "medians over $ROUNDS rounds: gebm/torch iterations per second; torch/gebm CPU time per iteration"
 for ch in $CHANNELS; do
 	for t in $THREADS; do
-		awk -v ch="$ch" -v t="$t" '$1 == ch && $2 == t { print $3 }' "$results" | sort -n |
-			awk -v ch="$ch" -v t="$t" '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "  channels %s, %s thread(s): %.2f\n", ch, t, m }'
+		w=$(awk -v ch="$ch" -v t="$t" '$1 == ch && $2 == t { print $3 }' "$results" | median)
+		c=$(awk -v ch="$ch" -v t="$t" '$1 == ch && $2 == t { print $4 }' "$results" | median)
+		echo "  channels $ch, $t thread(s): $w (iterations/s), $c (CPU time)"
 	done
 done
 echo "load at the end:$(uptime | sed 's/.*load average://')"

@@ -229,15 +229,19 @@ func (g convGeom) cols() int { return g.oh * g.ow }
 func (g convGeom) size() int { return g.c * g.h * g.w }
 
 // convColumnBudget bounds a convolution's column buffer, in float32
-// values (8 MiB): each pass lowers the batch in chunks of as many samples
-// as fit (at least one), so that every product is one large Gemm per chunk
-// rather than one small one per sample, while a large batch (thousands of
-// sampler chains) does not make the buffer large. For the dcgan model at
-// MNIST size and 32 channels the largest column matrix per sample is
-// 512×49 values (98 KiB), so a chunk holds up to 83 samples: batch 64 in
-// one chunk, batch 128 in two of 64 (6.1 MiB each). A variable only so
-// that tests can make chunks of a few samples.
-var convColumnBudget = 1 << 21
+// values (1 MiB): each pass lowers the batch in chunks of as many samples
+// as fit (at least one), so that every product is one Gemm per chunk
+// rather than one small one per sample, while the column matrix stays
+// small enough to be in the core's cache when the product reads it (and a
+// batch of thousands of sampler chains does not make it large). For the
+// dcgan model at MNIST size and 32 channels the largest column matrix per
+// sample is 512×49 values (98 KiB), so a chunk holds 10 samples, a product
+// 490 columns; at batch 64 or 128 and any width the buffer stays at most
+// 1 MiB per convolution. (Chunks of 8 MiB, the whole batch of 64, made a
+// training iteration 6-10% slower; of 0.5 MiB, no faster: CPU time on the
+// loaded 2-core machine, 2026-12-04.) A variable only so that tests can
+// make chunks of a few samples.
+var convColumnBudget = 1 << 18
 
 // convChunk returns the samples per chunk for a batch of n whose column
 // matrices have per values each: the fewest chunks within the budget,
