@@ -68,7 +68,14 @@ func (u *unfolder) col2im(col []float32, ld int, img []float32) {
 	u.pad(img)
 	for c := range g.c {
 		for i := range g.k {
-			for j := range g.k {
+			j := 0
+			// Taps j and j + 1 < j + s add into disjoint image values (every
+			// offset in pos is a multiple of s), so adding both in one pass
+			// leaves each value's order of additions as it is.
+			for ; g.s >= 2 && j+2 <= g.k; j += 2 {
+				scatterAdd2(u.padded[(c*u.hp+i)*u.wp+j:], col[((c*g.k+i)*g.k+j)*ld:], ld, u.pos)
+			}
+			for ; j < g.k; j++ {
 				scatterAdd(u.padded[(c*u.hp+i)*u.wp+j:], col[((c*g.k+i)*g.k+j)*ld:], u.pos)
 			}
 		}
@@ -112,5 +119,20 @@ func scatterAdd(dst, src []float32, pos []int) {
 	src = src[:len(pos)]
 	for q, o := range pos {
 		dst[o] += src[q]
+	}
+}
+
+// scatterAdd2 is scatterAdd for two rows of taps side by side, src's rows
+// ld apart and their destinations one value apart: it adds src[t·ld + q]
+// into dst[pos[q] + t] for t < 2.
+//
+//go:noinline
+func scatterAdd2(dst, src []float32, ld int, pos []int) {
+	n := len(pos)
+	s0, s1 := src[:n], src[ld:][:n]
+	for q, o := range pos {
+		d := dst[o : o+2]
+		d[0] += s0[q]
+		d[1] += s1[q]
 	}
 }
