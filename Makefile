@@ -7,7 +7,7 @@ PKGS      := ./...
 
 .PHONY: help demo build test lint \
         test-deps test-native test-wasm-build test-wasm-shared test-wasm test-wasm-simd test-browser test-cuda wasm-size \
-        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-wasm-conv bench-train \
+        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-wasm-conv bench-train bench-conv-torch \
         kernels models clean FORCE
 
 ##@ Main jobs
@@ -179,6 +179,13 @@ bench: ## run the benchmarks (ratios within one run; see docs/)
 # gebm train with its options: docs/WASM-BENCH.md.
 bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians defaults, 1500 steps): native, Node, wazero, and the page's Train mode in Chromium
 	@GO='$(GO)' scripts/bench-train.sh
+
+# The dcgan training iteration, gebm against PyTorch on the CPU (Debian's
+# python3-torch, installed here and nowhere else), same model and batch, at
+# 1 and 2 threads, interleaved: docs/BENCHMARKS.md.
+bench-conv-torch: bin/gebm ## benchmark the dcgan training iteration against PyTorch on the CPU (installs python3-torch)
+	scripts/deps.sh ensure torch
+	scripts/bench-conv-torch.sh
 
 # One latent gradient step of the MNIST-size model, native, in wazero, in
 # Node (Go wasm: SIMD128 kernel on one worker and one per core, Go kernel)

@@ -15,7 +15,9 @@
 #
 # Groups: fast (OpenBLAS for the native binary; optional, make build falls
 # back to pure Go), test (what make test needs), cuda (what make test-cuda
-# needs: the toolkit from non-free and an nvcc host compiler).
+# needs: the toolkit from non-free and an nvcc host compiler), torch
+# (PyTorch for the CPU comparisons of make bench-conv-torch only; never a
+# test's).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -29,7 +31,8 @@ pkgs_of() {
 	# "g++-11 | clang-14 | ...", which apt satisfies with clang-14 where clang
 	# is already installed, and nvcc then refuses: so g++-11 is named here.
 	cuda) echo nvidia-cuda-toolkit g++-11 ;;
-	*) echo "deps.sh: unknown group $1 (fast, test, cuda)" >&2; exit 2 ;;
+	torch) echo python3-torch ;;
+	*) echo "deps.sh: unknown group $1 (fast, test, cuda, torch)" >&2; exit 2 ;;
 	esac
 }
 

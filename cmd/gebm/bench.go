@@ -65,9 +65,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "training iterations (1 energy step with gradient penalty + 1 base step), %s %s model, batch %d (CPU products: %s)\n",
 		*dataSpec, *arch, results[0].Batch, blas.Name)
-	fmt.Fprintf(stdout, "%-28s %10s %12s %10s %8s\n", "device", "iter/s", "GFLOP/iter", "GFLOP/s", "ratio")
+	fmt.Fprintf(stdout, "%-28s %10s %12s %10s %8s %14s\n", "device", "iter/s", "GFLOP/iter", "GFLOP/s", "ratio", "CPU ms/iter")
 	for _, r := range results {
-		fmt.Fprintf(stdout, "%-28s %10.2f %12.3f %10.1f %8.2f\n", r.Device, r.ItersPerSec, r.GFLOPs, r.GFLOPsPerSec, r.ItersPerSec/results[0].ItersPerSec)
+		fmt.Fprintf(stdout, "%-28s %10.2f %12.3f %10.1f %8.2f %14.1f\n", r.Device, r.ItersPerSec, r.GFLOPs, r.GFLOPsPerSec, r.ItersPerSec/results[0].ItersPerSec, 1e3*r.CPUSecondsPerIter)
 	}
 	return nil
 }

@@ -8,14 +8,19 @@ import (
 
 // BenchResult is the speed of training iterations on one device.
 type BenchResult struct {
-	Device        string
-	Iterations    int
-	Seconds       float64
-	ItersPerSec   float64 // one energy step and one base step per iteration
-	GFLOPs        float64 // matrix-product arithmetic per iteration, in GFLOP
-	GFLOPsPerSec  float64
-	Batch, Latent int
-	Base, Energy  []int // hidden widths
+	Device      string
+	Iterations  int
+	Seconds     float64
+	ItersPerSec float64 // one energy step and one base step per iteration
+	// CPUSecondsPerIter is the process's CPU time (user and system, all
+	// threads) per timed iteration: on a machine shared with other work it
+	// measures the work itself, where ItersPerSec also measures the share
+	// of the cores the process got. 0 where the platform does not say.
+	CPUSecondsPerIter float64
+	GFLOPs            float64 // matrix-product arithmetic per iteration, in GFLOP
+	GFLOPsPerSec      float64
+	Batch, Latent     int
+	Base, Energy      []int // hidden widths
 }
 
 // gemmCall is the shape of one matrix product.
@@ -85,7 +90,7 @@ func Bench(o Options, iters int) (BenchResult, error) {
 	if err := t.core.Back.Sync(); err != nil {
 		return BenchResult{}, err
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	for range iters {
 		if err := t.iteration(1); err != nil {
 			return BenchResult{}, err
@@ -94,8 +99,9 @@ func Bench(o Options, iters int) (BenchResult, error) {
 	if err := t.core.Back.Sync(); err != nil { // waits for a device to finish
 		return BenchResult{}, err
 	}
-	secs := time.Since(start).Seconds()
+	secs, cpu := time.Since(start).Seconds(), processCPU()-cpu0
 	return BenchResult{Device: t.core.Back.Name(), Iterations: iters, Seconds: secs, ItersPerSec: float64(iters) / secs,
-		GFLOPs: flops / 1e9, GFLOPsPerSec: flops * float64(iters) / secs / 1e9,
+		CPUSecondsPerIter: cpu / float64(iters),
+		GFLOPs:            flops / 1e9, GFLOPsPerSec: flops * float64(iters) / secs / 1e9,
 		Batch: o.Batch, Latent: o.Latent, Base: o.BaseHidden, Energy: o.EnergyHidden}, nil
 }

@@ -87,20 +87,27 @@ type activation struct {
 // leaky is LeakyReLU with slope s (ReLU for s = 0): v for v > 0, s·v
 // otherwise (NaN gives NaN). activation.forward and the Go epilogue
 // (fused.go) compute it here; the SIMD128 kernel's act4 mirrors it.
+// It selects between the two with positiveMask, without a branch: the
+// signs of a layer's outputs are random, and a branch on them mispredicts
+// every other value and costs several times the arithmetic.
 func leaky(v, s float32) float32 {
-	if v > 0 {
-		return v
-	}
-	return s * v
+	b, r := math.Float32bits(v), math.Float32bits(s*v)
+	return math.Float32frombits(r ^ (r^b)&positiveMask(b))
 }
 
-// leakyDeriv is leaky's derivative at x: 1 for x > 0, s otherwise.
+// leakyDeriv is leaky's derivative at x: 1 for x > 0, s otherwise (selected
+// as leaky selects).
 func leakyDeriv(x, s float32) float32 {
-	if x > 0 {
-		return 1
-	}
-	return s
+	r := math.Float32bits(s)
+	return math.Float32frombits(r ^ (r^math.Float32bits(1))&positiveMask(math.Float32bits(x)))
 }
+
+// positiveMask is all ones when the float32 with bits b is > 0 and 0
+// otherwise, exactly as the float comparison decides (false for ±0 and
+// NaN, true for +Inf): v > 0 holds for the bit patterns 1 to 0x7f800000,
+// that is for b − 1 < 0x7f800000 unsigned, whose difference, taken in 64
+// bits, is negative.
+func positiveMask(b uint32) uint32 { return -uint32((uint64(b-1) - 0x7f800000) >> 63) }
 
 // tanhDeriv is tanh's derivative written in its output y: 1 − y², with y²
 // rounded before the subtraction (no fused multiply-add, as in the kernel).
