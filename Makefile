@@ -6,8 +6,8 @@ BENCHTIME ?= 1s
 PKGS      := ./...
 
 .PHONY: help demo build test lint \
-        test-deps test-native test-wasm-build test-wasm-shared test-wasm test-wasm-simd test-browser test-cuda \
-        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-train bench-train-torch \
+        test-deps test-native test-wasm-build test-wasm-shared test-wasm test-wasm-simd test-browser test-cuda wasm-size \
+        wasm www-wasm simd-kernel cuda fuzz bench bench-wasm bench-wasm-conv bench-train bench-train-torch bench-conv-torch \
         kernels models clean FORCE
 
 ##@ Main jobs
@@ -28,7 +28,7 @@ demo: build ## build, train the default model if it is missing, serve the demo p
 
 build: bin/gebm ## build the native binary (OpenBLAS through cgo, pure Go where OpenBLAS is missing), with the browser's sampler embedded
 
-test: test-deps test-wasm-build test-native test-wasm-shared test-wasm test-wasm-simd ## run every test (what CI runs); as root, first installs the Debian packages they need
+test: test-deps test-wasm-build test-native test-wasm-shared test-wasm test-wasm-simd wasm-size ## run every test (what CI runs); as root, first installs the Debian packages they need
 
 lint: ## gofmt check, go vet (native, and js for shared/), every Makefile target in make help
 	@GO='$(GO)' scripts/lint.sh
@@ -63,12 +63,22 @@ test-wasm-shared: bin/wazero ## the shared packages' tests compiled to WebAssemb
 	  $(GO) test -count=1 -exec=$(WASM_EXEC)/go_wasip1_wasm_exec $(WASM_TESTED)
 
 # The WebAssembly sampler: vet for both targets; the sampler and the browser
-# front-end's tests in Node. (The wazero tests of the WASI module and the
-# sampler's native tests are native packages: test-native runs them.)
-test-wasm: ## vet wasm/ for js and wasip1; the sampler's and the browser front-end's tests in Node
+# modules' tests in Node (the sampler, wasm/js; the trainer, wasm/jstrain;
+# their shared glue, wasm/internal/jsapi). (The wazero tests of the WASI
+# module and the sampler's native tests are native packages: test-native
+# runs them.)
+WASM_JS_TESTED := ./wasm/js/ ./wasm/jstrain/ ./wasm/internal/jsapi/ ./wasm/sampler/
+
+test-wasm: ## vet wasm/ for js and wasip1; the sampler's and the browser modules' tests in Node
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/...
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec ./wasm/js/ ./wasm/sampler/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC)/go_js_wasm_exec $(WASM_JS_TESTED)
+
+# The browser's sampler against its download budget (issue 18): gzip -9
+# size at most 1,000,000 bytes; fails saying by how much it is over
+# (scripts/wasm-size.sh, docs/WASM-BENCH.md).
+wasm-size: www-wasm ## build the browser's sampler and check its gzip -9 size against the 1,000,000-byte budget
+	@scripts/wasm-size.sh $(WASM_OUT)/gebm.wasm 1000000
 
 # The same packages built with the SIMD128 kernel (-tags wasmsimd), in Node
 # and in wazero, with a host that provides the kernel (wasm/simd); the
@@ -76,7 +86,7 @@ test-wasm: ## vet wasm/ for js and wasip1; the sampler's and the browser front-e
 test-wasm-simd: bin/wasiexec ## the WebAssembly tests again with the SIMD128 kernel (-tags wasmsimd), in Node and in wazero
 	GOOS=js GOARCH=wasm $(GO) vet -tags wasmsimd ./shared/nn/ ./wasm/...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet -tags wasmsimd ./shared/nn/ ./wasm/...
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags wasmsimd -exec=$(CURDIR)/wasm/simd/go_js_wasm_exec ./shared/nn/ ./wasm/js/ ./wasm/sampler/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags wasmsimd -exec=$(CURDIR)/wasm/simd/go_js_wasm_exec ./shared/nn/ $(WASM_JS_TESTED)
 	GOOS=wasip1 GOARCH=wasm $(GO) test -count=1 -tags wasmsimd -exec=$(CURDIR)/bin/wasiexec ./shared/nn/ ./wasm/sampler/
 
 # The demo page in headless Chromium (also part of test-native's ./...).
@@ -122,18 +132,29 @@ WASM_TAGS := wasmsimd
 # profiles; Go's own tracebacks keep theirs): 2% of the gzipped module.
 # `make www-wasm WASM_LDFLAGS=` keeps the names, to profile.
 WASM_LDFLAGS ?= -s -w
+# fmt, reflect and the runtime compiled without inlining: their code grows raw
+# but compresses better, 53 KB less gzipped with no measurable cost to the
+# sampler's step (docs/WASM-BENCH.md, "The sampler module's size").
+WASM_GCFLAGS ?= -gcflags=fmt=-l -gcflags=reflect=-l -gcflags=runtime=-l
 
-wasm: simd-kernel www-wasm ## build the SIMD128 kernel and the WebAssembly sampler (www/wasm/gebm.wasm, bin/gebm-wasi.wasm) and print sizes
+wasm: simd-kernel www-wasm ## build the SIMD128 kernel and the WebAssembly modules (www/wasm/gebm.wasm, gebm-train.wasm, bin/gebm-wasi.wasm) and print sizes
 	@mkdir -p bin
 	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -tags=$(WASM_TAGS) -buildmode=c-shared -o bin/gebm-wasi.wasm ./wasm/internal/wasi
-	@for f in wasm/simd/gemm.wasm $(WASM_OUT)/gebm.wasm bin/gebm-wasi.wasm; do \
-	  printf '%-22s %9d bytes raw %9d bytes gzip -9\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); \
+	@for f in wasm/simd/gemm.wasm bin/gebm-wasi.wasm; do \
+	  printf '%-26s %9d bytes raw %9d bytes gzip -9\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); \
 	done
 
-www-wasm: ## build the browser's sampler alone (www/wasm/gebm.wasm and its wasm_exec.js), where gebm serve embeds it
+# The page's two modules: the sampler, which every visitor downloads, and
+# the trainer (the sampler's calls and the training ones), which the page
+# fetches only in its Train mode.
+www-wasm: ## build the browser's modules (www/wasm/gebm.wasm, gebm-train.wasm, wasm_exec.js), where gebm serve embeds them, and print their sizes
 	@mkdir -p $(WASM_OUT)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -tags=$(WASM_TAGS) -ldflags='$(WASM_LDFLAGS)' -o $(WASM_OUT)/gebm.wasm ./wasm/js
+	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_GCFLAGS) -tags=$(WASM_TAGS) -ldflags='$(WASM_LDFLAGS)' -o $(WASM_OUT)/gebm.wasm ./wasm/js
+	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_GCFLAGS) -tags=$(WASM_TAGS) -ldflags='$(WASM_LDFLAGS)' -o $(WASM_OUT)/gebm-train.wasm ./wasm/jstrain
 	cp $(WASM_EXEC)/wasm_exec.js $(WASM_OUT)/wasm_exec.js
+	@for f in $(WASM_OUT)/gebm.wasm $(WASM_OUT)/gebm-train.wasm; do \
+	  printf '%-26s %9d bytes raw %9d bytes gzip -9\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); \
+	done
 
 bin/wasiexec: FORCE ## go test's -exec for wasip1 with the SIMD128 kernel (wasm/internal/wasiexec)
 	$(GO) build -o bin/wasiexec ./wasm/internal/wasiexec
@@ -141,8 +162,8 @@ bin/wasiexec: FORCE ## go test's -exec for wasip1 with the SIMD128 kernel (wasm/
 bin/wazero: ## the wazero command line, v1.12.0 (go test's -exec for wasip1 without the kernel)
 	GOBIN="$(CURDIR)/bin" $(GO) install github.com/tetratelabs/wazero/cmd/wazero@v1.12.0
 
-clean: ## delete bin/ and the built sampler in www/wasm/
-	rm -rf bin $(WASM_OUT)/gebm.wasm $(WASM_OUT)/wasm_exec.js
+clean: ## delete bin/ and the built modules in www/wasm/
+	rm -rf bin $(WASM_OUT)/gebm.wasm $(WASM_OUT)/gebm-train.wasm $(WASM_OUT)/wasm_exec.js
 
 # Make's idiom for "always run this rule's recipe"; not a target to call.
 FORCE:
@@ -154,8 +175,9 @@ bench: ## run the benchmarks (ratios within one run; see docs/)
 
 # Training the bundled 2-D model's size for 1500 base steps: gebm train,
 # and the WebAssembly trainer natively, in Node and in wazero (Go and
-# SIMD128 kernels): docs/WASM-BENCH.md.
-bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians defaults, 1500 steps): native, Node and wazero
+# SIMD128 kernels); then the page's Train mode in headless Chromium against
+# gebm train with its options: docs/WASM-BENCH.md.
+bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians defaults, 1500 steps): native, Node, wazero, and the page's Train mode in Chromium
 	@GO='$(GO)' scripts/bench-train.sh
 
 # CPU training iterations of the MNIST MLP, gebm against PyTorch eager at 1
@@ -165,6 +187,13 @@ bench-train: bin/gebm bin/wazero bin/wasiexec ## benchmark training (8gaussians 
 bench-train-torch: bin/gebm ## benchmark CPU training of the MNIST MLP against PyTorch eager (1 and 2 threads); as root, first installs python3-torch
 	@scripts/bench/train-torch.sh
 
+# The dcgan training iteration, gebm against PyTorch on the CPU (Debian's
+# python3-torch, installed here and nowhere else), same model and batch, at
+# 1 and 2 threads, interleaved: docs/BENCHMARKS.md.
+bench-conv-torch: bin/gebm ## benchmark the dcgan training iteration against PyTorch on the CPU (installs python3-torch)
+	scripts/deps.sh ensure torch
+	scripts/bench-conv-torch.sh
+
 # One latent gradient step of the MNIST-size model, native, in wazero, in
 # Node (Go wasm: SIMD128 kernel on one worker and one per core, Go kernel)
 # and in TensorFlow.js: docs/WASM-BENCH.md.
@@ -172,6 +201,18 @@ bench-wasm: wasm ## benchmark the latent step: native Go, wazero, Node (SIMD128 
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -o bin/gebm-js-go.wasm ./wasm/js
 	cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error
 	OPENBLAS_NUM_THREADS=1 $(GO) run ./wasm/internal/latentstep
+
+# The same step of the convolutional model (gebm train --data mnist --arch
+# dcgan): the bundled www/models/mnist-dcgan.gebm where this checkout has
+# it (CONV_MODEL=), else the untrained model of CONV_CHANNELS channels; in
+# Chromium, TensorFlow.js's wasm (1 and 2 threads), webgl and cpu backends:
+# docs/WASM-BENCH.md.
+CONV_MODEL    ?= $(wildcard www/models/mnist-dcgan.gebm)
+CONV_CHANNELS ?= 32
+bench-wasm-conv: wasm ## benchmark the conv (dcgan) model's latent step: native Go, wazero, Node, and the page's sampler against TensorFlow.js in Chromium
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o bin/gebm-js-go.wasm ./wasm/js
+	cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error
+	OPENBLAS_NUM_THREADS=1 $(GO) run ./wasm/internal/latentstep -arch dcgan -channels $(CONV_CHANNELS) -batches 16,64 -rounds 3 $(if $(CONV_MODEL),-model $(CONV_MODEL))
 
 ##@ Generated files (committed; each names the command that remakes it)
 

@@ -4,6 +4,9 @@
 # in one run: bin/gebm train natively (OpenBLAS on one thread), and
 # wasm/sampler's BenchmarkTrain8gaussians natively, in Node and in wazero,
 # with the Go kernel and the SIMD128 one. Prints base steps per second.
+# Then the page's Train mode in headless Chromium (www/e2e's
+# BenchmarkPageTrain: its 8gaussians default, 1500 base steps and 470
+# final ones, against bin/gebm train with the same options in the same run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -32,3 +35,5 @@ echo "== wazero, GOOS=wasip1 (the Go kernel)"
 PATH="$PWD/bin:$PATH" GOWASIRUNTIME=wazero GOOS=wasip1 GOARCH=wasm $GO test -exec="$WASM_EXEC/go_wasip1_wasm_exec" "${wbench[@]}" | grep steps/s
 echo "== wazero, GOOS=wasip1 -tags wasmsimd (default: the SIMD128 kernel)"
 GOOS=wasip1 GOARCH=wasm $GO test -tags wasmsimd -exec="$PWD/bin/wasiexec" "${wbench[@]}" | grep steps/s
+echo "== headless Chromium, the page's Train mode (8gaussians default: 1500 + 470 final steps; SIMD128), against bin/gebm train with the same options"
+GEBM_BIN="$PWD/bin/gebm" $GO test -run='^$' -bench=PageTrain -benchtime=1x ./www/e2e/ | grep -E 'Benchmark|run [0-9]'

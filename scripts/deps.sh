@@ -16,7 +16,8 @@
 # Groups: fast (OpenBLAS for the native binary; optional, make build falls
 # back to pure Go), test (what make test needs), cuda (what make test-cuda
 # needs: the toolkit from non-free and an nvcc host compiler), torch (PyTorch
-# for make bench-train-torch's baseline only: never part of test or CI).
+# for the CPU comparisons of make bench-train-torch and make bench-conv-torch
+# only: never part of test or CI).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -30,7 +31,7 @@ pkgs_of() {
 	# "g++-11 | clang-14 | ...", which apt satisfies with clang-14 where clang
 	# is already installed, and nvcc then refuses: so g++-11 is named here.
 	cuda) echo nvidia-cuda-toolkit g++-11 ;;
-	# PyTorch 1.13 (CPU), the baseline of make bench-train-torch.
+	# PyTorch 1.13 (CPU), the baseline of make bench-train-torch and bench-conv-torch.
 	torch) echo python3-torch ;;
 	*) echo "deps.sh: unknown group $1 (fast, test, cuda, torch)" >&2; exit 2 ;;
 	esac

@@ -1,6 +1,7 @@
 // Package www is gebm's demo page and the HTTP handler that serves it: the
-// page (index.html, css/, js/), the browser's sampler (wasm/gebm.wasm and
-// the wasm_exec.js of the Go that built it) and the bundled model files
+// page (index.html, css/, js/), the browser's sampler and trainer
+// (wasm/gebm.wasm, wasm/gebm-train.wasm and the wasm_exec.js of the Go that
+// built them) and the bundled model files
 // (models/*.gebm), all embedded in the binary with go:embed so that
 // `gebm serve` runs from anywhere.
 //
@@ -30,13 +31,13 @@ var files embed.FS
 // Files returns the embedded page, sampler and models, rooted at www/.
 func Files() fs.FS { return files }
 
-// HasWasm reports whether the binary embeds the browser's sampler and its
-// JavaScript glue (false when it was built before `make wasm`).
+// HasWasm reports whether the binary embeds the browser's sampler, its
+// trainer and their JavaScript glue (false when it was built before `make wasm`).
 func HasWasm() bool { return hasWasm(files) }
 
 func hasWasm(fsys fs.FS) bool {
-	for _, name := range []string{"wasm/gebm.wasm", "wasm/wasm_exec.js"} {
-		if fi, err := fs.Stat(fsys, name); err != nil || !fi.Mode().IsRegular() {
+	for _, name := range wasmFiles {
+		if fi, err := fs.Stat(fsys, "wasm/"+name); err != nil || !fi.Mode().IsRegular() {
 			return false
 		}
 	}

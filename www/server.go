@@ -31,8 +31,8 @@ type Options struct {
 	// or "" for none. Only the files directly inside it are served.
 	Models string
 	// Wasm, when not nil, replaces the embedded wasm/ folder: it must hold
-	// gebm.wasm and wasm_exec.js at its root. Tests use it to serve a fresh
-	// build of the sampler.
+	// gebm.wasm, gebm-train.wasm and wasm_exec.js at its root. Tests use it
+	// to serve a fresh build of the modules.
 	Wasm fs.FS
 	// Log receives one line per request; nil logs nothing.
 	Log io.Writer
@@ -43,6 +43,7 @@ type Options struct {
 //	/                     index.html
 //	/css/..., /js/...     the page's files
 //	/wasm/gebm.wasm       the sampler (application/wasm), /wasm/wasm_exec.js its glue
+//	/wasm/gebm-train.wasm the trainer (the page's Train mode loads it)
 //	/models/index.json    the models on offer: {"default": name, "models": [{name, url, size, source}]}
 //	/models/NAME.gebm     a model file, from the Models folder or the bundled ones
 //	/data/NAME.json       DataPoints samples of a built-in toy data set, raw coordinates, seed DataSeed
@@ -53,7 +54,7 @@ type Options struct {
 // as an os.Root, which also refuses symbolic links that lead out of it).
 type Server struct {
 	site fs.FS // the embedded page, rooted at www/
-	wasm fs.FS // gebm.wasm and wasm_exec.js
+	wasm fs.FS // wasmFiles
 	// wasmEmbedded: wasm is the embedded folder, not Options.Wasm.
 	wasmEmbedded bool
 	root         *os.Root
@@ -84,7 +85,12 @@ func New(o Options) (*Server, error) {
 	if o.Wasm != nil {
 		s.wasm, s.wasmEmbedded = o.Wasm, false
 	} else if b, err := fs.ReadFile(files, "wasm/gebm.wasm"); err == nil {
-		go s.gzipped("wasm/gebm.wasm", b) // ready before the first page asks (≈0.3 s)
+		go func() {
+			s.gzipped("wasm/gebm.wasm", b) // ready before the first page asks (≈0.3 s)
+			if t, err := fs.ReadFile(files, "wasm/gebm-train.wasm"); err == nil {
+				s.gzipped("wasm/gebm-train.wasm", t)
+			}
+		}()
 	}
 	if o.Models != "" {
 		fi, err := os.Stat(o.Models)
@@ -109,9 +115,14 @@ func (s *Server) Close() error {
 	return nil
 }
 
-// HasWasm reports whether the server has the sampler to serve.
+// wasmFiles are the browser's modules and their glue, which `make
+// www-wasm` builds together into www/wasm/.
+var wasmFiles = []string{"gebm.wasm", "gebm-train.wasm", "wasm_exec.js"}
+
+// HasWasm reports whether the server has the sampler and the trainer to
+// serve.
 func (s *Server) HasWasm() bool {
-	for _, name := range []string{"gebm.wasm", "wasm_exec.js"} {
+	for _, name := range wasmFiles {
 		if fi, err := fs.Stat(s.wasm, name); err != nil || !fi.Mode().IsRegular() {
 			return false
 		}
@@ -121,7 +132,7 @@ func (s *Server) HasWasm() bool {
 
 // MissingWasm is the body of the 404 for the sampler in a binary built
 // without it; the page shows it.
-const MissingWasm = "this gebm binary was built without the browser's sampler (www/wasm/gebm.wasm): " +
+const MissingWasm = "this gebm binary was built without the browser's sampler and trainer (www/wasm/gebm.wasm, gebm-train.wasm): " +
 	"run `make build` (it builds the sampler first), or `make wasm` and rebuild gebm"
 
 // ContentSecurityPolicy is the policy of every response: scripts and
@@ -187,7 +198,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.serveData(w, r, strings.TrimPrefix(name, "data/"))
 	case strings.HasPrefix(name, "wasm/"):
 		file := strings.TrimPrefix(name, "wasm/")
-		if file != "gebm.wasm" && file != "wasm_exec.js" {
+		if !slices.Contains(wasmFiles, file) {
 			http.NotFound(w, r)
 			return
 		}

@@ -19,8 +19,9 @@ import (
 )
 
 var fakeWasm = fstest.MapFS{
-	"gebm.wasm":    {Data: []byte("\x00asm\x01\x00\x00\x00")},
-	"wasm_exec.js": {Data: []byte("// glue\n")},
+	"gebm.wasm":       {Data: []byte("\x00asm\x01\x00\x00\x00")},
+	"gebm-train.wasm": {Data: []byte("\x00asm\x01\x00\x00\x00")},
+	"wasm_exec.js":    {Data: []byte("// glue\n")},
 }
 
 // newTestServer serves the embedded page, a fake sampler and a models
@@ -85,6 +86,7 @@ func TestRoutes(t *testing.T) {
 		{"/js/main.js", "text/javascript; charset=utf-8", "import"},
 		{"/js/worker.js", "text/javascript; charset=utf-8", "importScripts"},
 		{"/wasm/gebm.wasm", "application/wasm", "\x00asm"},
+		{"/wasm/gebm-train.wasm", "application/wasm", "\x00asm"},
 		{"/wasm/wasm_exec.js", "text/javascript; charset=utf-8", "glue"},
 		{"/models/mine.gebm", "application/octet-stream", "MINE"},
 		{"/models/alias.gebm", "application/octet-stream", "MINE"}, // a link within the folder
@@ -247,7 +249,7 @@ func TestMissingWasm(t *testing.T) {
 	if s.HasWasm() {
 		t.Fatal("HasWasm with no gebm.wasm")
 	}
-	for _, p := range []string{"/wasm/gebm.wasm", "/wasm/wasm_exec.js"} {
+	for _, p := range []string{"/wasm/gebm.wasm", "/wasm/gebm-train.wasm", "/wasm/wasm_exec.js"} {
 		if w := get(t, s, "GET", p); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "make build") {
 			t.Errorf("GET %s without the sampler: %d %q", p, w.Code, w.Body.String())
 		}

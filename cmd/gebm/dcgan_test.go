@@ -79,6 +79,15 @@ func TestTrainDCGAN(t *testing.T) {
 		{[]string{"--data", "8gaussians"}, "--arch dcgan needs image data"},
 		{[]string{"--data", imgs, "--image-size", "10"}, "multiple of 4"},
 		{[]string{"--data", imgs, "--image-size", "8", "--base", "realnvp"}, "--arch: dcgan builds a generator of its own"},
+		// Flags that size only the MLP (or realnvp) networks would be
+		// ignored by dcgan: refused, naming the flag.
+		{[]string{"--data", imgs, "--image-size", "8", "--base-hidden", "64,64"}, "--base-hidden sizes the mlp networks"},
+		{[]string{"--data", imgs, "--image-size", "8", "--energy-hidden", "64"}, "--energy-hidden sizes the mlp networks"},
+		{[]string{"--data", imgs, "--image-size", "8", "--hidden", "64"}, "--hidden sizes the mlp networks"},
+		{[]string{"--data", imgs, "--image-size", "8", "--flow-layers", "4"}, "--flow-layers sizes the mlp networks"},
+		{[]string{"--data", imgs, "--image-size", "8", "--flow-hidden", "16"}, "--flow-hidden sizes the mlp networks"},
+		// And the converse: --channels after --arch dcgan, overridden by a later --arch mlp.
+		{[]string{"--data", imgs, "--image-size", "8", "--arch", "mlp"}, "--channels sizes the dcgan architecture's convolutions"},
 	} {
 		out := filepath.Join(t.TempDir(), "bad")
 		a := append([]string{"train", "--arch", "dcgan", "--channels", "4", "--out", out, "--steps", "1", "--batch", "8", "--quiet"}, c.args...)

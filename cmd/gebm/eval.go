@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -90,6 +91,15 @@ type setMetrics struct {
 	// KIDStdErr is KID's delete-one jackknife standard error
 	// (metrics.KID).
 	KIDStdErr *float64 `json:"kid_classifier_features_stderr,omitempty"`
+}
+
+// omitInfiniteNLL drops an infinite NLL from the JSON report, which JSON
+// numbers cannot hold: outside_support, the fraction of samples where the
+// data's density is zero, then says why it is infinite.
+func (m *setMetrics) omitInfiniteNLL() {
+	if m.NLL != nil && math.IsInf(*m.NLL, 0) {
+		m.NLL = nil
+	}
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
@@ -258,6 +268,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	rep.Likelihood = lik
 	rep.Seconds = time.Since(start).Seconds()
 	if *asJSON {
+		for _, m := range []*setMetrics{&rep.Generator, &rep.GEBMSIR, &rep.GEBM} {
+			m.omitInfiniteNLL()
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
@@ -404,6 +417,15 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 	}
 	if g.NLL != nil {
 		row("NLL under data density (nats)", *g.NLL, *s.NLL, *e.NLL, false, "%.2f")
+		if g.OutsideSupport != nil || s.OutsideSupport != nil || e.OutsideSupport != nil {
+			pct := func(f *float64) float64 {
+				if f == nil {
+					return 0
+				}
+				return 100 * *f
+			}
+			row("outside the data's support (%)", pct(g.OutsideSupport), pct(s.OutsideSupport), pct(e.OutsideSupport), false, "%.2f")
+		}
 	}
 	if g.KALE != nil {
 		row("KALE(data‖samples), RKHS", *g.KALE, *s.KALE, *e.KALE, false, "%.5f")

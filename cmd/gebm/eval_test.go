@@ -60,6 +60,37 @@ func TestEvalToyTable(t *testing.T) {
 	}
 }
 
+// TestEvalBoundedSupport: on the checkerboard, whose density is zero off its
+// squares, an untrained model puts samples outside the support: the table
+// shows NLL +Inf and the fraction outside, and the JSON (which has no +Inf)
+// leaves nll out and gives outside_support, the same fraction, in (0, 1].
+func TestEvalBoundedSupport(t *testing.T) {
+	m := writeModel(t, t.TempDir(), "m.gebm", 2, nil)
+	args := []string{"eval", "--model", m, "--data", "checkerboard", "--n", "200", "--steps", "2", "--kale-points", "50", "--quiet"}
+	code, stdout, errOut := gebm(t, args...)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	for _, want := range []string{"+Inf", "outside the data's support (%)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, errOut = gebm(t, append(args, "--json")...)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var r evalReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, stdout)
+	}
+	for name, s := range map[string]setMetrics{"generator": r.Generator, "gebm": r.GEBM, "sir": r.GEBMSIR} {
+		if s.NLL != nil || s.OutsideSupport == nil || !(*s.OutsideSupport > 0 && *s.OutsideSupport <= 1) {
+			t.Errorf("%s: nll %v, outside_support %v; want no nll and a fraction in (0, 1]", name, s.NLL, s.OutsideSupport)
+		}
+	}
+}
+
 // TestEvalManyBatches: with more samples than a batch of chains, the
 // mode counts see every sample (the minimum count per mode grows with n),
 // while MMD² and KALE use the subsample --mmd-points, which the table and the

@@ -19,11 +19,12 @@ type setTally struct {
 	dim, keep, rows int
 	sub             []float32 // the first keep samples (no classifier) or their features
 
-	toy    data.Toy // nil, or a toy whose density gives the NLL
-	norm   data.Normalization
-	nll    float64 // Σ over batches of the batch's NLL × its rows
-	hasNLL bool
-	modes  *metrics.ModeTally // nil unless the toy is a mixture
+	toy     data.Toy // nil, or a toy whose density gives the NLL
+	norm    data.Normalization
+	nll     float64 // Σ over batches of the batch's NLL × its rows
+	outside int     // rows where the toy's density is zero
+	hasNLL  bool
+	modes   *metrics.ModeTally // nil unless the toy is a mixture
 
 	clf   *classifier.Classifier // nil unless measuring on classifier features
 	feats *metrics.GaussianTally
@@ -64,11 +65,12 @@ func (s *setTally) add(x []float32, rows int) error {
 		}
 	}
 	if s.toy != nil {
-		v, ok, err := metrics.NLL(s.toy, x[:rows*s.dim], s.norm)
+		v, outside, ok, err := metrics.NLL(s.toy, x[:rows*s.dim], s.norm)
 		if err != nil {
 			return err
 		}
 		s.nll += v * float64(rows)
+		s.outside += outside
 		s.hasNLL = ok
 	}
 	return nil
@@ -112,6 +114,10 @@ func (s *setTally) report(fresh, freshSub []float32, o metrics.ToyOptions) (setM
 	if s.hasNLL {
 		v := s.nll / float64(s.rows)
 		r.NLL = &v
+		if s.outside > 0 {
+			f := float64(s.outside) / float64(s.rows)
+			r.OutsideSupport = &f
+		}
 	}
 	return r, nil
 }

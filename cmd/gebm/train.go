@@ -108,6 +108,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if err := archFlags(o.Arch, set); err != nil {
+		return err
+	}
 	t, err := train.New(o)
 	if err != nil {
 		return err
@@ -207,4 +210,27 @@ func networkWords(o train.Options) string {
 		return fmt.Sprintf("base realnvp (%d couplings, hidden %d, base loss %s), energy %v", o.FlowLayers, o.FlowHidden, o.BaseLoss, o.EnergyHidden)
 	}
 	return fmt.Sprintf("base %v, energy %v", o.BaseHidden, o.EnergyHidden)
+}
+
+// mlpOnlyFlags are the flags that size the MLP networks or the realnvp
+// generator: the dcgan architecture builds its own from --channels.
+var mlpOnlyFlags = []string{"hidden", "base-hidden", "energy-hidden", "flow-layers", "flow-hidden"}
+
+// archFlags refuses a flag given on the command line (set) that the
+// architecture arch would ignore: the MLP-only flags with dcgan, and
+// --channels with mlp, so that a run is never silently not what was asked.
+func archFlags(arch string, set map[string]bool) error {
+	switch arch {
+	case "dcgan":
+		for _, name := range mlpOnlyFlags {
+			if set[name] {
+				return fmt.Errorf("--%s sizes the mlp networks (or a realnvp generator), which --arch dcgan does not use: its convolutions are sized by --channels; drop --%s or use --arch mlp", name, name)
+			}
+		}
+	case "mlp":
+		if set["channels"] {
+			return fmt.Errorf("--channels sizes the dcgan architecture's convolutions, which --arch mlp does not use: give --arch dcgan, or size the mlp networks with --hidden, --base-hidden, --energy-hidden")
+		}
+	}
+	return nil
 }

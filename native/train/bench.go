@@ -1,7 +1,6 @@
 package train
 
 import (
-	"syscall"
 	"time"
 
 	"github.com/gebm/gebm/shared/nn"
@@ -13,17 +12,15 @@ type BenchResult struct {
 	Iterations  int
 	Seconds     float64
 	ItersPerSec float64 // one energy step and one base step per iteration
-	// CPUSeconds is the processor time the process spent in the timed
-	// iterations, all its threads together (user and system), and
-	// ItersPerCPUSec iterations over it: on a machine shared with other
-	// jobs it moves much less than the wall-clock rate, as long as the
-	// process runs on one thread.
-	CPUSeconds     float64
-	ItersPerCPUSec float64
-	GFLOPs         float64 // matrix-product arithmetic per iteration, in GFLOP
-	GFLOPsPerSec   float64
-	Batch, Latent  int
-	Base, Energy   []int // hidden widths
+	// CPUSecondsPerIter is the process's CPU time (user and system, all
+	// threads) per timed iteration: on a machine shared with other work it
+	// measures the work itself, where ItersPerSec also measures the share
+	// of the cores the process got. 0 where the platform does not say.
+	CPUSecondsPerIter float64
+	GFLOPs            float64 // matrix-product arithmetic per iteration, in GFLOP
+	GFLOPsPerSec      float64
+	Batch, Latent     int
+	Base, Energy      []int // hidden widths
 }
 
 // gemmCall is the shape of one matrix product.
@@ -93,7 +90,7 @@ func Bench(o Options, iters int) (BenchResult, error) {
 	if err := t.core.Back.Sync(); err != nil {
 		return BenchResult{}, err
 	}
-	start, cpu0 := time.Now(), cpuSeconds()
+	start, cpu0 := time.Now(), processCPU()
 	for range iters {
 		if err := t.iteration(1); err != nil {
 			return BenchResult{}, err
@@ -102,20 +99,9 @@ func Bench(o Options, iters int) (BenchResult, error) {
 	if err := t.core.Back.Sync(); err != nil { // waits for a device to finish
 		return BenchResult{}, err
 	}
-	secs, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
+	secs, cpu := time.Since(start).Seconds(), processCPU()-cpu0
 	return BenchResult{Device: t.core.Back.Name(), Iterations: iters, Seconds: secs, ItersPerSec: float64(iters) / secs,
-		CPUSeconds: cpu, ItersPerCPUSec: float64(iters) / cpu,
-		GFLOPs: flops / 1e9, GFLOPsPerSec: flops * float64(iters) / secs / 1e9,
+		CPUSecondsPerIter: cpu / float64(iters),
+		GFLOPs:            flops / 1e9, GFLOPsPerSec: flops * float64(iters) / secs / 1e9,
 		Batch: o.Batch, Latent: o.Latent, Base: o.BaseHidden, Energy: o.EnergyHidden}, nil
-}
-
-// cpuSeconds is the processor time this process has used so far, user and
-// system, over all its threads (getrusage); 0 where the call fails.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
-	return tv(ru.Utime) + tv(ru.Stime)
 }

@@ -1,9 +1,11 @@
 package train
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/gebm/gebm/shared/nn"
+	core "github.com/gebm/gebm/shared/train"
 )
 
 // BenchmarkIteration times one training unit at the MNIST default size
@@ -13,7 +15,25 @@ import (
 // what the code outside the products costs. Both report GFLOP/s of the
 // products' arithmetic.
 func BenchmarkIteration(b *testing.B) {
-	o := Defaults("mnist")
+	benchIteration(b, Defaults("mnist"))
+}
+
+// BenchmarkIterationDCGAN times the same unit on the dcgan architecture
+// at MNIST size, batch 64, channel widths 16 and 32 (gebm bench train
+// --arch dcgan --batch 64 --channels C), with the same "full"/"products"
+// split.
+func BenchmarkIterationDCGAN(b *testing.B) {
+	for _, ch := range []int{16, 32} {
+		b.Run(fmt.Sprint("channels=", ch), func(b *testing.B) {
+			o := Defaults("mnist")
+			o.Arch, o.Latent, o.Channels, o.Batch = "dcgan", core.DCGANLatent, ch, 64
+			benchIteration(b, o)
+		})
+	}
+}
+
+// benchIteration times the training unit of the options o.
+func benchIteration(b *testing.B, o Options) {
 	o.Out = b.TempDir()
 	tr, err := New(o)
 	if err != nil {
@@ -36,6 +56,7 @@ func BenchmarkIteration(b *testing.B) {
 		flops += 2 * float64(c.m*c.n*c.k)
 	}
 	b.Run("full", func(b *testing.B) {
+		b.ReportAllocs()
 		for range b.N {
 			step()
 		}
@@ -43,7 +64,12 @@ func BenchmarkIteration(b *testing.B) {
 	})
 	b.Run("products", func(b *testing.B) {
 		g := nn.DefaultGemm()
-		buf := make([]float32, 784*784*4)
+		size := 0
+		for _, c := range rec.calls {
+			size = max(size, c.m*c.k, c.k*c.n, c.m*c.n)
+		}
+		buf := make([]float32, 4*size)
+		b.ResetTimer()
 		for range b.N {
 			for _, c := range rec.calls {
 				lda, ldb := c.k, c.n

@@ -20,6 +20,23 @@ float32 throughout; TF32 stays off unless --tf32.
   python3 scripts/bench/torch_train.py --iters 200
   python3 scripts/bench/torch_train.py --device cpu --threads 1 --iters 30
       (the CPU baseline of make bench-train-torch, scripts/bench/train-torch.sh)
+
+With --arch dcgan the networks are gebm's dcgan pair (shared/model/dcgan.go)
+for images of --image-channels × S × S (S² · image channels = --dim; MNIST:
+1 × 28 × 28) and channel width ch = --channels:
+
+  base:   Linear(latent -> 2ch·(S/4)²), viewed as 2ch × S/4 × S/4;
+          BatchNorm2d(2ch), ReLU; ConvTranspose2d(2ch -> ch, 4, 2, 1);
+          BatchNorm2d(ch), ReLU; ConvTranspose2d(ch -> C, 4, 2, 1); Tanh
+          (batch statistics, as gebm's training steps use)
+  energy: Conv2d(C -> ch, 4, 2, 1), LeakyReLU; Conv2d(ch -> 2ch, 4, 2, 1),
+          LeakyReLU; flatten; Linear(2ch·(S/4)² -> 1); each spectrally
+          normalised as gebm does (a conv weight read as Out × (In·4·4))
+
+Both read and give flat rows, so the steps are the same code. The thread
+count is --threads, else OMP_NUM_THREADS or PyTorch's default; it is printed.
+
+  OMP_NUM_THREADS=1 python3 scripts/bench/torch_train.py --device cpu --arch dcgan --batch 64 --channels 32
 """
 import argparse
 import math
@@ -47,6 +64,10 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0,
                    help="CPU threads (torch.set_num_threads; 0: PyTorch's default)")
+    p.add_argument("--arch", default="mlp", choices=["mlp", "dcgan"],
+                   help="mlp (--base-hidden, --energy-hidden) or gebm's dcgan pair (--channels)")
+    p.add_argument("--channels", type=int, default=32, help="with --arch dcgan, the channel width")
+    p.add_argument("--image-channels", type=int, default=1, help="with --arch dcgan, the images' channels")
     a = p.parse_args(argv)
     try:
         a.base_hidden = [int(v) for v in a.base_hidden.split(",") if v]
@@ -62,7 +83,68 @@ def parse_args(argv):
         p.error("--warmup must not be negative")
     if not a.base_hidden or not a.energy_hidden or min(a.base_hidden + a.energy_hidden) < 1:
         p.error("hidden widths must be positive")
+    if a.arch == "dcgan":
+        check_dcgan(p, a)
     return a
+
+
+def check_dcgan(p, a):
+    """Refuses dcgan sizes gebm refuses; the hidden widths become the
+    convolutions' channel widths, which the result line prints."""
+    if a.channels < 1 or a.image_channels < 1:
+        p.error("--channels and --image-channels must be at least 1")
+    side = math.isqrt(a.dim // a.image_channels)
+    if side * side * a.image_channels != a.dim or side < 4 or side % 4:
+        p.error(f"--arch dcgan needs --dim = image channels × S × S with S a multiple of 4, not {a.dim}")
+    a.side = side
+    a.base_hidden, a.energy_hidden = [2 * a.channels, a.channels], [a.channels, 2 * a.channels]
+
+
+def build_dcgan(a, torch):
+    """gebm's dcgan pair (shared/model/dcgan.go); returns what build does."""
+    nn = torch.nn
+    F = torch.nn.functional
+    dev = torch.device(a.device)
+    ch, C, S = a.channels, a.image_channels, a.side
+    s4 = S // 4
+    base = nn.Sequential(
+        nn.Linear(a.latent, 2 * ch * s4 * s4), nn.Unflatten(1, (2 * ch, s4, s4)),
+        nn.BatchNorm2d(2 * ch), nn.ReLU(),
+        nn.ConvTranspose2d(2 * ch, ch, 4, 2, 1), nn.BatchNorm2d(ch), nn.ReLU(),
+        nn.ConvTranspose2d(ch, C, 4, 2, 1), nn.Tanh(), nn.Flatten()).to(dev)
+    layers = [nn.Conv2d(C, ch, 4, 2, 1), nn.Conv2d(ch, 2 * ch, 4, 2, 1), nn.Linear(2 * ch * s4 * s4, 1)]
+    layers = [l.to(dev) for l in layers]
+    sn = not a.no_spectral_norm
+    us = [F.normalize(torch.randn(l.weight.shape[0], device=dev), dim=0) for l in layers]
+    vs = [torch.zeros(l.weight[0].numel(), device=dev) for l in layers]
+
+    def power_iteration():
+        with torch.no_grad():
+            for l, u, v in zip(layers, us, vs):
+                w = l.weight.reshape(l.weight.shape[0], -1)
+                v.copy_(F.normalize(w.t() @ u, dim=0))
+                u.copy_(F.normalize(w @ v, dim=0))
+
+    def weight(i):
+        w = layers[i].weight
+        if sn:
+            w = w / torch.dot(us[i], w.reshape(w.shape[0], -1) @ vs[i])
+        return w
+
+    def energy(x):
+        h = x.view(-1, C, S, S)
+        h = F.leaky_relu(F.conv2d(h, weight(0), layers[0].bias, 2, 1), a.slope)
+        h = F.leaky_relu(F.conv2d(h, weight(1), layers[1].bias, 2, 1), a.slope)
+        return F.linear(h.flatten(1), weight(2), layers[2].bias).squeeze(1)
+
+    if sn:
+        for _ in range(20):
+            power_iteration()
+    A = torch.zeros((), device=dev, requires_grad=True)
+    eparams = [p for l in layers for p in l.parameters()] + [A]
+    opt_e = torch.optim.Adam(eparams, lr=a.lr, betas=(0.5, 0.999), eps=1e-8)
+    opt_b = torch.optim.Adam(base.parameters(), lr=a.lr, betas=(0.5, 0.999), eps=1e-8)
+    return base, energy, power_iteration, A, eparams, opt_e, opt_b
 
 
 def build(a, torch):
@@ -126,7 +208,10 @@ def main(argv):
     torch.backends.cuda.matmul.allow_tf32 = a.tf32
     torch.backends.cudnn.allow_tf32 = a.tf32
     dev = torch.device(a.device)
-    base, energy, power_iteration, A, eparams, opt_e, opt_b = build(a, torch)
+    base, energy, power_iteration, A, eparams, opt_e, opt_b = (build_dcgan if a.arch == "dcgan" else build)(a, torch)
+    if a.arch == "dcgan":
+        print(f"torch dcgan: channels {a.channels}, images {a.image_channels}×{a.side}×{a.side}, "
+              f"{torch.get_num_threads()} threads, mkldnn {torch.backends.mkldnn.is_available()}")
     bparams = list(base.parameters())
     B = a.batch
     pin = a.device == "cuda"

@@ -41,7 +41,7 @@ BEFORE=${BEFORE:-}
 # CPU-seconds prints 0 for them).
 gebm_rate() {
 	OPENBLAS_NUM_THREADS=$2 GOMAXPROCS=$2 "$1" bench train --data mnist --iters "$ITERS" --json |
-		"$PYTHON" -c 'import json, sys; r = json.load(sys.stdin)[0]; print("%.2f %.2f" % (r["ItersPerSec"], r.get("ItersPerCPUSec", 0)))'
+		"$PYTHON" -c 'import json, sys; r = json.load(sys.stdin)[0]; c = r.get("CPUSecondsPerIter", 0); print("%.2f %.2f" % (r["ItersPerSec"], 1 / c if c else 0))'
 }
 
 # torch_rate T prints PyTorch's iterations per second and per CPU-second on

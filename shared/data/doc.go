@@ -1,10 +1,11 @@
 // Package data holds the training data of gebm: the 2-D toy distributions of
-// the GAN and energy-based-model literature, the MNIST and CIFAR-10 readers,
-// folders of PNG/JPEG images, readers and writers for user data in .npy and
-// .csv form, and the Dataset type with its train/test split and
-// allocation-free minibatch drawer. Images are rows of C×H×W values,
-// channel-major (ImageShape), pixel bytes p stored as p/127.5 − 1 whatever
-// their source (PixelNorm), and can be resampled to any size (ResizeImage).
+// the GAN and energy-based-model literature (package toy, under data's
+// names), the MNIST and CIFAR-10 readers, folders of PNG/JPEG images,
+// readers and writers for user data in .npy and .csv form, and the Dataset
+// type with its train/test split and allocation-free minibatch drawer.
+// Images are rows of C×H×W values, channel-major (ImageShape), pixel bytes
+// p stored as p/127.5 − 1 whatever their source (PixelNorm), and can be
+// resampled to any size (ResizeImage).
 //
 // Everything here is pure Go and builds for linux/amd64, js/wasm and
 // wasip1/wasm. Readers take an io.Reader plus a name used in error messages;

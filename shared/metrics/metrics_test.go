@@ -282,9 +282,9 @@ func TestNLLOfData(t *testing.T) {
 	const n = 20000
 	x := make([]float32, 2*n)
 	toy.Sample(rand.New(rand.NewPCG(8, 8)), x)
-	got, ok, err := NLL(toy, x, data.Identity())
-	if err != nil || !ok {
-		t.Fatal(ok, err)
+	got, outside, ok, err := NLL(toy, x, data.Identity())
+	if err != nil || !ok || outside != 0 {
+		t.Fatal(ok, outside, err)
 	}
 	sd := 0.02
 	want := math.Log(8) + math.Log(2*math.Pi*math.E*sd*sd)
@@ -292,7 +292,7 @@ func TestNLLOfData(t *testing.T) {
 	if se := 1 / math.Sqrt(n); math.Abs(got-want) > 4*se {
 		t.Errorf("NLL of data = %.4f, want entropy %.4f ± %.4f", got, want, 4*se)
 	}
-	if _, ok, _ := NLL(data.Moons(), x, data.Identity()); ok {
+	if _, _, ok, _ := NLL(data.Moons(), x, data.Identity()); ok {
 		t.Error("moons has no density, yet NLL reported one")
 	}
 }

@@ -136,16 +136,18 @@ func (t *ModeTally) Report() ModeReport {
 }
 
 // NLL returns the mean negative log-likelihood of the n = len(x)/2 samples
-// under the toy's exact density, −(1/n) Σ_i log p_data(x_i) (nats), and false
-// when the toy has no closed-form density. Samples outside a bounded support
-// make it +Inf. norm maps the samples' stored values back to the toy's raw
-// space (identity for the toys gebm trains on); the density is the raw one.
-func NLL(toy data.Toy, x []float32, norm data.Normalization) (float64, bool, error) {
+// under the toy's exact density, −(1/n) Σ_i log p_data(x_i) (nats), the
+// number of samples where that density is zero (outside a bounded support,
+// such as the checkerboard's squares: any one makes the mean +Inf), and false
+// when the toy has no closed-form density. norm maps the samples' stored
+// values back to the toy's raw space (identity for the toys gebm trains on);
+// the density is the raw one.
+func NLL(toy data.Toy, x []float32, norm data.Normalization) (nll float64, outside int, ok bool, err error) {
 	if len(x) == 0 || len(x)%2 != 0 {
-		return 0, false, fmt.Errorf("metrics: NLL: %d values are not a non-empty set of 2-D points", len(x))
+		return 0, 0, false, fmt.Errorf("metrics: NLL: %d values are not a non-empty set of 2-D points", len(x))
 	}
 	if _, ok := toy.LogDensity([]float64{0, 0}); !ok {
-		return 0, false, nil
+		return 0, 0, false, nil
 	}
 	raw := func(v float32) float64 {
 		if norm.Scale == 0 {
@@ -159,7 +161,10 @@ func NLL(toy data.Toy, x []float32, norm data.Normalization) (float64, bool, err
 	for i := 0; i < n; i++ {
 		p[0], p[1] = raw(x[2*i]), raw(x[2*i+1])
 		lp, _ := toy.LogDensity(p)
+		if math.IsInf(lp, -1) {
+			outside++
+		}
 		s -= lp
 	}
-	return s / float64(n), true, nil
+	return s / float64(n), outside, true, nil
 }

@@ -32,6 +32,9 @@ type ToyReport struct {
 	Bandwidth float64 `json:"bandwidth"`
 	// NLL is −mean log p_data(x) over the samples (toys with a density).
 	NLL *float64 `json:"nll,omitempty"`
+	// OutsideSupport is the fraction of the samples where the toy's density
+	// is zero (they make NLL +Inf); nil when it is zero or NLL is.
+	OutsideSupport *float64 `json:"outside_support,omitempty"`
 	// KALE is the RKHS KALE(data ‖ samples) (kale.KALE, default λ).
 	KALE *float64 `json:"kale,omitempty"`
 }
@@ -55,10 +58,14 @@ func Toy(toy data.Toy, fresh, x []float32, norm data.Normalization, o ToyOptions
 		}
 		r.Modes = &mr
 	}
-	if v, ok, err := NLL(toy, x, norm); err != nil {
+	if v, outside, ok, err := NLL(toy, x, norm); err != nil {
 		return r, err
 	} else if ok {
 		r.NLL = &v
+		if outside > 0 {
+			f := float64(outside) / float64(len(x)/2)
+			r.OutsideSupport = &f
+		}
 	}
 	return r, nil
 }

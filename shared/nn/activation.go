@@ -86,30 +86,28 @@ type activation struct {
 
 // leaky is LeakyReLU with slope s (ReLU for s = 0): v for v > 0, s·v
 // otherwise (NaN gives NaN). activation.forward and the Go epilogue
-// (fused.go) compute it here; the SIMD128 kernel's act4 mirrors it. It
-// selects between the two by a mask, without a branch (see leakyDeriv
-// for the test on v's bits): the compiler left the comparison a branch,
-// which the random signs of pre-activations mispredict half the time
-// (3-4× slower over a row).
+// (fused.go) compute it here; the SIMD128 kernel's act4 mirrors it.
+// It selects between the two with positiveMask, without a branch: the
+// signs of a layer's outputs are random, and a branch on them mispredicts
+// every other value and costs several times the arithmetic.
 func leaky(v, s float32) float32 {
-	b := math.Float32bits(v)
-	mask := -uint32((uint64(b-1) - 0x7f800000) >> 63) // all ones where v > 0: b-1 < 0x7f800000
-	return math.Float32frombits(b&mask | math.Float32bits(s*v)&^mask)
+	b, r := math.Float32bits(v), math.Float32bits(s*v)
+	return math.Float32frombits(r ^ (r^b)&positiveMask(b))
 }
 
-// leakyDeriv is leaky's derivative at x: 1 for x > 0, s otherwise (NaN
-// gives s). x > 0 is tested on x's bits, bits−1 < 0x7f800000 (bits in
-// 1..0x7f800000: positive, non-zero, not NaN), which the compiler turns
-// into a conditional move: a comparison of floats is a branch, which the
-// random signs of pre-activations mispredict half the time (4× slower in
-// the backward epilogue).
+// leakyDeriv is leaky's derivative at x: 1 for x > 0, s otherwise (selected
+// as leaky selects).
 func leakyDeriv(x, s float32) float32 {
-	d := math.Float32bits(s)
-	if math.Float32bits(x)-1 < 0x7f800000 {
-		d = 0x3f800000 // 1
-	}
-	return math.Float32frombits(d)
+	r := math.Float32bits(s)
+	return math.Float32frombits(r ^ (r^math.Float32bits(1))&positiveMask(math.Float32bits(x)))
 }
+
+// positiveMask is all ones when the float32 with bits b is > 0 and 0
+// otherwise, exactly as the float comparison decides (false for ±0 and
+// NaN, true for +Inf): v > 0 holds for the bit patterns 1 to 0x7f800000,
+// that is for b − 1 < 0x7f800000 unsigned, whose difference, taken in 64
+// bits, is negative.
+func positiveMask(b uint32) uint32 { return -uint32((uint64(b-1) - 0x7f800000) >> 63) }
 
 // tanhDeriv is tanh's derivative written in its output y: 1 − y², with y²
 // rounded before the subtraction (no fused multiply-add, as in the kernel).
@@ -226,17 +224,4 @@ func (a *activation) backwardTangent(_ Gemm, x, y, rx, dy, rdy, rdx []float32, n
 			rdx[i] += a.second(v) * rx[i] * dy[i]
 		}
 	}
-}
-
-// backwardTangentZero: with rdy = 0, rdx = σ”(x) rx dy, which is zero for
-// the piecewise-linear kinds (zeroTangentLayer).
-func (a *activation) backwardTangentZero(_ Gemm, x, y, rx, dy, rdx []float32, n int) bool {
-	if rdx == nil || (a.kind != KindTanh && a.kind != KindSigmoid) {
-		return true
-	}
-	y, rx, dy, rdx = y[:len(x)], rx[:len(x)], dy[:len(x)], rdx[:len(x)]
-	for i, v := range y {
-		rdx[i] = a.second(v) * rx[i] * dy[i]
-	}
-	return false
 }

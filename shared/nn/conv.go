@@ -149,10 +149,11 @@ func convCheck(i int, l LayerSpec, in int) error {
 
 // convGeom is the geometry shared by both convolutions: an image of c
 // channels of h×w values, and the oh×ow positions of a k×k kernel moved
-// over it with stride s after zero padding p. im2col and col2im move
-// values between the image and its column matrix, whose row (c, i, j)
-// holds, for every position (a, b), the image value under kernel tap (i,
-// j), x[c, a·s + i − p, b·s + j − p] (0 in the padding).
+// over it with stride s after zero padding p. im2col and col2im (an
+// unfolder's, unfold.go) move values between the image and its column
+// matrix, whose row (c, i, j) holds, for every position (a, b), the image
+// value under kernel tap (i, j), x[c, a·s + i − p, b·s + j − p] (0 in the
+// padding).
 type convGeom struct {
 	c, h, w int
 	k, s, p int
@@ -205,13 +206,19 @@ func (l LayerSpec) ConvGeometry() ConvGeometry {
 }
 
 // Im2col writes the column matrix of img ((C·K·K) × (OH·OW)) into col, as
-// the conv layers do: the reference of a backend's im2col kernel.
-func (g ConvGeometry) Im2col(img, col []float32) { g.geom().im2col(img, col) }
+// the conv layers do for each sample of a batch (they write it as one
+// column block of a wider matrix; the values are the same): the reference
+// of a backend's im2col kernel.
+func (g ConvGeometry) Im2col(img, col []float32) {
+	newUnfolder(g.geom()).im2col(img, col, g.OH*g.OW)
+}
 
 // Col2im adds every entry of col into the image value it was read from (the
 // adjoint of Im2col), as the conv layers do: the reference of a backend's
 // col2im kernel.
-func (g ConvGeometry) Col2im(col, img []float32) { g.geom().col2im(col, img) }
+func (g ConvGeometry) Col2im(col, img []float32) {
+	newUnfolder(g.geom()).col2im(col, g.OH*g.OW, img)
+}
 
 func (g ConvGeometry) geom() convGeom {
 	return convGeom{c: g.C, h: g.H, w: g.W, k: g.K, s: g.S, p: g.P, oh: g.OH, ow: g.OW}
@@ -221,56 +228,56 @@ func (g convGeom) rows() int { return g.c * g.k * g.k }
 func (g convGeom) cols() int { return g.oh * g.ow }
 func (g convGeom) size() int { return g.c * g.h * g.w }
 
-// im2col writes the column matrix of img (rows × cols) into col.
-func (g convGeom) im2col(img, col []float32) {
-	cols := g.cols()
-	for c := range g.c {
-		for i := range g.k {
-			for j := range g.k {
-				dst := col[((c*g.k+i)*g.k+j)*cols:][:cols]
-				for a := range g.oh {
-					row := dst[a*g.ow : (a+1)*g.ow]
-					hi := a*g.s + i - g.p
-					if hi < 0 || hi >= g.h {
-						clear(row)
-						continue
-					}
-					src := img[(c*g.h+hi)*g.w:][:g.w]
-					for b := range row {
-						if wi := b*g.s + j - g.p; wi >= 0 && wi < g.w {
-							row[b] = src[wi]
-						} else {
-							row[b] = 0
-						}
-					}
-				}
-			}
-		}
+// convColumnBudget bounds a convolution's column buffer, in float32
+// values (1 MiB): each pass lowers the batch in chunks of as many samples
+// as fit (at least one), so that every product is one Gemm per chunk
+// rather than one small one per sample, while the column matrix stays
+// small enough to be in the core's cache when the product reads it (and a
+// batch of thousands of sampler chains does not make it large). For the
+// dcgan model at MNIST size and 32 channels the largest column matrix per
+// sample is 512×49 values (98 KiB), so a chunk holds 10 samples, a product
+// 490 columns; at batch 64 or 128 and any width the buffer stays at most
+// 1 MiB per convolution. (Chunks of 8 MiB, the whole batch of 64, made a
+// training iteration 6-10% slower; of 0.5 MiB, no faster: CPU time on the
+// loaded 2-core machine, 2026-12-04.) A variable only so that tests can
+// make chunks of a few samples.
+var convColumnBudget = 1 << 18
+
+// convChunk returns the samples per chunk for a batch of n whose column
+// matrices have per values each: the fewest chunks within the budget,
+// balanced (128 samples of room for 83 make two chunks of 64, not 83 and 45).
+func convChunk(n, per int) int {
+	most := max(1, convColumnBudget/per)
+	chunks := (n + most - 1) / most
+	return (n + chunks - 1) / chunks
+}
+
+// convBuffers are a convolution's work space for one chunk of nb samples:
+// col, the chunk's column matrix (rows × nb·cols, sample s in columns
+// s·cols to (s+1)·cols − 1), and mat, the channels × nb·cols matrix of the
+// layer's non-image side (conv2d's output, conv_transpose2d's input) with
+// the channel outermost, the layout a single product reads and writes.
+// They grow to the largest chunk a pass has needed, so that passes after
+// the first allocate nothing.
+type convBuffers struct{ col, mat []float32 }
+
+// reserve makes col and mat hold nb samples' rows·cols and ch·cols values.
+func (b *convBuffers) reserve(nb, rows, ch, cols int) {
+	if need := nb * rows * cols; cap(b.col) < need {
+		b.col = make([]float32, need)
+	}
+	if need := nb * ch * cols; cap(b.mat) < need {
+		b.mat = make([]float32, need)
 	}
 }
 
-// col2im adds every entry of the column matrix col into the image value it
-// was read from (the adjoint of im2col; padding entries are dropped).
-func (g convGeom) col2im(col, img []float32) {
-	cols := g.cols()
-	for c := range g.c {
-		for i := range g.k {
-			for j := range g.k {
-				src := col[((c*g.k+i)*g.k+j)*cols:][:cols]
-				for a := range g.oh {
-					hi := a*g.s + i - g.p
-					if hi < 0 || hi >= g.h {
-						continue
-					}
-					row := src[a*g.ow : (a+1)*g.ow]
-					dst := img[(c*g.h+hi)*g.w:][:g.w]
-					for b, v := range row {
-						if wi := b*g.s + j - g.p; wi >= 0 && wi < g.w {
-							dst[wi] += v
-						}
-					}
-				}
-			}
+// swapAxes writes src, a×b blocks of p values, as b×a blocks of p into
+// dst: dst[j][i] = src[i][j]. It moves a chunk between the batch's layout
+// (sample, channel, pixel) and mat's (channel, sample, pixel).
+func swapAxes(dst, src []float32, a, b, p int) {
+	for i := range a {
+		for j := range b {
+			copy(dst[(j*a+i)*p:][:p], src[(i*b+j)*p:][:p])
 		}
 	}
 }
@@ -296,25 +303,28 @@ func addBias(m, b []float32, cols int) {
 	}
 }
 
-// conv2d computes, for each sample, its column matrix X (im2col of the
-// input) and Y = W·X + b, W the Out × (In·k·k) weight: one Gemm per sample,
-// whose result is the sample's output in NCHW order. The column buffer is
-// one sample's, allocated with the layer, so no pass allocates.
+// conv2d lowers a chunk of nb samples at once: X, the column matrix of
+// their inputs side by side ((In·k·k) × nb·cols, cols the output's pixels
+// per sample), and Y = W·X, one Gemm with W the Out × (In·k·k) weight,
+// whose Out × nb·cols result is swapped into the samples' NCHW outputs.
+// The backward passes swap the output gradient into that layout and use
+// one Gemm each for the weight gradient (dY·Xᵀ, summed over the chunk's
+// samples by the product) and for the input gradient (col2im of Wᵀ·dY).
 type conv2d struct {
 	g       convGeom // the input image
-	out     int      // output channels
-	in, dst int      // values per sample of input and output
+	u       *unfolder
+	out     int // output channels
+	in, dst int // values per sample of input and output
 	weightMatrix
-	b   *Param
-	col []float32 // one sample's column matrix, g.rows() × g.cols()
+	b *Param
+	convBuffers
 }
 
 func newConv2D(idx int, l LayerSpec) *conv2d {
 	g := conv2dGeom(l)
-	return &conv2d{g: g, out: l.Out, in: g.size(), dst: l.Out * g.cols(),
+	return &conv2d{g: g, u: newUnfolder(g), out: l.Out, in: g.size(), dst: l.Out * g.cols(),
 		weightMatrix: newWeightMatrix(idx, l.SpectralNorm, []int{l.Out, l.In, l.Kernel, l.Kernel}, l.Out, g.rows()),
-		b:            newParam(paramName(idx, "bias"), l.Out),
-		col:          make([]float32, g.rows()*g.cols())}
+		b:            newParam(paramName(idx, "bias"), l.Out)}
 }
 
 // init draws W and b from U(±1/sqrt(In·k·k)), PyTorch's default.
@@ -322,91 +332,128 @@ func (l *conv2d) init(rng *rand.Rand) { l.initUniform(rng, l.g.rows(), l.b) }
 
 func (l *conv2d) params() []*Param { return []*Param{l.w, l.b} }
 
-// apply writes W·im2col(x) (+ b when bias) for one sample.
-func (l *conv2d) apply(g Gemm, x, y []float32, bias bool) {
-	rows, cols := l.g.rows(), l.g.cols()
-	l.g.im2col(x, l.col)
-	g.Sgemm(false, false, l.out, cols, rows, 1, l.weight(), rows, l.col, cols, 0, y, cols)
-	if bias {
-		addBias(y, l.b.Value, cols)
+// chunks calls f for each chunk of a batch of n (first sample s, size nb)
+// after making the buffers hold it.
+func (l *conv2d) chunks(n int, f func(s, nb int)) {
+	nb := convChunk(n, l.g.rows()*l.g.cols())
+	l.reserve(nb, l.g.rows(), l.out, l.g.cols())
+	for s := 0; s < n; s += nb {
+		f(s, min(nb, n-s))
 	}
 }
 
-// inputGrad writes dx = col2im(Wᵀ·dy) for one sample.
-func (l *conv2d) inputGrad(g Gemm, dy, dx []float32) {
-	rows, cols := l.g.rows(), l.g.cols()
-	g.Sgemm(true, false, rows, cols, l.out, 1, l.weight(), rows, dy, cols, 0, l.col, cols)
-	clear(dx)
-	l.g.col2im(l.col, dx)
+// lower writes the column matrix of the nb samples x into l.col.
+func (l *conv2d) lower(x []float32, nb int) {
+	cols := l.g.cols()
+	for s := range nb {
+		l.u.im2col(x[s*l.in:][:l.in], l.col[s*cols:], nb*cols)
+	}
 }
 
-// weightGradOf adds dy·im2col(x)ᵀ into the weight's gradient for one sample.
-func (l *conv2d) weightGradOf(g Gemm, x, dy []float32) {
+// swapIn writes the nb samples' output-side values v (NCHW) into l.mat,
+// channel outermost.
+func (l *conv2d) swapIn(v []float32, nb int) { swapAxes(l.mat, v[:nb*l.dst], nb, l.out, l.g.cols()) }
+
+// apply writes W·im2col(x) (+ b when bias) for a chunk of nb samples.
+func (l *conv2d) apply(g Gemm, x, y []float32, nb int, bias bool) {
+	rows, ld := l.g.rows(), nb*l.g.cols()
+	l.lower(x, nb)
+	g.Sgemm(false, false, l.out, ld, rows, 1, l.weight(), rows, l.col, ld, 0, l.mat, ld)
+	swapAxes(y[:nb*l.dst], l.mat[:l.out*ld], l.out, nb, l.g.cols())
+	if bias {
+		for s := range nb {
+			addBias(y[s*l.dst:][:l.dst], l.b.Value, l.g.cols())
+		}
+	}
+}
+
+// inputGrad writes dx = col2im(Wᵀ·dY) for a chunk of nb samples, dY in
+// l.mat.
+func (l *conv2d) inputGrad(g Gemm, dx []float32, nb int) {
 	rows, cols := l.g.rows(), l.g.cols()
-	l.g.im2col(x, l.col)
-	g.Sgemm(false, true, l.out, rows, cols, 1, dy, cols, l.col, cols, 1, l.weightGrad(), rows)
+	ld := nb * cols
+	g.Sgemm(true, false, rows, ld, l.out, 1, l.weight(), rows, l.mat, ld, 0, l.col, ld)
+	clear(dx[:nb*l.in])
+	for s := range nb {
+		l.u.col2im(l.col[s*cols:], ld, dx[s*l.in:][:l.in])
+	}
+}
+
+// weightGradOf adds dY·Xᵀ into the weight's gradient for a chunk of nb
+// samples, dY in l.mat and X, the column matrix, in l.col.
+func (l *conv2d) weightGradOf(g Gemm, nb int) {
+	rows, ld := l.g.rows(), nb*l.g.cols()
+	g.Sgemm(false, true, l.out, rows, ld, 1, l.mat, ld, l.col, ld, 1, l.weightGrad(), rows)
 }
 
 func (l *conv2d) forward(g Gemm, x, y []float32, n int) {
-	for s := range n {
-		l.apply(g, x[s*l.in:][:l.in], y[s*l.dst:][:l.dst], true)
-	}
+	l.chunks(n, func(s, nb int) { l.apply(g, x[s*l.in:], y[s*l.dst:], nb, true) })
 }
 
 func (l *conv2d) backward(g Gemm, x, _, dy, dx []float32, n int, params bool) {
-	for s := range n {
-		xs, dys := x[s*l.in:][:l.in], dy[s*l.dst:][:l.dst]
+	if dx == nil && !params {
+		return
+	}
+	l.chunks(n, func(s, nb int) {
+		l.swapIn(dy[s*l.dst:], nb)
 		if params {
-			l.weightGradOf(g, xs, dys)
-			addRowSums(l.b.Grad, dys, l.out, l.g.cols())
+			l.lower(x[s*l.in:], nb)
+			l.weightGradOf(g, nb)
+			addRowSums(l.b.Grad, l.mat, l.out, nb*l.g.cols())
 		}
 		if dx != nil {
-			l.inputGrad(g, dys, dx[s*l.in:][:l.in])
+			l.inputGrad(g, dx[s*l.in:], nb)
 		}
-	}
+	})
 }
 
 func (l *conv2d) tangent(g Gemm, _, _, rx, ry []float32, n int) {
-	for s := range n {
-		l.apply(g, rx[s*l.in:][:l.in], ry[s*l.dst:][:l.dst], false)
-	}
+	l.chunks(n, func(s, nb int) { l.apply(g, rx[s*l.in:], ry[s*l.dst:], nb, false) })
 }
 
 // backwardTangent: dx = col2im(Wᵀ dy) is linear in dy and does not depend
 // on x, so rdx = col2im(Wᵀ rdy); the weight gradient dy·im2col(x)ᵀ has
 // tangent rdy·im2col(x)ᵀ + dy·im2col(rx)ᵀ, the bias gradient Σ rdy.
 func (l *conv2d) backwardTangent(g Gemm, x, _, rx, dy, rdy, rdx []float32, n int) {
-	for s := range n {
-		rdys := rdy[s*l.dst:][:l.dst]
+	l.chunks(n, func(s, nb int) {
+		l.swapIn(rdy[s*l.dst:], nb)
+		addRowSums(l.b.Grad, l.mat, l.out, nb*l.g.cols())
+		l.lower(x[s*l.in:], nb)
+		l.weightGradOf(g, nb)
 		if rdx != nil {
-			l.inputGrad(g, rdys, rdx[s*l.in:][:l.in])
+			l.inputGrad(g, rdx[s*l.in:], nb)
 		}
-		l.weightGradOf(g, x[s*l.in:][:l.in], rdys)
-		l.weightGradOf(g, rx[s*l.in:][:l.in], dy[s*l.dst:][:l.dst])
-		addRowSums(l.b.Grad, rdys, l.out, l.g.cols())
-	}
+		l.swapIn(dy[s*l.dst:], nb)
+		l.lower(rx[s*l.in:], nb)
+		l.weightGradOf(g, nb)
+	})
 }
 
-// convTranspose2d computes, for each sample x (In × H·W, a matrix), the
-// column matrix Wᵀ·x of the output image (W the In × (Out·k·k) weight)
-// and adds it into the output with col2im, then the bias: the adjoint of
-// conv2d's passes, with the same geometry read the other way.
+// convTranspose2d lowers a chunk of nb samples at once, as the adjoint of
+// conv2d's passes with the same geometry read the other way: the chunk's
+// inputs are swapped into X, In × nb·cols (cols the input's pixels per
+// sample), one Gemm gives the column matrix Wᵀ·X of the outputs ((Out·k·k)
+// × nb·cols, W the In × (Out·k·k) weight), and col2im adds each sample's
+// block into its output image, then the bias. The backward passes lower
+// the output gradient with im2col and use one Gemm each for the input
+// gradient (W·im2col(dy), swapped back) and the weight gradient
+// (X·im2col(dy)ᵀ).
 type convTranspose2d struct {
 	g   convGeom // the output image; its kernel positions are the input's pixels
-	in  int      // input channels
-	src int      // values per sample of the input
-	dst int      // values per sample of the output
+	u   *unfolder
+	in  int // input channels
+	src int // values per sample of the input
+	dst int // values per sample of the output
 	weightMatrix
-	b   *Param
-	col []float32
+	b *Param
+	convBuffers
 }
 
 func newConvTranspose2D(idx int, l LayerSpec) *convTranspose2d {
 	g := convTransposeGeom(l)
-	return &convTranspose2d{g: g, in: l.In, src: l.In * g.cols(), dst: g.size(),
+	return &convTranspose2d{g: g, u: newUnfolder(g), in: l.In, src: l.In * g.cols(), dst: g.size(),
 		weightMatrix: newWeightMatrix(idx, l.SpectralNorm, []int{l.In, l.Out, l.Kernel, l.Kernel}, l.In, g.rows()),
-		b:            newParam(paramName(idx, "bias"), l.Out),
-		col:          make([]float32, g.rows()*g.cols())}
+		b:            newParam(paramName(idx, "bias"), l.Out)}
 }
 
 // init draws W and b from U(±1/sqrt(Out·k·k)): PyTorch's default, whose
@@ -416,76 +463,108 @@ func (l *convTranspose2d) init(rng *rand.Rand) { l.initUniform(rng, l.g.rows(), 
 
 func (l *convTranspose2d) params() []*Param { return []*Param{l.w, l.b} }
 
-// apply writes col2im(Wᵀ·x) (+ b when bias) for one sample.
-func (l *convTranspose2d) apply(g Gemm, x, y []float32, bias bool) {
-	rows, cols := l.g.rows(), l.g.cols()
-	g.Sgemm(true, false, rows, cols, l.in, 1, l.weight(), rows, x, cols, 0, l.col, cols)
-	clear(y)
-	l.g.col2im(l.col, y)
-	if bias {
-		addBias(y, l.b.Value, l.g.h*l.g.w)
+// chunks calls f for each chunk of a batch of n (first sample s, size nb)
+// after making the buffers hold it.
+func (l *convTranspose2d) chunks(n int, f func(s, nb int)) {
+	nb := convChunk(n, l.g.rows()*l.g.cols())
+	l.reserve(nb, l.g.rows(), l.in, l.g.cols())
+	for s := 0; s < n; s += nb {
+		f(s, min(nb, n-s))
 	}
 }
 
-// inputGrad writes dx = W·im2col(dy) for one sample, leaving im2col(dy) in
-// l.col.
-func (l *convTranspose2d) inputGrad(g Gemm, dy, dx []float32) {
-	rows, cols := l.g.rows(), l.g.cols()
-	l.g.im2col(dy, l.col)
-	g.Sgemm(false, false, l.in, cols, rows, 1, l.weight(), rows, l.col, cols, 0, dx, cols)
+// lower writes the column matrix of the nb output-side images v (the
+// output's gradient or its tangent) into l.col.
+func (l *convTranspose2d) lower(v []float32, nb int) {
+	cols := l.g.cols()
+	for s := range nb {
+		l.u.im2col(v[s*l.dst:][:l.dst], l.col[s*cols:], nb*cols)
+	}
 }
 
-// weightGradOf adds x·colᵀ into the weight's gradient for one sample, col
-// being im2col of the output gradient (in l.col).
-func (l *convTranspose2d) weightGradOf(g Gemm, x []float32) {
+// swapIn writes the nb samples' inputs x (NCHW) into l.mat, channel
+// outermost.
+func (l *convTranspose2d) swapIn(x []float32, nb int) {
+	swapAxes(l.mat, x[:nb*l.src], nb, l.in, l.g.cols())
+}
+
+// apply writes col2im(Wᵀ·X) (+ b when bias) for a chunk of nb samples.
+func (l *convTranspose2d) apply(g Gemm, x, y []float32, nb int, bias bool) {
 	rows, cols := l.g.rows(), l.g.cols()
-	g.Sgemm(false, true, l.in, rows, cols, 1, x, cols, l.col, cols, 1, l.weightGrad(), rows)
+	ld := nb * cols
+	l.swapIn(x, nb)
+	g.Sgemm(true, false, rows, ld, l.in, 1, l.weight(), rows, l.mat, ld, 0, l.col, ld)
+	clear(y[:nb*l.dst])
+	for s := range nb {
+		ys := y[s*l.dst:][:l.dst]
+		l.u.col2im(l.col[s*cols:], ld, ys)
+		if bias {
+			addBias(ys, l.b.Value, l.g.h*l.g.w)
+		}
+	}
+}
+
+// inputGrad writes dx = W·im2col(dy) for a chunk of nb samples, im2col(dy)
+// in l.col (it uses l.mat).
+func (l *convTranspose2d) inputGrad(g Gemm, dx []float32, nb int) {
+	rows, ld := l.g.rows(), nb*l.g.cols()
+	g.Sgemm(false, false, l.in, ld, rows, 1, l.weight(), rows, l.col, ld, 0, l.mat, ld)
+	swapAxes(dx[:nb*l.src], l.mat[:l.in*ld], l.in, nb, l.g.cols())
+}
+
+// weightGradOf adds X·im2col(dy)ᵀ into the weight's gradient for a chunk
+// of nb samples, after swapping their inputs x into X (l.mat); im2col(dy)
+// is in l.col.
+func (l *convTranspose2d) weightGradOf(g Gemm, x []float32, nb int) {
+	rows, ld := l.g.rows(), nb*l.g.cols()
+	l.swapIn(x, nb)
+	g.Sgemm(false, true, l.in, rows, ld, 1, l.mat, ld, l.col, ld, 1, l.weightGrad(), rows)
+}
+
+// addBiasGrad adds the nb output-side images' channel sums into the bias's
+// gradient.
+func (l *convTranspose2d) addBiasGrad(v []float32, nb int) {
+	for s := range nb {
+		addRowSums(l.b.Grad, v[s*l.dst:][:l.dst], l.g.c, l.g.h*l.g.w)
+	}
 }
 
 func (l *convTranspose2d) forward(g Gemm, x, y []float32, n int) {
-	for s := range n {
-		l.apply(g, x[s*l.src:][:l.src], y[s*l.dst:][:l.dst], true)
-	}
+	l.chunks(n, func(s, nb int) { l.apply(g, x[s*l.src:], y[s*l.dst:], nb, true) })
 }
 
 func (l *convTranspose2d) backward(g Gemm, x, _, dy, dx []float32, n int, params bool) {
 	if dx == nil && !params {
 		return
 	}
-	for s := range n {
-		xs, dys := x[s*l.src:][:l.src], dy[s*l.dst:][:l.dst]
+	l.chunks(n, func(s, nb int) {
+		l.lower(dy[s*l.dst:], nb)
 		if dx != nil {
-			l.inputGrad(g, dys, dx[s*l.src:][:l.src])
-		} else {
-			l.g.im2col(dys, l.col)
+			l.inputGrad(g, dx[s*l.src:], nb)
 		}
 		if params {
-			l.weightGradOf(g, xs)
-			addRowSums(l.b.Grad, dys, l.g.c, l.g.h*l.g.w)
+			l.weightGradOf(g, x[s*l.src:], nb)
+			l.addBiasGrad(dy[s*l.dst:], nb)
 		}
-	}
+	})
 }
 
 func (l *convTranspose2d) tangent(g Gemm, _, _, rx, ry []float32, n int) {
-	for s := range n {
-		l.apply(g, rx[s*l.src:][:l.src], ry[s*l.dst:][:l.dst], false)
-	}
+	l.chunks(n, func(s, nb int) { l.apply(g, rx[s*l.src:], ry[s*l.dst:], nb, false) })
 }
 
 // backwardTangent: dx = W·im2col(dy) does not depend on x, so rdx =
 // W·im2col(rdy); the weight gradient x·im2col(dy)ᵀ has tangent
 // x·im2col(rdy)ᵀ + rx·im2col(dy)ᵀ, the bias gradient Σ rdy.
 func (l *convTranspose2d) backwardTangent(g Gemm, x, _, rx, dy, rdy, rdx []float32, n int) {
-	for s := range n {
-		rdys := rdy[s*l.dst:][:l.dst]
+	l.chunks(n, func(s, nb int) {
+		l.lower(rdy[s*l.dst:], nb)
 		if rdx != nil {
-			l.inputGrad(g, rdys, rdx[s*l.src:][:l.src])
-		} else {
-			l.g.im2col(rdys, l.col)
+			l.inputGrad(g, rdx[s*l.src:], nb)
 		}
-		l.weightGradOf(g, x[s*l.src:][:l.src])
-		l.g.im2col(dy[s*l.dst:][:l.dst], l.col)
-		l.weightGradOf(g, rx[s*l.src:][:l.src])
-		addRowSums(l.b.Grad, rdys, l.g.c, l.g.h*l.g.w)
-	}
+		l.weightGradOf(g, x[s*l.src:], nb)
+		l.addBiasGrad(rdy[s*l.dst:], nb)
+		l.lower(dy[s*l.dst:], nb)
+		l.weightGradOf(g, rx[s*l.src:], nb)
+	})
 }

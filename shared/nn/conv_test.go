@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -93,6 +94,53 @@ func TestConvGradients(t *testing.T) {
 	}
 }
 
+// TestConvChunks repeats TestConvGradients' checks with column budgets so
+// small that the passes lower batches of 1 to 4 samples in several
+// chunks: of one sample each (budget 1), and of two or three with a
+// shorter last one (a budget of 2.5 samples' column matrices of the first
+// convolution; the second's chunks differ), so that every pass's offsets
+// into a batch are checked.
+func TestConvChunks(t *testing.T) {
+	defer func(b int) { convColumnBudget = b }(convColumnBudget)
+	rng := rand.New(rand.NewPCG(25, 26))
+	for trial := range 24 {
+		base := trial%3 == 2
+		spec := randomConvSpec(rng, trial, 1+rng.IntN(2), base)
+		for spec.Validate() != nil { // a draw whose second layer gives no output
+			spec = randomConvSpec(rng, trial, 1+rng.IntN(2), base)
+		}
+		convColumnBudget = 1
+		if trial%2 == 1 {
+			g := spec.Layers[0].ConvGeometry()
+			if base {
+				g = spec.Layers[1].ConvGeometry()
+			}
+			convColumnBudget = 5 * g.C * g.K * g.K * g.OH * g.OW / 2
+		}
+		what := fmt.Sprint("trial ", trial, ", column budget ", convColumnBudget)
+		checkInputGradient(t, what, rng, spec)
+		checkParamGradient(t, what, rng, spec)
+		if spec.Out() == 1 {
+			checkGradPenalty(t, what, rng, spec)
+		}
+	}
+}
+
+// TestConvChunkSizes: the chunks are the fewest within the budget, and
+// balanced.
+func TestConvChunkSizes(t *testing.T) {
+	defer func(b int) { convColumnBudget = b }(convColumnBudget)
+	convColumnBudget = 83
+	for _, c := range []struct{ n, per, want int }{
+		{64, 1, 64}, {128, 1, 64}, {83, 1, 83}, {84, 1, 42}, {3, 1, 3},
+		{5, 100, 1}, {5, 40, 2}, {1, 1000, 1},
+	} {
+		if got := convChunk(c.n, c.per); got != c.want {
+			t.Errorf("convChunk(%d, %d) with budget 83 = %d, want %d", c.n, c.per, got, c.want)
+		}
+	}
+}
+
 // TestConvForward compares the forward pass with the reference's values
 // on a DCGAN-like pair of layers (stride 2, padding 1, kernel 4).
 func TestConvForward(t *testing.T) {
@@ -177,6 +225,60 @@ func TestConvValidate(t *testing.T) {
 		err := c.spec.Validate()
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want one containing %q", c.spec.Layers, err, c.want)
+		}
+	}
+}
+
+// TestIm2col compares Im2col with its definition, col[(c, i, j), (a, b)] =
+// x[c, a·s + i − p, b·s + j − p] (0 in the padding), and Col2im with the
+// sum of the entries read from each image value, on random geometries with
+// strides 1 to 4 and every padding up to k/2, written into and read from a column block of a wider
+// matrix as the layers do.
+func TestIm2col(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	for trial := range 200 {
+		k := 1 + rng.IntN(5)
+		l := LayerSpec{Kind: KindConv2D, In: 1 + rng.IntN(3), Out: 1, Height: 1 + rng.IntN(9), Width: 1 + rng.IntN(9),
+			Kernel: k, Stride: 1 + rng.IntN(min(k, 4)), Padding: rng.IntN(k/2 + 1)}
+		if convCheck(0, l, 0) != nil {
+			continue
+		}
+		g := conv2dGeom(l)
+		img := randomBatch(rng, 1, g.size())
+		ld, off := 3*g.cols(), g.cols() // the middle block of three
+		col := randomBatch(rng, 1, g.rows()*ld)
+		u := newUnfolder(g)
+		u.im2col(img, col[off:], ld)
+		back := randomBatch(rng, 1, g.size()) // col2im adds into what is there
+		want := make([]float64, g.size())
+		for i, v := range back {
+			want[i] = float64(v)
+		}
+		for c := range g.c {
+			for i := range g.k {
+				for j := range g.k {
+					for a := range g.oh {
+						for b := range g.ow {
+							r, q := (c*g.k+i)*g.k+j, a*g.ow+b
+							y, x := a*g.s+i-g.p, b*g.s+j-g.p
+							var v float32
+							if y >= 0 && y < g.h && x >= 0 && x < g.w {
+								v = img[(c*g.h+y)*g.w+x]
+								want[(c*g.h+y)*g.w+x] += float64(col[r*ld+off+q])
+							}
+							if got := col[r*ld+off+q]; got != v {
+								t.Fatalf("trial %d %+v: col[%d][%d] = %v, want %v", trial, g, r, q, got, v)
+							}
+						}
+					}
+				}
+			}
+		}
+		u.col2im(col[off:], ld, back)
+		for i, v := range want {
+			if math.Abs(float64(back[i])-v) > 1e-5*(1+math.Abs(v)) {
+				t.Fatalf("trial %d %+v: col2im gives %v at %d, want %v", trial, g, back[i], i, v)
+			}
 		}
 	}
 }

@@ -7,7 +7,11 @@ import (
 
 // TestNoAllocationInSteadyState: after the first pass at a batch size,
 // Forward, Backward, InputGrad and GradPenalty allocate nothing, for a
-// dense network and a convolutional one.
+// dense network and a convolutional one. The products go through
+// TiledGemm (WebAssembly's kernel, whose packing buffers come from a pool):
+// gonum's Sgemm, the native default without OpenBLAS, allocates for its
+// goroutines whenever a product is large enough to run in parallel, as the
+// convolutions' products over a whole batch are.
 func TestNoAllocationInSteadyState(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	conv := Spec{Layers: []LayerSpec{
@@ -30,6 +34,7 @@ func TestNoAllocationInSteadyState(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		net.SetGemm(TiledGemm{})
 		x := randomBatch(rng, 32, spec.In())
 		dy := randomBatch(rng, 32, spec.Out())
 		generator := spec.TangentError() != nil

@@ -57,18 +57,27 @@ func (o *Options) Record() map[string]string {
 	return m
 }
 
+// intOption, floatOption and boolOption are kept out of line (go:noinline):
+// inlined into RecordedOptions' initialiser, each of the table's entries
+// compiled its own copy of both closures, which cost the WebAssembly
+// modules (whose package initialisers link all of it) about 4 KB gzipped
+// (docs/WASM-BENCH.md).
+//
+//go:noinline
 func intOption(flag, key string, field func(*Options) *int) RecordedOption {
 	return RecordedOption{Flag: flag, Key: key,
 		Get: func(o *Options) string { return strconv.Itoa(*field(o)) },
 		Set: func(o *Options, s string) (err error) { *field(o), err = strconv.Atoi(s); return err }}
 }
 
+//go:noinline
 func floatOption(flag, key string, field func(*Options) *float64) RecordedOption {
 	return RecordedOption{Flag: flag, Key: key,
 		Get: func(o *Options) string { return FormatFloat(*field(o)) },
 		Set: func(o *Options, s string) (err error) { *field(o), err = strconv.ParseFloat(s, 64); return err }}
 }
 
+//go:noinline
 func boolOption(flag, key string, field func(*Options) *bool) RecordedOption {
 	return RecordedOption{Flag: flag, Key: key,
 		Get: func(o *Options) string { return strconv.FormatBool(*field(o)) },

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"syscall/js"
 	"testing"
-	"unsafe"
 
 	"github.com/gebm/gebm/shared/model/modeltest"
+	"github.com/gebm/gebm/wasm/internal/jsapi/jstest"
 	"github.com/gebm/gebm/wasm/sampler"
 )
 
@@ -21,7 +21,7 @@ import (
 // process, which must give the same bits.
 
 func TestMain(m *testing.M) {
-	if err := loadAPI(); err != nil {
+	if err := jstest.LoadAPI(); err != nil {
 		println(err.Error())
 		os.Exit(1)
 	}
@@ -30,22 +30,6 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	os.Exit(m.Run())
-}
-
-// loadAPI runs the page's www/js/api.js, which defines globalThis.gebmAPI,
-// unless the runner did already (wasm/simd/go_js_wasm_exec does; Go's own
-// go_js_wasm_exec does not). The tests run in Node, where compiling a
-// string is allowed.
-func loadAPI() error {
-	if js.Global().Get("gebmAPI").Type() == js.TypeFunction {
-		return nil
-	}
-	src, err := os.ReadFile("../../www/js/api.js")
-	if err != nil {
-		return err
-	}
-	js.Global().Get("Function").New(string(src)).Invoke()
-	return nil
 }
 
 // TestRegisterNeedsAPI: without www/js/api.js the module registers nothing
@@ -65,62 +49,34 @@ func TestRegisterNeedsAPI(t *testing.T) {
 	}
 }
 
-// call calls gebm[name]; a thrown exception comes back as a js.Error.
-func call(name string, args ...any) (v js.Value, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			e, ok := r.(js.Error)
-			if !ok {
-				panic(r)
-			}
-			err = e
-		}
-	}()
-	return js.Global().Get("gebm").Call(name, args...), nil
-}
-
-func mustCall(t *testing.T, name string, args ...any) js.Value {
-	t.Helper()
-	v, err := call(name, args...)
-	if err != nil {
-		t.Fatalf("gebm.%s: %v", name, err)
-	}
-	return v
-}
-
-func uint8ArrayOf(b []byte) js.Value {
-	u := js.Global().Get("Uint8Array").New(len(b))
-	js.CopyBytesToJS(u, b)
-	return u
-}
-
-func float32sOf(t *testing.T, v js.Value) []float32 {
-	t.Helper()
-	if !v.InstanceOf(js.Global().Get("Float32Array")) {
-		t.Fatalf("%v is not a Float32Array", v)
-	}
-	f := make([]float32, v.Length())
-	if len(f) > 0 {
-		js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f)), js.Global().Get("Uint8Array").New(v.Get("buffer")))
-	}
-	return f
-}
+// The calls through globalThis.gebm, and typed arrays (jstest).
+var (
+	call         = jstest.Call
+	mustCall     = jstest.MustCall
+	uint8ArrayOf = jstest.Uint8ArrayOf
+	float32sOf   = jstest.Float32sOf
+)
 
 var (
 	toyFile   = modeltest.File(modeltest.Toy2D(21))
 	imageFile = modeltest.File(modeltest.Image(22))
 )
 
-// TestFunctions: globalThis.gebm has every documented function, and nothing
-// can be added to it.
+// TestFunctions: globalThis.gebm has every documented function and no
+// training function, and nothing can be added to it.
 func TestFunctions(t *testing.T) {
 	g := js.Global().Get("gebm")
 	for _, name := range []string{"open", "describe", "newChains", "step", "sir", "setBeta", "setLatents", "chains",
 		"latents", "samples", "energies", "accept", "energyGrid", "generate", "free",
-		"newFlow", "flowStep", "flowParticles", "flowTargets", "flowWitnessGrid",
-		"newTrainer", "trainSteps", "trainInfo", "trainModel", "trainSnapshot"} {
+		"newFlow", "flowStep", "flowParticles", "flowTargets", "flowWitnessGrid", "simdKernel", "kernelStats"} {
 		if g.Get(name).Type() != js.TypeFunction {
 			t.Errorf("gebm.%s is %s", name, g.Get(name).Type())
+		}
+	}
+	// Training lives in the trainer module (wasm/jstrain), not here.
+	for _, name := range []string{"newTrainer", "trainSteps", "trainInfo", "trainModel", "trainSnapshot"} {
+		if !g.Get(name).IsUndefined() {
+			t.Errorf("the sampler module has gebm.%s", name)
 		}
 	}
 	if !js.Global().Get("Object").Call("isFrozen", g).Bool() {
@@ -308,22 +264,6 @@ func TestErrorsThrown(t *testing.T) {
 	}
 	if acc := mustCall(t, "step", c, "mh", 0.1, 0, 0, 5).Float(); !(acc >= 0 && acc <= 1) {
 		t.Fatalf("step after the errors: %v", acc)
-	}
-}
-
-// TestPanicBecomesError: a panic inside a call (here a deliberate one in a
-// function that is not registered) reaches JavaScript as an Error of kind
-// "internal", never as a Go panic.
-func TestPanicBecomesError(t *testing.T) {
-	v, ok := invoke("boom", func(*args) (any, error) { panic("deliberate") }, nil).(js.Value)
-	if !ok || !v.InstanceOf(js.Global().Get("Error")) || v.Get("kind").String() != "internal" ||
-		!strings.Contains(v.Get("message").String(), "deliberate") {
-		t.Fatalf("invoke of a panicking call returned %v", v)
-	}
-	var nilSlice []js.Value
-	v, _ = invoke("index", func(a *args) (any, error) { return nilSlice[3], nil }, nil).(js.Value)
-	if v.Get("kind").String() != "internal" {
-		t.Fatalf("index out of range: %v", v)
 	}
 }
 

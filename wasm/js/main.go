@@ -1,8 +1,8 @@
 //go:build js && wasm
 
-// Command js is gebm's sampler for the browser: the calls of package
-// wasm/sampler as functions of one global object, globalThis.gebm, built
-// with
+// Command js is gebm's sampler for the browser: the sampling calls of
+// package wasm/sampler as functions of one global object, globalThis.gebm
+// (the glue is wasm/internal/jsapi), built with
 //
 //	GOOS=js GOARCH=wasm go build -o gebm.wasm ./wasm/js
 //
@@ -37,7 +37,12 @@
 //	generate(model, n, seed) → Float32Array (n×D)
 //	free(handle)
 //	simdKernel() → Uint8Array|null, kernelStats() → {imported, kernel, fallback}
-//	  (the SIMD128 matrix kernel of a build with -tags wasmsimd: simd.go)
+//	  (the SIMD128 matrix kernel of a build with -tags wasmsimd: jsapi's simd.go)
+//
+// Training is not linked in (it would add about a tenth to the module
+// every visitor downloads): the trainer, with these calls and the training
+// ones, is the separate module wasm/jstrain, which the page loads only in
+// its Train mode.
 //
 // The loader must run www/js/api.js (globalThis.gebmAPI) before the
 // module: without it the module registers nothing, says why on stderr and
@@ -46,6 +51,14 @@
 // "internal".
 // No Go panic reaches JavaScript: each call recovers its own.
 package main
+
+import (
+	"github.com/gebm/gebm/wasm/internal/jsapi"
+	"github.com/gebm/gebm/wasm/sampler"
+)
+
+// register sets globalThis.gebm to the sampler's calls on a fresh sampler.
+func register() error { return jsapi.Register(jsapi.Calls(sampler.New())) }
 
 func main() {
 	if err := register(); err != nil {

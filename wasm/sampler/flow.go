@@ -6,7 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gebm/gebm/shared/data"
+	"github.com/gebm/gebm/shared/data/toy"
 	"github.com/gebm/gebm/shared/kale"
 	"github.com/gebm/gebm/shared/model"
 )
@@ -91,16 +91,16 @@ func (s *Sampler) NewFlow(m Handle, c FlowConfig) (h Handle, err error) {
 				name = g.Data.Name
 			}
 		}
-		toy, err := data.ToyByName(name)
+		set, err := toy.ByName(name)
 		if err != nil {
 			return fmt.Errorf("%w: the flow's targets: %v", ErrArgument, err)
 		}
-		if toy.Dim() != 2 {
-			return fmt.Errorf("%w: data set %s has %d dimensions, the flow needs 2", ErrArgument, name, toy.Dim())
+		if set.Dim() != 2 {
+			return fmt.Errorf("%w: data set %s has %d dimensions, the flow needs 2", ErrArgument, name, set.Dim())
 		}
 		rng := rand.New(rand.NewPCG(c.Seed, flowStream))
 		y := make([]float32, 2*c.Targets)
-		toy.Sample(rng, y)
+		set.Sample(rng, y)
 		for i := range y {
 			y[i] = float32(float64(y[i])*g.Data.Scale + g.Data.Offset)
 		}

@@ -9,7 +9,13 @@ set -eu
 cd "$(dirname "$0")"
 out=${1:-gemm.wasm}
 clang=${CLANG:-clang}
+# Compile, then link with clang's own wasm-ld: when clang links, it runs
+# binaryen's wasm-opt on the module if one is on PATH, which (without
+# --enable-simd) rejects the SIMD128 instructions and fails the build; the two
+# steps give the same bytes as clang linking alone where wasm-opt is absent.
+obj=$(mktemp)
+trap 'rm -f "$obj"' EXIT
 "$clang" --target=wasm32 -msimd128 -O3 -nostdlib -ffreestanding -Wall -Wextra -Werror \
-  -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all \
-  -o "$out" src/gemm.c
+  -c -o "$obj" src/gemm.c
+"$("$clang" --target=wasm32 -print-prog-name=wasm-ld)" --no-entry --import-memory --strip-all -o "$out" "$obj"
 chmod 644 "$out"

@@ -17,7 +17,7 @@ import (
 // recorded, so the empty record of the other tests means something.
 func TestStrictCSP(t *testing.T) {
 	p := openPage(t, viewport{})
-	for _, file := range []string{"", "js/worker.js", "js/api.js", "wasm/wasm_exec.js"} {
+	for _, file := range []string{"", "js/worker.js", "js/trainworker.js", "js/load.js", "js/api.js", "wasm/wasm_exec.js"} {
 		csp, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](
 			`fetch(`+strconv.Quote(siteURL+file)+`).then((r) => r.headers.get('content-security-policy'))`,
 			chromedp.EvalAwaitPromise))

@@ -31,7 +31,19 @@ var (
 	shotDir    string          // where screenshots go
 	serverLog  lockedBuffer
 	imageModel string // the image model the image-view test opens
+	// convModels are the convolutional models the conv tests open: an
+	// untrained one-channel model of MNIST's size and an untrained
+	// three-channel one (modeltest.Conv), from the --models folder, and the
+	// bundled mnist-dcgan when this build has it.
+	convModels []convModel
 )
+
+// convModel is a convolutional model on offer and the image shape its
+// samples have.
+type convModel struct {
+	name                    string
+	channels, height, width int
+}
 
 func TestMain(m *testing.M) {
 	code, cleanup := setup()
@@ -102,6 +114,13 @@ func setup() (code int, cleanup func()) {
 	if err := os.WriteFile(filepath.Join(models, "mnist-untrained.gebm"), modeltest.File(modeltest.MNIST(7)), 0o644); err != nil {
 		return fail("%v", err)
 	}
+	convModels = []convModel{{"conv-grey-untrained", 1, 28, 28}, {"conv-colour-untrained", 3, 16, 16}}
+	for _, c := range convModels {
+		g := modeltest.Conv(11, c.channels, c.height)
+		if err := os.WriteFile(filepath.Join(models, c.name+".gebm"), modeltest.File(g), 0o644); err != nil {
+			return fail("%v", err)
+		}
+	}
 	srv, err := www.New(www.Options{Models: models, Wasm: os.DirFS(wasmDir), Log: &serverLog})
 	if err != nil {
 		return fail("%v", err)
@@ -111,6 +130,9 @@ func setup() (code int, cleanup func()) {
 	for _, m := range srv.Models().Models {
 		if m.Name == "mnist" {
 			imageModel = "mnist"
+		}
+		if m.Name == "mnist-dcgan" {
+			convModels = append(convModels, convModel{"mnist-dcgan", 1, 28, 28})
 		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -160,10 +182,12 @@ func buildWasm(dir string) error {
 		return err
 	}
 	start := time.Now()
-	cmd := exec.Command("go", "build", "-trimpath", "-tags=wasmsimd", "-ldflags=-s -w", "-o", filepath.Join(dir, "gebm.wasm"), "github.com/gebm/gebm/wasm/js")
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%v\n%s", err, out)
+	for file, pkg := range map[string]string{"gebm.wasm": "wasm/js", "gebm-train.wasm": "wasm/jstrain"} {
+		cmd := exec.Command("go", "build", "-trimpath", "-tags=wasmsimd", "-ldflags=-s -w", "-o", filepath.Join(dir, file), "github.com/gebm/gebm/"+pkg)
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%v\n%s", err, out)
+		}
 	}
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
@@ -176,7 +200,7 @@ func buildWasm(dir string) error {
 	if err := os.WriteFile(filepath.Join(dir, "wasm_exec.js"), glue, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "e2e: built the sampler in %s\n", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(os.Stderr, "e2e: built the sampler and the trainer in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

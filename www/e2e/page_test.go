@@ -48,6 +48,12 @@ type demoState struct {
 	Heat          bool           `json:"heat"`
 	Data          int            `json:"data"`
 	Models        []string       `json:"models"`
+	// Image is the image view's shape, nil outside it.
+	Image *struct {
+		Channels int `json:"channels"`
+		Height   int `json:"height"`
+		Width    int `json:"width"`
+	} `json:"image"`
 }
 
 // cspViolation is one securitypolicyviolation event, as main.js records it.

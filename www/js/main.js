@@ -4,6 +4,7 @@
 import { SamplerPool } from './pool.js';
 import { Plane, bounds, energyRange, heatImage, rampCSS, drawGrid, sparkline, COLORS, oncePerFrame } from './plot.js';
 import { setModel as flowModel, wireFlow } from './flow.js';
+import { wireTrain } from './train.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,6 +19,19 @@ const METHODS = {
   sir: { h: null, uses: 'pool', about: 'Not a chain: each step draws a pool of generator samples, weights each by e^(−β E) and resamples the chains from it. Exact as the pool grows; the ESS says how much the energy reweights the generator.' },
 };
 
+// viewOf picks the view of a model's samples: points in the plane, images
+// of one channel (grey) or three (colour), or none.
+function viewOf(desc) {
+  if (desc.dim === 2 && !(desc.shape || []).length) return 'plane';
+  if (desc.image && (desc.image.channels === 1 || desc.image.channels === 3)) return 'image';
+  return 'none';
+}
+
+// imageWords writes an image shape: 28×28 for one channel, 3×32×32 for more.
+function imageWords(im) {
+  return (im.channels === 1 ? '' : `${im.channels}×`) + `${im.height}×${im.width}`;
+}
+
 const CHAIN_CHOICES = { plane: [64, 128, 256, 512, 1024, 2048], image: [16, 36, 64, 100], none: [16, 64, 256] };
 const DEFAULT_CHAINS = { plane: 256, image: 64, none: 64 };
 const GRID_RES = 120;
@@ -30,6 +44,7 @@ const S = {
   busy: false,          // a model is being opened or chains rebuilt
   models: [],           // /models/index.json entries, then local files
   local: new Map(),     // local file name → bytes
+  localData: new Map(), // local model name → its training points (models trained in Train mode)
   model: null,          // name of the open model
   desc: null,
   view: 'plane',
@@ -77,11 +92,20 @@ window.gebmDemo = {
       marks: { ...S.marks },
       error: S.error, draws: S.draws, cspViolations: S.csp.slice(), heat: S.heat !== null, data: S.data ? S.data.length / 2 : 0,
       models: S.models.map((m) => m.name),
+      image: S.view === 'image' && S.desc ? { ...S.desc.image } : null,
     };
+  },
+  // samples returns copies of what the image view draws (the generator's
+  // samples and the chains', in the model's space) and the values drawn as
+  // black and white, so that a test can check the drawn pixels against them.
+  samples() {
+    const { lo, hi } = imageRange();
+    return { generator: S.generator ? Array.from(S.generator) : null, chains: S.chains ? Array.from(S.chains) : null, n: S.n, lo, hi };
   },
 };
 
 let plane;
+let NONE_TEXT = ''; // the view-none paragraph as the page ships it
 
 // ---- status and errors ----
 
@@ -216,6 +240,7 @@ function wireControls() {
   wireDrop();
   document.addEventListener('keydown', (ev) => {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (!$('train').hidden) return; // the keys drive the sampler, not Train mode
     const t = ev.target;
     if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement ||
         t instanceof HTMLButtonElement) return;
@@ -371,14 +396,32 @@ async function restart() {
 
 // ---- models ----
 
+// BUNDLED_LABELS names the bundled models in the picker where the file name
+// says too little: there are two of MNIST, the convolutional one first.
+const BUNDLED_LABELS = {
+  'mnist-dcgan': 'MNIST (convolutional, DCGAN)',
+  mnist: 'MNIST (MLP)',
+};
+
+// orderModels puts the bundled models that have a label in the label
+// table's order, after the rest (the server lists each group by name), so
+// that the convolutional MNIST model comes before the MLP one; the order of
+// the others is kept.
+function orderModels(models) {
+  const rank = (m) => (m.source === 'bundled' && m.name in BUNDLED_LABELS ? Object.keys(BUNDLED_LABELS).indexOf(m.name) : -1);
+  const rest = models.filter((m) => rank(m) < 0), labelled = models.filter((m) => rank(m) >= 0);
+  return rest.concat(labelled.sort((a, b) => rank(a) - rank(b)));
+}
+
 function setModelOptions() {
+  S.models = orderModels(S.models);
   const sel = $('model');
   sel.textContent = '';
   for (const m of S.models) {
     const o = document.createElement('option');
     o.value = m.name;
     o.textContent = m.source === 'local' ? `${m.name} (your file)`
-      : m.source === 'folder' ? `${m.name} (--models)` : m.name;
+      : m.source === 'folder' ? `${m.name} (--models)` : BUNDLED_LABELS[m.name] || m.name;
     sel.append(o);
   }
   if (S.model !== null) sel.value = S.model;
@@ -434,13 +477,34 @@ async function openLocal(file) {
     return;
   }
   const name = file.name.replace(/\.gebm$/i, '') || file.name;
+  S.localData.delete(name); // a file, not the model trained here under that name
+  await openAsLocal(name, bytes, file.name);
+}
+
+// openAsLocal opens a model the page holds (a user's file, or one trained
+// in Train mode) and adds it to the picker as a local file.
+async function openAsLocal(name, bytes, label = name) {
   const keep = bytes.slice(0);
-  if (await openModel(name, bytes, file.size, 'local', file.name)) {
+  if (await openModel(name, bytes, keep.byteLength, 'local', label)) {
     S.local.set(name, keep);
     S.models = S.models.filter((m) => m.name !== name || m.source !== 'local');
-    S.models.push({ name, source: 'local', size: file.size });
+    S.models.push({ name, source: 'local', size: keep.byteLength });
     setModelOptions();
+    return true;
   }
+  return false;
+}
+
+// openTrained opens a model trained in Train mode in the sampler.
+// data, when given, is the training data (n×2, the model's coordinates),
+// which the plane shows instead of a toy set's sample.
+async function openTrained(name, bytes, data = null) {
+  if (!S.ready) {
+    showError('The sampler is not loaded yet.');
+    return false;
+  }
+  if (data) S.localData.set(name, data);
+  return openAsLocal(name, bytes, `${name} (trained here)`);
 }
 
 // openModel opens bytes in the worker; on failure the current model stays
@@ -471,8 +535,11 @@ async function openModel(name, bytes, size, source, label = name) {
   S.epoch++; // frames of the old model's chains are stale now
   setModelOptions();
   describe(desc, size, source);
-  const shape = desc.shape || [];
-  S.view = desc.dim === 2 && shape.length === 0 ? 'plane' : shape.length === 2 ? 'image' : 'none';
+  S.view = viewOf(desc);
+  $('none-text').textContent = S.view === 'none' && desc.image
+    ? `This model's samples are ${imageWords(desc.image)} images: the image view draws one channel (grey) or three (colour), ` +
+      'so the page runs its chains and reports their energy, but draws nothing.'
+    : NONE_TEXT;
   $('view-2d').hidden = S.view !== 'plane';
   $('view-image').hidden = S.view !== 'image';
   $('view-none').hidden = S.view !== 'none';
@@ -493,7 +560,7 @@ async function openModel(name, bytes, size, source, label = name) {
   if (S.view === 'image') S.stepSize.mala = Math.min(S.stepSize.mala, 0.02);
   syncControls();
   await restart();
-  const what = desc.shape && desc.shape.length ? desc.shape.join('×') + ' images' : `${desc.dim}-D`;
+  const what = desc.image ? `${imageWords(desc.image)} images` : `${desc.dim}-D`;
   status(`${name}${desc.dataset && desc.dataset !== name ? ` (${desc.dataset})` : ''}: ${what}, latent ${desc.latent}`);
   if (S.view === 'plane') await planeBackground(desc);
   flowModel(S.worker.workers[0], desc); // the MMD flow panel (flow.js), for 2-D models
@@ -504,7 +571,7 @@ async function openModel(name, bytes, size, source, label = name) {
 function describe(d, size, source) {
   const rows = [
     ['data', d.dataset || 'unknown'],
-    ['sample', d.shape && d.shape.length ? d.shape.join(' × ') : `${d.dim}-D`],
+    ['sample', d.image ? imageWords(d.image) : `${d.dim}-D`],
     ['latent z', `${d.latent}-D`],
     ['parameters', d.params.toLocaleString('en')],
     ['trained', `${d.trainingSteps.toLocaleString('en')} steps`],
@@ -527,7 +594,10 @@ function describe(d, size, source) {
 async function planeBackground(desc) {
   const model = S.model;
   $('data-note').textContent = '';
-  if (desc.dataset) {
+  const given = S.models.some((m) => m.name === model && m.source === 'local') ? S.localData.get(model) : null;
+  if (given) {
+    S.data = given;
+  } else if (desc.dataset && desc.dataset !== 'points') { // "points": drawn data (sampler.PointsName), not a toy set
     try {
       const r = await fetch(`data/${encodeURIComponent(desc.dataset)}.json`);
       if (r.ok) {
@@ -579,6 +649,14 @@ function requestDraw() {
 }
 let genDrawn = null; // the generator's samples the image view's first grid shows
 
+// imageRange is the model-space values drawn as black and white: the
+// data's offset (a raw pixel of 0) and 1, the top of the [−1, 1] that
+// gebm scales image data to (or of [0, 1], for data not shifted).
+function imageRange() {
+  const lo = S.desc ? S.desc.offset : 0;
+  return { lo, hi: Math.max(1, lo + 1e-3) };
+}
+
 function draw() {
   if (S.view === 'plane' && plane && S.chains) {
     if (!S.bounds) S.bounds = bounds(S.data, S.generator);
@@ -592,12 +670,12 @@ function draw() {
     });
   } else if (S.view === 'image' && S.chains && S.desc) {
     lastImageDraw = performance.now();
-    const lo = S.desc.offset, hi = Math.max(1, lo + 1e-3);
+    const { lo, hi } = imageRange();
     if (genDrawn !== S.generator) { // they change with the chain set only
-      drawGrid($('grid-gen'), S.generator, S.n, S.desc.shape, lo, hi);
+      drawGrid($('grid-gen'), S.generator, S.n, S.desc.image, lo, hi);
       genDrawn = S.generator;
     }
-    drawGrid($('grid-mcmc'), S.chains, S.n, S.desc.shape, lo, hi);
+    drawGrid($('grid-mcmc'), S.chains, S.n, S.desc.image, lo, hi);
   }
   if (S.chains) {
     S.draws++;
@@ -633,9 +711,22 @@ document.addEventListener('securitypolicyviolation', (ev) => noteCSP({
 
 async function start() {
   plane = new Plane($('plane'));
+  NONE_TEXT = $('none-text').textContent;
   $('ramp').style.background = rampCSS();
   wireControls();
   wireFlow();
+  wireTrain({
+    async pauseSampler() {
+      if (S.running) {
+        await pause();
+        syncControls();
+      }
+    },
+    openModel: openTrained,
+    status,
+    noteCSP,
+    redraw: requestDraw,
+  });
   syncControls();
   S.worker = new SamplerPool(); // one sampler worker per core (pool.js)
   S.worker.onframe = (f) => {

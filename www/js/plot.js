@@ -241,12 +241,15 @@ function fmtTick(v) {
   return Object.is(r, -0) ? '0' : String(r);
 }
 
-// drawGrid draws n images (shape [rows, cols], n×rows·cols values in the
-// model's space) as a square grid onto canvas, one canvas pixel per image
-// pixel with a one-pixel gutter. lo and hi are the model-space values of
-// black and white.
-export function drawGrid(canvas, x, n, shape, lo, hi) {
-  const [rows, cols] = shape;
+// drawGrid draws n images of shape image = {channels, height, width} (each
+// C·H·W values in the model's space, channel planes one after the other,
+// rows within a plane: NCHW, as the sampler hands them out) as a square
+// grid onto canvas, one canvas pixel per image pixel with a one-pixel
+// gutter. One channel is grey; three are red, green and blue. lo and hi
+// are the model-space values of black (no colour) and white (full colour).
+export function drawGrid(canvas, x, n, image, lo, hi) {
+  const { channels: C, height: rows, width: cols } = image;
+  if (C !== 1 && C !== 3) throw new Error(`drawGrid: ${C} channels (only 1, grey, or 3, RGB, are drawn)`);
   const per = Math.ceil(Math.sqrt(n));
   const gut = 1;
   const W = per * (cols + gut) + gut, H = Math.ceil(n / per) * (rows + gut) + gut;
@@ -257,15 +260,17 @@ export function drawGrid(canvas, x, n, shape, lo, hi) {
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(W, H);
   img.data.fill(255);
-  const D = rows * cols;
+  const plane = rows * cols, D = C * plane;
   const scale = 255 / (hi - lo);
+  // With one channel, red, green and blue all read plane 0.
+  const off = C === 3 ? [0, plane, 2 * plane] : [0, 0, 0];
   for (let k = 0; k < n; k++) {
     const ox = gut + (k % per) * (cols + gut), oy = gut + Math.floor(k / per) * (rows + gut);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
-        const v = Math.max(0, Math.min(255, (x[k * D + r * cols + c] - lo) * scale));
+        const i = k * D + r * cols + c;
         const p = 4 * ((oy + r) * W + ox + c);
-        img.data[p] = img.data[p + 1] = img.data[p + 2] = v;
+        for (let ch = 0; ch < 3; ch++) img.data[p + ch] = (x[i + off[ch]] - lo) * scale; // the clamped array clamps and rounds
       }
     }
   }

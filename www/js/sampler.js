@@ -1,11 +1,14 @@
-// The page's side of the sampler worker (worker.js): calls that return
+// The page's side of the sampler worker (worker.js) or of the trainer's
+// (trainworker.js): calls that return
 // promises, and callbacks for the frames a running sampler sends and for
 // the Content-Security-Policy violations the worker reports (oncsp).
 
 
 export class SamplerWorker {
-  constructor() {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url));
+  // script: the worker's script, worker.js (the sampler) or trainworker.js
+  // (the trainer), which speak the same protocol.
+  constructor(script = 'worker.js') {
+    this.worker = new Worker(new URL(`./${script}`, import.meta.url));
     this.next = 1;
     this.pending = new Map();
     this.onframe = () => {};
@@ -24,7 +27,7 @@ export class SamplerWorker {
 
   receive(m) {
     if (m.op === 'frame') return this.onframe(m);
-    if (m.op === 'stopped') return this.onstopped(m.error);
+    if (m.op === 'stopped') return this.onstopped(m.error, m.frame);
     if (m.op === 'csp') return this.oncsp(m);
     const p = this.pending.get(m.id);
     if (!p) return;

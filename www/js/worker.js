@@ -32,23 +32,9 @@ function errorOf(e) {
   return { message: String(e && e.message || e), kind: (e && e.kind) || 'internal' };
 }
 
-async function init() {
-  const resp = await fetch('../wasm/gebm.wasm');
-  if (!resp.ok) {
-    const text = (await resp.text()).trim();
-    throw Object.assign(new Error(`could not load the sampler (HTTP ${resp.status}): ${text}`), { kind: 'load' });
-  }
-  importScripts('../wasm/wasm_exec.js', 'simd.js', 'api.js'); // api.js: gebm's functions throw
-  const go = new Go();
-  const link = gebmSIMD.link(); // the SIMD128 matrix kernel's import (simd.js)
-  Object.assign(go.importObject, link.imports);
-  const { instance } = await WebAssembly.instantiateStreaming(resp, go.importObject);
-  go.run(instance); // registers globalThis.gebm, then waits for calls
-  if (!self.gebm) throw Object.assign(new Error('the sampler did not register globalThis.gebm'), { kind: 'load' });
-  // Without SIMD128 (or a build without the kernel) the Go kernel does the products.
-  const simd = await link.attach(instance.exports.mem, gebm.simdKernel && gebm.simdKernel()).catch(() => false);
-  return { simd };
-}
+importScripts('load.js'); // gebmLoad
+
+function init() { return gebmLoad('../wasm/gebm.wasm', 'the sampler'); }
 
 // frame reads the chains' samples and, when withEnergy, their energies.
 // Each read is a forward pass through the networks (the energies need the

@@ -4,9 +4,13 @@
 //   mode=gebm&workers=W: the page's own pool (www/js/pool.js) of W sampler
 //     workers, each with the SIMD128 kernel, B chains split over them, timed
 //     through pool.call('step') as the page runs it;
-//   mode=tfjs&threads=T: TensorFlow.js's wasm backend with T threads (the
-//     page is cross-origin isolated, so TF.js enables them), the
-//     pre-transposed form of the step (../tfstep.mjs).
+//   mode=tfjs&backend=wasm&threads=T: TensorFlow.js's wasm backend with T
+//     threads (the page is cross-origin isolated, so TF.js enables them);
+//   mode=tfjs&backend=webgl, mode=tfjs&backend=cpu: its WebGL backend (in
+//     headless Chromium without a GPU, where it starts, a software
+//     renderer: the row names it) and its plain-JavaScript one;
+//   each in both forms of the step, tf.grad and the hand-written backward
+//   with pre-transposed weights (../tfstep.mjs).
 import { SamplerPool } from '/www/js/pool.js';
 import { tfjsVariants } from '/bench/tfstep.mjs';
 
@@ -46,6 +50,39 @@ async function gebm() {
 }
 
 async function tfjs() {
+  const backend = q.get('backend') || 'wasm';
+  const layers = await (await fetch('/data/layers.json')).json();
+  const weights = new Float32Array(await (await fetch('/data/weights.bin')).arrayBuffer());
+  const check = await (await fetch('/data/check.json')).json();
+  const variants = ['pre-transposed', 'tf.grad (naive)'];
+  if (backend !== 'wasm') {
+    // webgl and cpu: a row each, with a note and no number where the
+    // backend does not start in this (headless, GPU-less) Chromium.
+    let started = false, why = '';
+    try {
+      started = await tf.setBackend(backend);
+      await tf.ready();
+    } catch (e) {
+      why = String((e && e.message) || e);
+    }
+    if (!started || tf.getBackend() !== backend) {
+      for (const name of variants) {
+        for (const b of batches) {
+          out(`TensorFlow.js ${tf.version.tfjs} ${backend}, ${name}, ${engine}`, b, 0,
+            `not measured: the ${backend} backend did not start here${why ? ` (${why.slice(0, 120)})` : ''}`);
+        }
+      }
+      return;
+    }
+    let env = backend;
+    if (backend === 'webgl') {
+      const gl = document.createElement('canvas').getContext('webgl2') || document.createElement('canvas').getContext('webgl');
+      const dbg = gl && gl.getExtension('WEBGL_debug_renderer_info');
+      env = `webgl (${dbg ? gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) : 'renderer unknown'})`;
+    }
+    await tfjsVariants(tf, { layers, weights, check, batches, h, measure, out, env, variants, suffix: `, ${engine}` });
+    return;
+  }
   const threads = Number(q.get('threads'));
   // TF.js caps its threads at half the logical cores (it assumes two
   // hardware threads per core; backend.cc): on a machine that reports 2,
@@ -63,11 +100,8 @@ async function tfjs() {
     const mt = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     throw new Error(`TF.js runs ${actual} thread(s), not ${threads} (crossOriginIsolated ${self.crossOriginIsolated}, WASM_HAS_MULTITHREAD_SUPPORT ${mt})`);
   }
-  const layers = await (await fetch('/data/layers.json')).json();
-  const weights = new Float32Array(await (await fetch('/data/weights.bin')).arrayBuffer());
-  const check = await (await fetch('/data/check.json')).json();
   const note = threads > cores / 2 ? `; hardwareConcurrency shown as ${2 * threads}, not ${cores}, for TF.js to start ${threads} threads` : '';
-  await tfjsVariants(tf, { layers, weights, check, batches, h, measure, out, env, variants: ['pre-transposed'], suffix: `, ${engine}`, note });
+  await tfjsVariants(tf, { layers, weights, check, batches, h, measure, out, env, variants, suffix: `, ${engine}`, note });
 }
 
 (q.get('mode') === 'gebm' ? gebm() : tfjs()).then(

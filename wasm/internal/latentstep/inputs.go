@@ -16,20 +16,81 @@ import (
 
 // layer is one layer of a network as the Node script reads it: a linear
 // layer's effective weight W (out×in, row-major, spectral normalisation
-// applied) and bias at float32 offsets into weights.bin, or an activation.
+// applied) and bias at float32 offsets into weights.bin; a convolution's
+// effective weight in the model file's layout ([Out, In, k, k] for conv2d,
+// [In, Out, k, k] for conv_transpose2d) and bias, with its input's
+// Height×Width, kernel, stride and padding; a batchnorm's per-channel
+// scale γ/√(running var + ε) at w and shift β − scale·(running mean) at b
+// (the sampler's running statistics); or an activation, or the floor.
+// InImage and OutImage are the [C, H, W] image a linear layer reads or
+// writes where its neighbours are images (the script keeps images as
+// NHWC and reorders the weight once to match).
 type layer struct {
-	Kind    nn.Kind `json:"kind"`
-	In      int     `json:"in"`
-	Out     int     `json:"out"`
-	WOffset int     `json:"w"`
-	BOffset int     `json:"b"`
-	Slope   float64 `json:"slope,omitempty"`
+	Kind     nn.Kind `json:"kind"`
+	In       int     `json:"in"`
+	Out      int     `json:"out"`
+	WOffset  int     `json:"w"`
+	BOffset  int     `json:"b"`
+	Slope    float64 `json:"slope,omitempty"`
+	Floor    float64 `json:"floor,omitempty"`
+	Height   int     `json:"height,omitempty"`
+	Width    int     `json:"width,omitempty"`
+	Kernel   int     `json:"kernel,omitempty"`
+	Stride   int     `json:"stride,omitempty"`
+	Padding  int     `json:"padding,omitempty"`
+	InImage  []int   `json:"inImage,omitempty"`
+	OutImage []int   `json:"outImage,omitempty"`
 }
 
 // tfjsKinds are the layer kinds scripts/bench/tfstep.mjs implements; a
 // model with any other kind is refused by name rather than benchmarked
 // wrongly.
-var tfjsKinds = map[nn.Kind]bool{nn.KindLinear: true, nn.KindReLU: true, nn.KindLeakyReLU: true, nn.KindTanh: true}
+var tfjsKinds = map[nn.Kind]bool{nn.KindLinear: true, nn.KindReLU: true, nn.KindLeakyReLU: true, nn.KindTanh: true,
+	nn.KindFloor: true, nn.KindConv2D: true, nn.KindConvTranspose2D: true, nn.KindBatchNorm: true}
+
+// keepsShape are the kinds whose output is their input's shape, value by
+// value (per channel for batchnorm).
+var keepsShape = map[nn.Kind]bool{nn.KindBatchNorm: true, nn.KindReLU: true, nn.KindLeakyReLU: true, nn.KindTanh: true,
+	nn.KindSigmoid: true, nn.KindFloor: true}
+
+// batchNormEps is package nn's ε of batch normalisation (batchnorm.go).
+const batchNormEps = 1e-5
+
+// images returns, for each layer of spec, the [C, H, W] image its input
+// is (nil for a flat vector) and the image its output is. A convolution's
+// input and output are images; a batchnorm or an activation keeps its
+// input's; a linear layer's output is an image when the next layer that
+// is not a batchnorm or an activation is a convolution reading exactly its
+// Out values.
+func images(spec nn.Spec) (in, out [][]int) {
+	in, out = make([][]int, len(spec.Layers)), make([][]int, len(spec.Layers))
+	var cur []int
+	for i, l := range spec.Layers {
+		in[i] = cur
+		switch l.Kind {
+		case nn.KindConv2D, nn.KindConvTranspose2D:
+			g := l.ConvGeometry()
+			if l.Kind == nn.KindConv2D {
+				cur = []int{l.Out, g.OH, g.OW}
+			} else {
+				cur = []int{l.Out, g.H, g.W}
+			}
+		case nn.KindLinear:
+			cur = nil
+			for _, next := range spec.Layers[i+1:] {
+				if keepsShape[next.Kind] {
+					continue
+				}
+				if (next.Kind == nn.KindConv2D || next.Kind == nn.KindConvTranspose2D) && next.In*next.Height*next.Width == l.Out {
+					cur = []int{next.In, next.Height, next.Width}
+				}
+				break
+			}
+		}
+		out[i] = cur
+	}
+	return in, out
+}
 
 // check is a batch of latents with U and ∇U computed by the Go model, for
 // the Node script to compare TensorFlow.js's gradient with.
@@ -55,23 +116,43 @@ func writeInputs(dir string, file []byte) error {
 		for _, p := range append(net.Params(), net.State()...) {
 			params[p.Name] = p.Value
 		}
+		imgIn, imgOut := images(net.Spec())
 		for i, ls := range net.Spec().Layers {
 			if !tfjsKinds[ls.Kind] {
 				return &nn.UnsupportedKindError{Backend: "the TensorFlow.js benchmark", Kind: ls.Kind}
 			}
-			if ps, _ := net.Spec().LayerTensors(i); len(ps) == 0 {
-				nets[name] = append(nets[name], layer{Kind: ls.Kind, Slope: ls.Slope})
-				continue
-			}
 			pre := itoa(i) + "."
-			w := params[pre+"weight"]
-			if ls.SpectralNorm {
-				w = spectralNormalised(w, params[pre+"sn_u"], params[pre+"sn_v"])
+			l := layer{Kind: ls.Kind, In: ls.In, Out: ls.Out, Slope: ls.Slope, Floor: ls.Floor}
+			switch ls.Kind {
+			case nn.KindLinear, nn.KindConv2D, nn.KindConvTranspose2D:
+				w := params[pre+"weight"]
+				if ls.SpectralNorm {
+					w = spectralNormalised(w, params[pre+"sn_u"], params[pre+"sn_v"])
+				}
+				l.WOffset = len(floats)
+				floats = append(floats, w...)
+				l.BOffset = len(floats)
+				floats = append(floats, params[pre+"bias"]...)
+				if ls.Kind == nn.KindLinear {
+					l.InImage, l.OutImage = imgIn[i], imgOut[i]
+				} else {
+					l.Height, l.Width, l.Kernel, l.Stride, l.Padding = ls.Height, ls.Width, ls.Kernel, ls.Stride, ls.Padding
+				}
+			case nn.KindBatchNorm:
+				gamma, beta := params[pre+"weight"], params[pre+"bias"]
+				mean, variance := params[pre+"running_mean"], params[pre+"running_var"]
+				l.In, l.Out = ls.Channels, ls.Channels
+				scale, shift := make([]float32, ls.Channels), make([]float32, ls.Channels)
+				for c := range scale {
+					inv := 1 / math.Sqrt(float64(variance[c])+batchNormEps)
+					scale[c] = float32(float64(gamma[c]) * inv)
+					shift[c] = float32(float64(beta[c]) - float64(gamma[c])*inv*float64(mean[c]))
+				}
+				l.WOffset = len(floats)
+				floats = append(floats, scale...)
+				l.BOffset = len(floats)
+				floats = append(floats, shift...)
 			}
-			l := layer{Kind: ls.Kind, In: ls.In, Out: ls.Out, WOffset: len(floats)}
-			floats = append(floats, w...)
-			l.BOffset = len(floats)
-			floats = append(floats, params[pre+"bias"]...)
 			nets[name] = append(nets[name], l)
 		}
 	}

@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/gebm/gebm/native/blas"
+	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/shared/nn"
 	"github.com/gebm/gebm/wasm/internal/wasihost"
@@ -72,9 +73,15 @@ func main() {
 		simdJS   = flag.String("simd-js", "www/js/simd.js", "the kernel's JavaScript glue")
 		workers  = flag.Int("workers", runtime.NumCPU(), "workers for the per-core row")
 		threads  = flag.Int("tf-threads", 2, "threads for TensorFlow.js's threaded row (0: none)")
-		script   = flag.String("node", "wasm/internal/latentstep.mjs", "the Node script (GOOS=js module and TensorFlow.js)")
+		script   = flag.String("node", "scripts/bench/latentstep.mjs", "the Node script (GOOS=js module and TensorFlow.js)")
 		skipNode = flag.Bool("skip-node", false, "measure only native Go and wazero")
 		inChrome = flag.Bool("browser", true, "also measure in headless Chromium (the page's pool; TensorFlow.js with threads)")
+		arch     = flag.String("arch", "mlp", "the model: mlp (the MNIST-size MLP pair) or dcgan (the convolutional pair gebm train --data mnist --arch dcgan builds)")
+		channels = flag.Int("channels", 32, "with -arch dcgan, the channel width (gebm train --channels)")
+		modelArg = flag.String("model", "", "a .gebm file to measure instead of -arch's untrained model (e.g. www/models/mnist-dcgan.gebm)")
+		native   = flag.Bool("native", true, "measure native Go and the WASI module in wazero")
+		inNode   = flag.Bool("in-node", true, "measure in Node (the GOOS=js module and TensorFlow.js); -browser measures in Chromium")
+		backends = flag.String("tf-backends", "wasm,webgl,cpu", "TensorFlow.js's backends to measure in Chromium (wasm with 1 and -tf-threads threads; webgl and cpu where they start headless)")
 	)
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
@@ -88,7 +95,10 @@ func main() {
 	}
 	dur := time.Duration(*seconds * float64(time.Second))
 
-	g := modeltest.MNIST(1)
+	g, what, err := benchModel(*arch, *channels, *modelArg)
+	if err != nil {
+		fail(err)
+	}
 	file := modeltest.File(g)
 	dir, err := os.MkdirTemp("", "gebm-bench")
 	if err != nil {
@@ -162,6 +172,10 @@ func main() {
 			step: func(n int) error { _, err := in.Step(c, ula(n)); return err }})
 	}
 
+	if !*native {
+		benches = nil
+	}
+
 	// Rounds: every implementation once per round, the best round counts.
 	// Interleaving spreads each implementation's measurements over the run,
 	// so that a busy spell on a shared machine hurts no one implementation
@@ -188,8 +202,18 @@ func main() {
 		}
 	}
 	var pages []string
-	for _, q := range []string{"mode=gebm&workers=1", fmt.Sprintf("mode=gebm&workers=%d", *workers),
-		"mode=tfjs&threads=1", fmt.Sprintf("mode=tfjs&threads=%d", *threads)} {
+	candidates := []string{"mode=gebm&workers=1", fmt.Sprintf("mode=gebm&workers=%d", *workers)}
+	for _, be := range strings.Split(*backends, ",") {
+		switch be = strings.TrimSpace(be); be {
+		case "wasm":
+			candidates = append(candidates, "mode=tfjs&backend=wasm&threads=1", fmt.Sprintf("mode=tfjs&backend=wasm&threads=%d", *threads))
+		case "webgl", "cpu":
+			candidates = append(candidates, "mode=tfjs&backend="+be)
+		default:
+			fail(fmt.Errorf("-tf-backends: %q (wasm, webgl or cpu)", be))
+		}
+	}
+	for _, q := range candidates {
 		if !slices.Contains(pages, q) && !strings.HasSuffix(q, "=0") {
 			pages = append(pages, q)
 		}
@@ -202,30 +226,32 @@ func main() {
 		if *skipNode {
 			continue
 		}
-		nodeArgs := []string{*script, "--dir", dir, "--js", *jsPath, "--kernel", *kernel, "--simd-js", *simdJS,
-			"--workers", strconv.Itoa(*workers),
-			"--wasm-exec", filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"),
-			"--time", strconv.FormatFloat(*seconds, 'g', -1, 64), "--repeat", "1", "--batches", *batches}
-		if *jsGoPath != "" {
-			nodeArgs = append(nodeArgs, "--js-go", *jsGoPath)
-		}
-		runs := [][]string{nodeArgs}
-		if *threads > 0 { // TF.js's threads are set once per process
-			runs = append(runs, append(append([]string(nil), nodeArgs...), "--tf-threads", strconv.Itoa(*threads)))
-		}
-		for _, a := range runs {
-			cmd := exec.Command("node", a...)
-			cmd.Stderr = os.Stderr
-			out, err := cmd.Output()
-			if err != nil {
-				fail(fmt.Errorf("node %s: %w", *script, err))
+		if *inNode {
+			nodeArgs := []string{*script, "--dir", dir, "--js", *jsPath, "--kernel", *kernel, "--simd-js", *simdJS,
+				"--workers", strconv.Itoa(*workers),
+				"--wasm-exec", filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"),
+				"--time", strconv.FormatFloat(*seconds, 'g', -1, 64), "--repeat", "1", "--batches", *batches}
+			if *jsGoPath != "" {
+				nodeArgs = append(nodeArgs, "--js-go", *jsGoPath)
 			}
-			for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-				var r result
-				if err := json.Unmarshal([]byte(line), &r); err != nil {
-					fail(fmt.Errorf("node output %q: %w", line, err))
+			runs := [][]string{nodeArgs}
+			if *threads > 0 { // TF.js's threads are set once per process
+				runs = append(runs, append(append([]string(nil), nodeArgs...), "--tf-threads", strconv.Itoa(*threads)))
+			}
+			for _, a := range runs {
+				cmd := exec.Command("node", a...)
+				cmd.Stderr = os.Stderr
+				out, err := cmd.Output()
+				if err != nil {
+					fail(fmt.Errorf("node %s: %w", *script, err))
 				}
-				record(r)
+				for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+					var r result
+					if err := json.Unmarshal([]byte(line), &r); err != nil {
+						fail(fmt.Errorf("node output %q: %w", line, err))
+					}
+					record(r)
+				}
 			}
 		}
 		if br == nil {
@@ -241,8 +267,39 @@ func main() {
 			}
 		}
 	}
-	printTable(os.Stdout, results, bs, 2*(g.Base.Spec().FLOPs()+g.Energy.Spec().FLOPs()), *rounds)
+	printTable(os.Stdout, results, bs, what, 2*(g.Base.Spec().FLOPs()+g.Energy.Spec().FLOPs()), *rounds)
 	printRatios(os.Stdout, results, bs)
+}
+
+// benchModel is the model to measure: the file path when given, else the
+// untrained MNIST-size model of arch (mlp: modeltest.MNIST; dcgan:
+// dcganModel), and its description for the table's heading.
+func benchModel(arch string, channels int, path string) (*model.GEBM, string, error) {
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, "", err
+		}
+		g, err := model.Load(b)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", path, err)
+		}
+		return g, fmt.Sprintf("the model %s (latent %d, %d parameters)", filepath.Base(path), g.Latent(), g.Base.ParamCount()+g.Energy.ParamCount()), nil
+	}
+	switch arch {
+	case model.ArchMLP:
+		return modeltest.MNIST(1), "MNIST-size GEBM (MLP: latent 64, base 64→256→512→784, energy 784→512→256→1)", nil
+	case model.ArchDCGAN:
+		g, err := dcganModel(channels)
+		if err != nil {
+			return nil, "", err
+		}
+		return g, fmt.Sprintf("MNIST-size convolutional GEBM (gebm train --data mnist --arch dcgan --channels %d: latent 64, "+
+			"base linear→%d×7×7, batchnorm, ReLU, 4×4 stride-2 transposed convolutions to %d×14×14 (batchnorm, ReLU) and 1×28×28, tanh; "+
+			"energy 4×4 stride-2 convolutions to %d×14×14 and %d×7×7, LeakyReLU 0.2, linear→1, spectrally normalised)",
+			channels, 2*channels, channels, channels, 2*channels), nil
+	}
+	return nil, "", fmt.Errorf("-arch %q: mlp or dcgan", arch)
 }
 
 // bench is one implementation at one batch size.

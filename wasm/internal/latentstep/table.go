@@ -13,7 +13,7 @@ import (
 
 // printTable writes the results as a Markdown table: one row per
 // implementation, steps/s and GFLOP/s for each batch size.
-func printTable(w io.Writer, results []result, batches []int, flops, rounds int) {
+func printTable(w io.Writer, results []result, batches []int, what string, flops, rounds int) {
 	var impls []string
 	by := map[string]map[int]result{}
 	for _, r := range results {
@@ -25,7 +25,7 @@ func printTable(w io.Writer, results []result, batches []int, flops, rounds int)
 	}
 	host, _ := os.Hostname()
 	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Fprintf(w, "Latent gradient step (one ULA step), MNIST-size GEBM, %d FLOP per chain per step; one thread each unless the row says workers or threads; best of %d rounds.\n", flops, rounds)
+	fmt.Fprintf(w, "Latent gradient step (one ULA step), %s, %d FLOP per chain per step; one thread each unless the row says workers or threads; best of %d rounds.\n", what, flops, rounds)
 	fmt.Fprintf(w, "Measured %s on %s (%s, %d CPUs, load average %s).\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		host, runtime.GOARCH, runtime.NumCPU(), strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
 	fmt.Fprint(w, "| implementation |")
@@ -49,7 +49,7 @@ func printTable(w io.Writer, results []result, batches []int, flops, rounds int)
 				fmt.Fprint(w, " – | – |")
 				continue
 			}
-			fmt.Fprintf(w, " %.1f | %.2f |", r.StepsPerS, r.StepsPerS*float64(b)*float64(flops)/1e9)
+			fmt.Fprintf(w, " %s | %.2f |", stepsPerS(r.StepsPerS), r.StepsPerS*float64(b)*float64(flops)/1e9)
 			if r.Note != "" {
 				note = r.Note
 			}
@@ -58,11 +58,20 @@ func printTable(w io.Writer, results []result, batches []int, flops, rounds int)
 	}
 }
 
+// stepsPerS writes a rate with one decimal, or three significant digits
+// below 10 (a convolutional model's steps are slow).
+func stepsPerS(v float64) string {
+	if v < 10 {
+		return fmt.Sprintf("%.3g", v)
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
 // printRatios writes the ratios the goal is stated in, per engine (Node's
 // V8, and Chromium's where it ran) and batch size: the gebm browser sampler
 // (the SIMD128 kernel, the better of one worker and one per core) against
-// TensorFlow.js's best configuration in the same engine (any wasm row), and
-// the parts of that.
+// TensorFlow.js's best configuration in the same engine (any of its rows:
+// wasm with one thread or more, webgl, cpu), and the parts of that.
 func printRatios(w io.Writer, results []result, batches []int) {
 	engineOf := func(impl string) string {
 		switch {
@@ -77,7 +86,8 @@ func printRatios(w io.Writer, results []result, batches []int) {
 	oneWorker := func(s string) bool { return jsSIMD(s) && strings.Contains(s, " 1 worker") }
 	perCore := func(s string) bool { return jsSIMD(s) && strings.Contains(s, "one per core") }
 	goKernel := func(s string) bool { return strings.HasPrefix(s, "Go → js/wasm, Go kernel") }
-	tfWasm := func(s string) bool { return strings.HasPrefix(s, "TensorFlow.js") && strings.Contains(s, " wasm ") }
+	tfAny := func(s string) bool { return strings.HasPrefix(s, "TensorFlow.js") }
+	tfWasm := func(s string) bool { return tfAny(s) && strings.Contains(s, " wasm ") }
 	tfOneThread := func(s string) bool { return tfWasm(s) && strings.Contains(s, " 1 thread)") }
 	ratio := func(a, b float64) string {
 		if a == 0 || b == 0 {
@@ -99,11 +109,11 @@ func printRatios(w io.Writer, results []result, batches []int) {
 			continue
 		}
 		fmt.Fprintf(w, "\nRatios of steps/s in %s (goal: gebm's browser sampler ≥ 1.5× TensorFlow.js's best in the same engine at B=16 and B=64):\n\n", engine)
-		fmt.Fprint(w, "| B | gebm best (SIMD128, 1 worker or one per core) / TF.js best wasm | SIMD128 1 worker / TF.js best 1 thread | SIMD128 one per core / 1 worker | SIMD128 1 worker / Go kernel (js/wasm) | TF.js best |\n")
+		fmt.Fprint(w, "| B | gebm best (SIMD128, 1 worker or one per core) / TF.js best (any backend) | SIMD128 1 worker / TF.js best 1 thread | SIMD128 one per core / 1 worker | SIMD128 1 worker / Go kernel (js/wasm) | TF.js best |\n")
 		fmt.Fprint(w, "|---:|---:|---:|---:|---:|---|\n")
 		for _, b := range batches {
 			g, _ := best(b, jsSIMD)
-			t, tname := best(b, tfWasm)
+			t, tname := best(b, tfAny)
 			t1, _ := best(b, tfOneThread)
 			one, _ := best(b, oneWorker)
 			pc, _ := best(b, perCore)

@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package jsapi
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 	"github.com/gebm/gebm/wasm/sampler"
 )
 
-// TestToObjectIsTheJSONForm: toObject gives the objects that the JSON form
+// TestToObjectIsTheJSONForm: ToObject gives the objects that the JSON form
 // of the sampler's result types (their json tags, as encoding/json writes
 // them) parses to, and keeps non-finite numbers.
 func TestToObjectIsTheJSONForm(t *testing.T) {
@@ -31,15 +31,15 @@ func TestToObjectIsTheJSONForm(t *testing.T) {
 		if err := json.Unmarshal(b, &want); err != nil {
 			t.Fatal(err)
 		}
-		s := js.Global().Get("JSON").Call("stringify", toObject(v)).String()
+		s := js.Global().Get("JSON").Call("stringify", ToObject(v)).String()
 		if err := json.Unmarshal([]byte(s), &got); err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("toObject(%T): %s, want %s", v, s, b)
+			t.Errorf("ToObject(%T): %s, want %s", v, s, b)
 		}
 	}
-	o := toObject(sampler.SIRResult{LogSumW: math.Inf(-1), ESS: math.NaN()})
+	o := ToObject(sampler.SIRResult{LogSumW: math.Inf(-1), ESS: math.NaN()})
 	if !math.IsInf(o.Get("logSumW").Float(), -1) || !math.IsNaN(o.Get("ess").Float()) {
 		t.Errorf("non-finite values: %v %v", o.Get("logSumW"), o.Get("ess"))
 	}

@@ -1,4 +1,4 @@
-package data
+package toy
 
 import (
 	"math"
@@ -123,9 +123,9 @@ func toyMoments(t *testing.T, name string) [5]float64 {
 
 func TestToyMoments(t *testing.T) {
 	const n = 40000
-	for _, name := range ToyNames() {
+	for _, name := range Names() {
 		t.Run(name, func(t *testing.T) {
-			toy, err := ToyByName(name)
+			toy, err := ByName(name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -158,7 +158,7 @@ func TestToyModeProportions(t *testing.T) {
 	const n = 40000
 	for _, name := range []string{"8gaussians", "25gaussians"} {
 		t.Run(name, func(t *testing.T) {
-			toy, _ := ToyByName(name)
+			toy, _ := ByName(name)
 			modes := toy.Modes()
 			x := make([]float32, 2*n)
 			toy.Sample(rand.New(rand.NewPCG(3, 4)), x)
@@ -215,7 +215,7 @@ func TestToyModesDefinitions(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"swissroll", "2spirals", "rings", "moons", "checkerboard", "circle"} {
-		toy, _ := ToyByName(name)
+		toy, _ := ByName(name)
 		if toy.Modes() != nil {
 			t.Errorf("%s: Modes() != nil", name)
 		}
@@ -238,7 +238,7 @@ func TestToyDensityIntegrates(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			toy, _ := ToyByName(c.name)
+			toy, _ := ByName(c.name)
 			var sum float64
 			x := make([]float64, 2)
 			m := int(math.Round(2 * c.lim / c.h))
@@ -261,7 +261,7 @@ func TestToyDensityIntegrates(t *testing.T) {
 		})
 	}
 	for _, name := range []string{"swissroll", "2spirals", "moons"} {
-		toy, _ := ToyByName(name)
+		toy, _ := ByName(name)
 		if _, ok := toy.LogDensity([]float64{0, 0}); ok {
 			t.Errorf("%s claims a closed-form density", name)
 		}
@@ -272,7 +272,7 @@ func TestToyDensityIntegrates(t *testing.T) {
 // positive (for checkerboard: exactly in the support).
 func TestToyDensityAtSamples(t *testing.T) {
 	for _, name := range []string{"8gaussians", "25gaussians", "rings", "checkerboard", "circle"} {
-		toy, _ := ToyByName(name)
+		toy, _ := ByName(name)
 		x := make([]float32, 2*5000)
 		toy.Sample(rand.New(rand.NewPCG(5, 6)), x)
 		for i := 0; i < len(x); i += 2 {
@@ -303,8 +303,8 @@ func TestLogI0(t *testing.T) {
 }
 
 func TestToyDeterminism(t *testing.T) {
-	for _, name := range ToyNames() {
-		toy, _ := ToyByName(name)
+	for _, name := range Names() {
+		toy, _ := ByName(name)
 		a := make([]float32, 200)
 		b := make([]float32, 200)
 		c := make([]float32, 200)
@@ -321,14 +321,14 @@ func TestToyDeterminism(t *testing.T) {
 }
 
 func TestToyByNameErrors(t *testing.T) {
-	if toy, err := ToyByName(" 8Gaussians "); err != nil || toy.Name() != "8gaussians" {
-		t.Errorf("ToyByName(\" 8Gaussians \") = %v, %v", toy, err)
+	if toy, err := ByName(" 8Gaussians "); err != nil || toy.Name() != "8gaussians" {
+		t.Errorf("ByName(\" 8Gaussians \") = %v, %v", toy, err)
 	}
-	_, err := ToyByName("9gaussians")
+	_, err := ByName("9gaussians")
 	if err == nil {
 		t.Fatal("no error for an unknown name")
 	}
-	for _, n := range ToyNames() {
+	for _, n := range Names() {
 		if !strings.Contains(err.Error(), n) {
 			t.Errorf("error %q does not list %s", err, n)
 		}
@@ -342,4 +342,21 @@ func TestToySamplePanicsOnOddLength(t *testing.T) {
 		}
 	}()
 	EightGaussians().Sample(rand.New(rand.NewPCG(1, 1)), make([]float32, 3))
+}
+
+// TestToyRegistrySorted checks that the registry's table is in strictly
+// increasing name order (Names promises sorted names without sorting)
+// and that each constructor makes the distribution of its name.
+func TestToyRegistrySorted(t *testing.T) {
+	names := Names()
+	for i := 1; i < len(names); i++ {
+		if names[i-1] >= names[i] {
+			t.Errorf("Names()[%d:%d] = %q, %q: not strictly increasing", i-1, i+1, names[i-1], names[i])
+		}
+	}
+	for _, n := range names {
+		if toy, err := ByName(n); err != nil || toy.Name() != n {
+			t.Errorf("ByName(%q) = %v, %v", n, toy, err)
+		}
+	}
 }

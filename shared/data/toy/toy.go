@@ -1,9 +1,8 @@
-package data
+package toy
 
 import (
 	"fmt"
 	"math/rand/v2"
-	"sort"
 	"strings"
 )
 
@@ -35,38 +34,46 @@ type Mode struct {
 	Weight float64
 }
 
-// toyMakers maps each registry name to a constructor.
-var toyMakers = map[string]func() Toy{
-	"8gaussians":   func() Toy { return EightGaussians() },
-	"25gaussians":  func() Toy { return TwentyFiveGaussians() },
-	"swissroll":    func() Toy { return SwissRoll() },
-	"2spirals":     func() Toy { return TwoSpirals() },
-	"rings":        func() Toy { return Rings() },
-	"moons":        func() Toy { return Moons() },
-	"checkerboard": func() Toy { return Checkerboard() },
-	"circle":       func() Toy { return Circle() },
+// toys are the registry's names and constructors, sorted by name. A
+// sorted table rather than a map, so that Names needs no sort: the
+// browser's sampler links this package, and a string sort costs its module
+// about 5 KB gzipped (docs/WASM-BENCH.md); TestToyRegistrySorted keeps the
+// order.
+var toys = []struct {
+	name string
+	make func() Toy
+}{
+	{"25gaussians", func() Toy { return TwentyFiveGaussians() }},
+	{"2spirals", func() Toy { return TwoSpirals() }},
+	{"8gaussians", func() Toy { return EightGaussians() }},
+	{"checkerboard", func() Toy { return Checkerboard() }},
+	{"circle", func() Toy { return Circle() }},
+	{"moons", func() Toy { return Moons() }},
+	{"rings", func() Toy { return Rings() }},
+	{"swissroll", func() Toy { return SwissRoll() }},
 }
 
-// ToyNames returns the names accepted by ToyByName, sorted.
-func ToyNames() []string {
-	names := make([]string, 0, len(toyMakers))
-	for n := range toyMakers {
-		names = append(names, n)
+// Names returns the names accepted by ByName, sorted.
+func Names() []string {
+	names := make([]string, len(toys))
+	for i, t := range toys {
+		names[i] = t.name
 	}
-	sort.Strings(names)
 	return names
 }
 
-// ToyByName returns the toy distribution registered under name. Matching
+// ByName returns the toy distribution registered under name. Matching
 // ignores case and surrounding space; an unknown name gives an error that
 // lists the valid ones.
-func ToyByName(name string) (Toy, error) {
-	mk, ok := toyMakers[strings.ToLower(strings.TrimSpace(name))]
-	if !ok {
-		return nil, fmt.Errorf("data: unknown toy distribution %q: want one of %s",
-			name, strings.Join(ToyNames(), ", "))
+func ByName(name string) (Toy, error) {
+	key := strings.ToLower(strings.TrimSpace(name))
+	for _, t := range toys {
+		if t.name == key {
+			return t.make(), nil
+		}
 	}
-	return mk(), nil
+	return nil, fmt.Errorf("data: unknown toy distribution %q: want one of %s",
+		name, strings.Join(Names(), ", "))
 }
 
 // checkPairs panics unless dst holds whole 2-D rows, and returns the number

@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package jsapi
 
 import (
 	"reflect"
@@ -10,13 +10,13 @@ import (
 	"github.com/gebm/gebm/shared/tagjson"
 )
 
-// toObject converts v, one of the sampler's result structs, to the
+// ToObject converts v, one of the sampler's result structs, to the
 // JavaScript object its JSON form (its json tags) parses to: numbers,
 // strings, booleans, slices as arrays (nil as null), nested structs and
 // pointers; NaN and infinities stay numbers, where JSON has none. Built
 // field by field, not through tagjson.Marshal and JSON.parse, whose
 // encoder would cost the module more than this (docs/RATIONALE.md).
-func toObject(v any) js.Value {
+func ToObject(v any) js.Value {
 	return js.ValueOf(plain(reflect.ValueOf(v)))
 }
 

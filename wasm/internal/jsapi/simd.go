@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package jsapi
 
 import (
 	"syscall/js"
@@ -17,8 +17,8 @@ import (
 //	kernelStats() → {imported, kernel, fallback}: nn.SIMDKernelStats, the
 //	               products the kernel did and those the Go kernel did
 //	               instead because none was attached
-func init() {
-	calls["simdKernel"] = func(a *args) (any, error) {
+func addSIMD(calls map[string]Call) {
+	calls["simdKernel"] = func(a *Args) (any, error) {
 		if !nn.SIMDKernelStats().Imported {
 			return js.Null(), nil
 		}
@@ -26,7 +26,7 @@ func init() {
 		js.CopyBytesToJS(u, simd.Kernel)
 		return u, nil
 	}
-	calls["kernelStats"] = func(a *args) (any, error) {
+	calls["kernelStats"] = func(a *Args) (any, error) {
 		s := nn.SIMDKernelStats()
 		return map[string]any{"imported": s.Imported, "kernel": float64(s.Kernel), "fallback": float64(s.Fallback)}, nil
 	}
