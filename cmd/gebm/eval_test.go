@@ -14,22 +14,18 @@ import (
 	"github.com/gebm/gebm/shared/testenv"
 )
 
-// TestEvalToyTable evaluates an untrained 2-D model on 8gaussians: every
-// 2-D measure appears in the table and in the JSON, for both sets.
-func TestEvalToyTable(t *testing.T) {
-	dir := t.TempDir()
-	m := writeModel(t, dir, "m.gebm", 2, nil)
-	args := []string{"eval", "--model", m, "--data", "8gaussians", "--n", "200", "--steps", "5", "--warmup", "5",
-		"--kale-points", "100", "--quiet"}
+// evalTableAndJSON runs gebm with args (an eval command line) twice: the
+// table must contain every one of want, and with --json the output must
+// decode into an evalReport, which it returns.
+func evalTableAndJSON(t *testing.T, args []string, want ...string) evalReport {
+	t.Helper()
 	code, stdout, errOut := gebm(t, args...)
 	if code != 0 {
 		t.Fatal(errOut)
 	}
-	for _, want := range []string{"modes covered (of 8)", "high-quality samples (%)", "MMD²", "NLL under data density",
-		"KALE(data‖samples)", "generator", "GEBM β=1 (SIR)", "GEBM β=100", "better at β=1", "better at β=100", "acceptance rate",
-		"mala β=100", "SIR at β=1: pool 20×200 = 4000 generator samples, importance-weight ESS"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("table lacks %q:\n%s", want, stdout)
+	for _, w := range want {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("table lacks %q:\n%s", w, stdout)
 		}
 	}
 	code, stdout, errOut = gebm(t, append(args, "--json")...)
@@ -40,6 +36,19 @@ func TestEvalToyTable(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, stdout)
 	}
+	return r
+}
+
+// TestEvalToyTable evaluates an untrained 2-D model on 8gaussians: every
+// 2-D measure appears in the table and in the JSON, for both sets.
+func TestEvalToyTable(t *testing.T) {
+	dir := t.TempDir()
+	m := writeModel(t, dir, "m.gebm", 2, nil)
+	args := []string{"eval", "--model", m, "--data", "8gaussians", "--n", "200", "--steps", "5", "--warmup", "5",
+		"--kale-points", "100", "--quiet"}
+	r := evalTableAndJSON(t, args, "modes covered (of 8)", "high-quality samples (%)", "MMD²", "NLL under data density",
+		"KALE(data‖samples)", "generator", "GEBM β=1 (SIR)", "GEBM β=100", "better at β=1", "better at β=100", "acceptance rate",
+		"mala β=100", "SIR at β=1: pool 20×200 = 4000 generator samples, importance-weight ESS")
 	for _, s := range []setMetrics{r.Generator, r.GEBM, r.GEBMSIR} {
 		if s.Modes == nil || s.Modes.Total != 8 || s.NLL == nil || s.KALE == nil || s.Bandwidth <= 0 {
 			t.Errorf("JSON set %+v", s)
@@ -67,23 +76,7 @@ func TestEvalToyTable(t *testing.T) {
 func TestEvalBoundedSupport(t *testing.T) {
 	m := writeModel(t, t.TempDir(), "m.gebm", 2, nil)
 	args := []string{"eval", "--model", m, "--data", "checkerboard", "--n", "200", "--steps", "2", "--kale-points", "50", "--quiet"}
-	code, stdout, errOut := gebm(t, args...)
-	if code != 0 {
-		t.Fatal(errOut)
-	}
-	for _, want := range []string{"+Inf", "outside the data's support (%)"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("table lacks %q:\n%s", want, stdout)
-		}
-	}
-	code, stdout, errOut = gebm(t, append(args, "--json")...)
-	if code != 0 {
-		t.Fatal(errOut)
-	}
-	var r evalReport
-	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
-		t.Fatalf("JSON: %v\n%s", err, stdout)
-	}
+	r := evalTableAndJSON(t, args, "+Inf", "outside the data's support (%)")
 	for name, s := range map[string]setMetrics{"generator": r.Generator, "gebm": r.GEBM, "sir": r.GEBMSIR} {
 		if s.NLL != nil || s.OutsideSupport == nil || !(*s.OutsideSupport > 0 && *s.OutsideSupport <= 1) {
 			t.Errorf("%s: nll %v, outside_support %v; want no nll and a fraction in (0, 1]", name, s.NLL, s.OutsideSupport)

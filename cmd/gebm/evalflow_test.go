@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -40,24 +39,8 @@ func TestEvalFlow(t *testing.T) {
 	}
 	args := []string{"eval", "--model", path, "--data", "8gaussians", "--n", "100", "--steps", "5", "--warmup", "5",
 		"--kale-points", "0", "--nll-rows", "3000", "--logz-samples", "5000", "--quiet"}
-	code, stdout, errOut := gebm(t, args...)
-	if code != 0 {
-		t.Fatal(errOut)
-	}
-	for _, want := range []string{"likelihood (the base is a flow", "3000 test rows", "flow alone   NLL", "GEBM         NLL",
-		"KL(data‖flow)", "KL(data‖GEBM)", "GEBM − flow", "5000 samples"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("table lacks %q:\n%s", want, stdout)
-		}
-	}
-	code, stdout, errOut = gebm(t, append(args, "--json")...)
-	if code != 0 {
-		t.Fatal(errOut)
-	}
-	var r evalReport
-	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
-		t.Fatal(err)
-	}
+	r := evalTableAndJSON(t, args, "likelihood (the base is a flow", "3000 test rows", "flow alone   NLL", "GEBM         NLL",
+		"KL(data‖flow)", "KL(data‖GEBM)", "GEBM − flow", "5000 samples")
 	l := r.Likelihood
 	if l == nil || l.Rows != 3000 || l.LogZSamples != 5000 || l.KLFlow == nil || l.DataNLL == nil {
 		t.Fatalf("JSON likelihood %+v", l)
@@ -74,7 +57,7 @@ func TestEvalFlow(t *testing.T) {
 		t.Fatalf("sampling a flow model: %s", errOut)
 	}
 	mlp := writeModel(t, dir, "m.gebm", 2, nil)
-	code, stdout, errOut = gebm(t, "eval", "--model", mlp, "--data", "8gaussians", "--n", "100", "--steps", "5", "--warmup", "5",
+	code, stdout, errOut := gebm(t, "eval", "--model", mlp, "--data", "8gaussians", "--n", "100", "--steps", "5", "--warmup", "5",
 		"--kale-points", "0", "--quiet", "--json")
 	if code != 0 || strings.Contains(stdout, "likelihood") {
 		t.Fatalf("an MLP base: code %d, %s\n%s", code, errOut, stdout)

@@ -4,7 +4,6 @@ package main
 
 import (
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"syscall/js"
@@ -20,17 +19,7 @@ import (
 // syscall/js, and compare with the sampler called directly in the same
 // process, which must give the same bits.
 
-func TestMain(m *testing.M) {
-	if err := jstest.LoadAPI(); err != nil {
-		println(err.Error())
-		os.Exit(1)
-	}
-	if err := register(); err != nil {
-		println(err.Error())
-		os.Exit(1)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { jstest.Main(m, register) }
 
 // TestRegisterNeedsAPI: without www/js/api.js the module registers nothing
 // and says which script is missing.

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"os"
 	"syscall/js"
 	"testing"
 
@@ -14,17 +13,7 @@ import (
 // go_js_wasm_exec), calling globalThis.gebm as the page's training worker
 // does. The sampling calls the module shares with wasm/js are tested there.
 
-func TestMain(m *testing.M) {
-	if err := jstest.LoadAPI(); err != nil {
-		println(err.Error())
-		os.Exit(1)
-	}
-	if err := register(); err != nil {
-		println(err.Error())
-		os.Exit(1)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { jstest.Main(m, register) }
 
 // The calls through globalThis.gebm, and typed arrays (jstest).
 var (

@@ -1,4 +1,4 @@
-// Loading one of gebm's GOOS=js modules in a worker: the sampler
+// The workers' common part. Loading one of gebm's GOOS=js modules in a worker: the sampler
 // (../wasm/gebm.wasm, worker.js) or the trainer (../wasm/gebm-train.wasm,
 // trainworker.js), each with the SIMD128 matrix kernel attached where the
 // engine has SIMD128. A classic script for importScripts; it defines
@@ -23,3 +23,42 @@ globalThis.gebmLoad = async function gebmLoad(url, what) {
   const simd = await link.attach(instance.exports.mem, gebm.simdKernel && gebm.simdKernel()).catch(() => false);
   return { simd };
 };
+
+// What both workers share besides loading: a Content-Security-Policy
+// violation in a worker (its policy is the header on the worker's script,
+// the page's) goes to the page, which records it, since a worker's console
+// is not the page's; errorOf turns a thrown value into the replies' error
+// {message, kind}; transfer lists the buffers of a result's typed arrays,
+// whose ownership moves to the page instead of a copy; serve(ops) answers
+// the page's messages {id, op, ...args} with ops[op](args): {id, ok: true,
+// result} or {id, ok: false, error} (no reply without an id).
+self.addEventListener('securitypolicyviolation', (ev) => {
+  postMessage({ op: 'csp', directive: ev.effectiveDirective, blocked: ev.blockedURI, source: ev.sourceFile, line: ev.lineNumber });
+});
+
+function errorOf(e) {
+  return { message: String(e && e.message || e), kind: (e && e.kind) || 'internal' };
+}
+
+function transfer(r) {
+  const t = [];
+  for (const v of Object.values(r || {})) if (ArrayBuffer.isView(v)) t.push(v.buffer);
+  return t;
+}
+
+function serve(ops) {
+  onmessage = async (ev) => {
+    const { id, op, ...a } = ev.data;
+    const f = ops[op];
+    if (!f) {
+      postMessage({ id, ok: false, error: { message: `unknown operation ${op}`, kind: 'argument' } });
+      return;
+    }
+    try {
+      const result = await f(a);
+      if (id !== undefined) postMessage({ id, ok: true, result }, transfer(result));
+    } catch (e) {
+      if (id !== undefined) postMessage({ id, ok: false, error: errorOf(e) });
+    }
+  };
+}

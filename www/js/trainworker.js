@@ -13,11 +13,7 @@
 // gebm.trainInfo; stats, the steps' statistics since the last frame
 // (gebm.trainSteps's); ms, the frame's own cost.
 'use strict';
-importScripts('load.js'); // gebmLoad
-
-self.addEventListener('securitypolicyviolation', (ev) => {
-  postMessage({ op: 'csp', directive: ev.effectiveDirective, blocked: ev.blockedURI, source: ev.sourceFile, line: ev.lineNumber });
-});
+importScripts('load.js'); // gebmLoad, errorOf, transfer, serve; relays CSP violations to the page
 
 let trainer = 0;      // handle of the training run, 0 for none
 let view = { n: 512, seed: 1, grid: null }; // the frames' samples and energy grid {xmin, xmax, ymin, ymax, res}
@@ -34,10 +30,6 @@ let frameCost = 0;    // ms the last frame took (snapshot, samples, energy grid)
 const chunkMs = 40;
 const minFrameMs = 200;
 const maxFrameMs = 500;
-
-function errorOf(e) {
-  return { message: String(e && e.message || e), kind: (e && e.kind) || 'internal' };
-}
 
 // frame draws the current model through a snapshot (a model handle,
 // freed after).
@@ -56,12 +48,6 @@ function frame() {
   } finally {
     gebm.free(m);
   }
-}
-
-function transfer(r) {
-  const t = [];
-  for (const v of Object.values(r || {})) if (ArrayBuffer.isView(v)) t.push(v.buffer);
-  return t;
 }
 
 const ops = {
@@ -131,17 +117,4 @@ function loop() {
   schedule();
 }
 
-onmessage = async (ev) => {
-  const { id, op, ...a } = ev.data;
-  const f = ops[op];
-  if (!f) {
-    postMessage({ id, ok: false, error: { message: `unknown operation ${op}`, kind: 'argument' } });
-    return;
-  }
-  try {
-    const result = await f(a);
-    if (id !== undefined) postMessage({ id, ok: true, result }, transfer(result));
-  } catch (e) {
-    if (id !== undefined) postMessage({ id, ok: false, error: errorOf(e) });
-  }
-};
+serve(ops);

@@ -21,18 +21,7 @@ const tickMs = 30;
 const energyEveryMs = 500;
 let scheduled = false;
 
-// A Content-Security-Policy violation in this worker (its policy is the
-// header on worker.js, the page's) goes to the page, which records it: a
-// worker's console is not the page's.
-self.addEventListener('securitypolicyviolation', (ev) => {
-  postMessage({ op: 'csp', directive: ev.effectiveDirective, blocked: ev.blockedURI, source: ev.sourceFile, line: ev.lineNumber });
-});
-
-function errorOf(e) {
-  return { message: String(e && e.message || e), kind: (e && e.kind) || 'internal' };
-}
-
-importScripts('load.js'); // gebmLoad
+importScripts('load.js'); // gebmLoad, errorOf, transfer, serve; relays CSP violations to the page
 
 function init() { return gebmLoad('../wasm/gebm.wasm', 'the sampler'); }
 
@@ -53,12 +42,6 @@ function frame(acc, steps, stepMs, withEnergy = true, sir = null) {
     lastEnergy = performance.now();
   }
   return { x, e, acc, steps, stepMs, epoch, sir };
-}
-
-function transfer(r) {
-  const t = [];
-  for (const v of Object.values(r || {})) if (ArrayBuffer.isView(v)) t.push(v.buffer);
-  return t;
 }
 
 const ops = {
@@ -164,17 +147,4 @@ function loop() {
   schedule();
 }
 
-onmessage = async (ev) => {
-  const { id, op, ...a } = ev.data;
-  const f = ops[op];
-  if (!f) {
-    postMessage({ id, ok: false, error: { message: `unknown operation ${op}`, kind: 'argument' } });
-    return;
-  }
-  try {
-    const result = await f(a);
-    if (id !== undefined) postMessage({ id, ok: true, result }, transfer(result));
-  } catch (e) {
-    if (id !== undefined) postMessage({ id, ok: false, error: errorOf(e) });
-  }
-};
+serve(ops);

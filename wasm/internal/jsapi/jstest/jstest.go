@@ -34,6 +34,19 @@ func apiJS() (string, error) {
 	}
 }
 
+// Main is a module's TestMain: it loads the API wrapper (LoadAPI),
+// registers the module's calls on globalThis.gebm with register, and runs
+// the tests; it exits with status 1, saying why, if either step fails.
+func Main(m *testing.M, register func() error) {
+	for _, step := range []func() error{LoadAPI, register} {
+		if err := step(); err != nil {
+			println(err.Error())
+			os.Exit(1)
+		}
+	}
+	os.Exit(m.Run())
+}
+
 // LoadAPI runs the page's www/js/api.js, which defines globalThis.gebmAPI,
 // unless the runner did already (wasm/simd/go_js_wasm_exec does; Go's own
 // go_js_wasm_exec does not). The tests run in Node, where compiling a
