@@ -277,15 +277,23 @@ export function drawGrid(canvas, x, n, image, lo, hi) {
   ctx.putImageData(img, 0, 0);
 }
 
-// sparkline draws the values as a line in a small canvas, with the first
-// value as a dashed reference.
-export function sparkline(canvas, values, color) {
+// clearedCanvas sizes the canvas's pixels to its box on screen (device
+// pixels) and clears it; it returns the 2-D context, the size and the
+// device pixel ratio.
+export function clearedCanvas(canvas) {
   const r = canvas.getBoundingClientRect();
   const dpr = window.devicePixelRatio || 1;
   const w = Math.max(1, Math.round(r.width * dpr)), h = Math.max(1, Math.round(r.height * dpr));
   if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
   const ctx = canvas.getContext('2d');
   ctx.clearRect(0, 0, w, h);
+  return { ctx, w, h, dpr };
+}
+
+// sparkline draws the values as a line in a small canvas, with the first
+// value as a dashed reference.
+export function sparkline(canvas, values, color) {
+  const { ctx, w, h, dpr } = clearedCanvas(canvas);
   const v = values.filter(Number.isFinite);
   if (v.length < 2) return;
   let lo = Math.min(...v), hi = Math.max(...v);

@@ -6,7 +6,7 @@
 // penalty. Stop pauses, Train continues; Sample it opens the model in the
 // sampler (every sampler of Sample mode); Download saves its .gebm file.
 import { SamplerWorker } from './sampler.js';
-import { Plane, bounds, energyRange, heatImage, oncePerFrame } from './plot.js';
+import { Plane, bounds, clearedCanvas, energyRange, heatImage, oncePerFrame } from './plot.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -378,29 +378,29 @@ async function modelBytes() {
   return bytes;
 }
 
-async function sampleIt() {
+// pausedModelBytes pauses a running run and returns its model's .gebm
+// bytes, or null after showing why it could not.
+async function pausedModelBytes() {
   if (T.running) await pause();
-  let bytes;
   try {
-    bytes = await modelBytes();
+    return await modelBytes();
   } catch (e) {
     showTrainError(e.message);
-    return;
+    return null;
   }
+}
+
+async function sampleIt() {
+  const bytes = await pausedModelBytes();
+  if (!bytes) return;
   const name = `${T.runName}-trained`;
   await setMode('sample');
   await hooks.openModel(name, bytes.buffer, T.data ? T.data.slice() : null);
 }
 
 async function download() {
-  if (T.running) await pause();
-  let bytes;
-  try {
-    bytes = await modelBytes();
-  } catch (e) {
-    showTrainError(e.message);
-    return;
-  }
+  const bytes = await pausedModelBytes();
+  if (!bytes) return;
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
   const a = document.createElement('a');
   a.href = url;
@@ -452,12 +452,7 @@ function draw() {
 // drawCurves plots each series on its own vertical scale (their ranges
 // differ by orders of magnitude), by step, with a zero line for the KALE.
 function drawCurves(canvas, c) {
-  const r = canvas.getBoundingClientRect();
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(1, Math.round(r.width * dpr)), h = Math.max(1, Math.round(r.height * dpr));
-  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
-  const ctx = canvas.getContext('2d');
-  ctx.clearRect(0, 0, w, h);
+  const { ctx, w, h, dpr } = clearedCanvas(canvas);
   const series = [[c.penalty, '#7a7a7a'], [c.loss, '#d9822b'], [c.kale, '#1f6feb']];
   for (const [v, color] of series) {
     const f = v.filter(Number.isFinite);
