@@ -1,8 +1,6 @@
 package main
 
 import (
-	"image/png"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -48,18 +46,7 @@ func TestTrainDCGAN(t *testing.T) {
 		}
 	}
 
-	grid := filepath.Join(run, "x.png")
-	if code, _, errOut := gebm(t, "sample", "--model", filepath.Join(run, "model.gebm"), "--n", "4", "--steps", "2", "--out", grid); code != 0 {
-		t.Fatalf("gebm sample: %s", errOut)
-	}
-	f, err := os.Open(grid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := png.Decode(f); err != nil {
-		t.Fatalf("%s: %v", grid, err)
-	}
+	sampleGrid(t, run)
 
 	code, _, errOut := gebm(t, "train", "--out", run, "--resume", "--steps", "5", "--arch", "mlp", "--quiet")
 	if code != 1 || !strings.Contains(errOut, "--arch mlp contradicts the run's --arch dcgan") {

@@ -75,18 +75,7 @@ func TestTrainOnImageFolder(t *testing.T) {
 		t.Fatalf("--resume: code %d, %q", code, errOut)
 	}
 
-	grid := filepath.Join(run, "grid.png")
-	if code, _, errOut := gebm(t, "sample", "--model", filepath.Join(run, "model.gebm"), "--n", "4", "--steps", "2", "--out", grid); code != 0 {
-		t.Fatalf("gebm sample: %s", errOut)
-	}
-	f, err := os.Open(grid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if img, err := png.Decode(f); err != nil {
-		t.Fatal(err)
-	} else if _, colour := img.(*image.RGBA); !colour {
+	if img := sampleGrid(t, run); !isRGBA(img) {
 		t.Errorf("the sample grid is a %T, want colour", img)
 	}
 
@@ -149,4 +138,30 @@ func TestTrainOnCIFARFile(t *testing.T) {
 	if after, err := os.ReadFile(filepath.Join(run, "model.gebm")); err != nil || !bytes.Equal(after, b) {
 		t.Fatalf("the run refused with --force lost its model: %v", err)
 	}
+}
+
+// isRGBA reports whether img is a colour image as gebm writes them.
+func isRGBA(img image.Image) bool {
+	_, ok := img.(*image.RGBA)
+	return ok
+}
+
+// sampleGrid runs gebm sample on run/model.gebm (4 samples, 2 steps) into
+// run/grid.png and returns the decoded image grid.
+func sampleGrid(t *testing.T, run string) image.Image {
+	t.Helper()
+	grid := filepath.Join(run, "grid.png")
+	if code, _, errOut := gebm(t, "sample", "--model", filepath.Join(run, "model.gebm"), "--n", "4", "--steps", "2", "--out", grid); code != 0 {
+		t.Fatalf("gebm sample: %s", errOut)
+	}
+	f, err := os.Open(grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", grid, err)
+	}
+	return img
 }
