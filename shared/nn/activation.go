@@ -225,3 +225,16 @@ func (a *activation) backwardTangent(_ Gemm, x, y, rx, dy, rdy, rdx []float32, n
 		}
 	}
 }
+
+// backwardTangentZero: with rdy = 0, rdx = σ”(x) rx dy, which is zero for
+// the piecewise-linear kinds (zeroTangentLayer).
+func (a *activation) backwardTangentZero(_ Gemm, x, y, rx, dy, rdx []float32, n int) bool {
+	if rdx == nil || (a.kind != KindTanh && a.kind != KindSigmoid) {
+		return true
+	}
+	y, rx, dy, rdx = y[:len(x)], rx[:len(x)], dy[:len(x)], rdx[:len(x)]
+	for i, v := range y {
+		rdx[i] = a.second(v) * rx[i] * dy[i]
+	}
+	return false
+}
