@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -47,4 +48,107 @@ func TestGradPenaltySkipsZeroTangentProducts(t *testing.T) {
 			t.Errorf("%s energy: GradPenalty made %d products, want %d", c.act.Kind, counter.n, c.want)
 		}
 	}
+}
+
+// TestGradPenaltyBetween: the penalty at the mix of the last Forward's two
+// halves, with the first layer's outputs mixed instead of recomputed, gives
+// the value and parameter gradient of GradPenalty at the mixed rows (which
+// TestGradPenaltyGradient checks against the float64 reference) up to
+// float32 rounding, on random dense and convolutional energies; it writes
+// the mixed rows, and makes one product fewer than forming them and calling
+// GradPenalty.
+func TestGradPenaltyBetween(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 24 {
+		spec := randomSpec(rng, 1, trial%2 == 0)
+		if trial%3 == 2 {
+			spec = randomConvSpec(rng, trial, 1, false)
+		}
+		net, err := New(spec, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, D := 1+rng.IntN(5), spec.In()
+		xy := randomBatch(rng, 2*n, D)
+		alpha := make([]float32, n)
+		want := make([]float32, n*D)
+		for i := range alpha {
+			alpha[i] = float32(rng.Float64())
+			for j := i * D; j < (i+1)*D; j++ {
+				want[j] = alpha[i]*xy[j] + (1-alpha[i])*xy[n*D+j]
+			}
+		}
+		const weight = 1.3
+		counter := &productCounter{Gemm: TiledGemm{}}
+		net.SetGemm(counter)
+		net.ZeroGrad()
+		pWant := net.GradPenalty(want, n, weight)
+		gradsWant := gradsOf(net)
+		productsWant := counter.n
+
+		net.ZeroGrad()
+		net.Forward(xy, 2*n)
+		counter.n = 0
+		xhat := make([]float32, n*D)
+		p := net.GradPenaltyBetween(alpha, xhat, weight)
+		for j := range want {
+			if xhat[j] != want[j] {
+				t.Fatalf("trial %d: xhat[%d] = %v, want %v", trial, j, xhat[j], want[j])
+			}
+		}
+		if productsWant-counter.n != 1 {
+			t.Errorf("trial %d: %d products, GradPenalty made %d", trial, counter.n, productsWant)
+		}
+		if math.Abs(p-pWant) > 1e-4*max(1, math.Abs(pWant)) {
+			t.Fatalf("trial %d: penalty %v, at the mixed rows %v", trial, p, pWant)
+		}
+		for k, g := range gradsOf(net) {
+			scale := 1e-3 * max(1, maxAbs64(gradsWant[k]))
+			for j := range g {
+				if math.Abs(g[j]-gradsWant[k][j]) > scale {
+					t.Fatalf("trial %d: %s grad[%d] = %v, at the mixed rows %v", trial, net.Params()[k].Name, j, g[j], gradsWant[k][j])
+				}
+			}
+		}
+	}
+}
+
+// TestGradPenaltyBetweenNeedsTheStackedForward: called after a Forward of
+// another number of rows, it refuses instead of mixing unrelated rows.
+func TestGradPenaltyBetweenNeedsTheStackedForward(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	net, err := New(MLP(3, []int{4}, 1, Activation(KindLeakyReLU, 0.2), "", true), rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Forward(randomBatch(rng, 5, 3), 5)
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for 2 weights after a Forward of 5 rows")
+		}
+	}()
+	net.GradPenaltyBetween(make([]float32, 2), make([]float32, 6), 1)
+}
+
+// gradsOf copies the parameters' gradients (finished: spectral
+// normalisation mapped back) into float64.
+func gradsOf(net *Network) [][]float64 {
+	net.FinishGrads()
+	var out [][]float64
+	for _, p := range net.Params() {
+		g := make([]float64, len(p.Grad))
+		for i, v := range p.Grad {
+			g[i] = float64(v)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func maxAbs64(x []float64) float64 {
+	m := 0.0
+	for _, v := range x {
+		m = max(m, math.Abs(v))
+	}
+	return m
 }
