@@ -130,9 +130,7 @@ func (a *activation) forward(_ Gemm, x, y []float32, n int) {
 			y[i] = leaky(v, s)
 		}
 	case KindTanh:
-		for i, v := range x {
-			y[i] = Tanh32(v)
-		}
+		tanhKernel(y, x)
 	case KindSigmoid:
 		for i, v := range x {
 			y[i] = float32(1 / (1 + math.Exp(-float64(v))))
