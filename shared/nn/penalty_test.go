@@ -9,11 +9,13 @@ import (
 // productCounter counts the matrix products a network asks for.
 type productCounter struct {
 	Gemm
-	n int
+	n     int // products
+	flops int // their multiply-adds
 }
 
 func (c *productCounter) Sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, cc []float32, ldc int) {
 	c.n++
+	c.flops += m * n * k
 	c.Gemm.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, cc, ldc)
 }
 
@@ -47,6 +49,33 @@ func TestGradPenaltySkipsZeroTangentProducts(t *testing.T) {
 		if counter.n != c.want {
 			t.Errorf("%s energy: GradPenalty made %d products, want %d", c.act.Kind, counter.n, c.want)
 		}
+	}
+	// A convolutional energy of LeakyReLUs: each layer's four products
+	// (forward, input gradient, tangent, weight-gradient tangent) cost
+	// what its forward product does, so the penalty's multiply-adds are
+	// four times the forward pass's.
+	conv := Spec{Layers: []LayerSpec{
+		{Kind: KindConv2D, In: 2, Out: 4, Height: 8, Width: 8, Kernel: 4, Stride: 2, Padding: 1, SpectralNorm: true},
+		{Kind: KindLeakyReLU, Slope: 0.2},
+		{Kind: KindConvTranspose2D, In: 4, Out: 3, Height: 4, Width: 4, Kernel: 3, Stride: 1, Padding: 1, SpectralNorm: true},
+		{Kind: KindLeakyReLU, Slope: 0.2},
+		{Kind: KindConv2D, In: 3, Out: 5, Height: 4, Width: 4, Kernel: 4, Stride: 2, Padding: 1, SpectralNorm: true},
+		{Kind: KindLeakyReLU, Slope: 0.2},
+		{Kind: KindLinear, In: 5 * 2 * 2, Out: 1},
+	}}
+	net, err := New(conv, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counter := &productCounter{Gemm: TiledGemm{}}
+	net.SetGemm(counter)
+	x := randomBatch(rng, 6, conv.In())
+	net.Forward(x, 6)
+	forward := counter.flops
+	counter.flops = 0
+	net.GradPenalty(x, 6, 1)
+	if counter.flops != 4*forward {
+		t.Errorf("conv energy: GradPenalty made %d multiply-adds, want 4 × the forward pass's %d", counter.flops, forward)
 	}
 }
 
