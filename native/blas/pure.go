@@ -15,3 +15,6 @@ func Available() bool { return false }
 
 // FastestAdam is shared/nn's Adam kernel, nn.AdamStep.
 func FastestAdam() nn.AdamKernel { return nn.AdamStep }
+
+// FastestTanh is shared/nn's tanh kernel, nn.TanhSlice.
+func FastestTanh() nn.TanhKernel { return nn.TanhSlice }

@@ -73,3 +73,10 @@ func (a *activation) backwardTangent(_ Gemm, x, y, rx, dy, rdy, rdx Buffer, n in
 	a.d.elementwise("act_backward_tangent", x.n, i64(a.kind), f64(a.slope), ptr(x), ptr(y), ptr(rx), ptr(dy),
 		ptr(rdy), ptr(rdx), i64(x.n))
 }
+
+// backwardTangentZero: with rdy = 0, rdx = σ”(x) rx dy, zero for the
+// piecewise-linear kinds (zeroTangentLayer); tanh and sigmoid take the full
+// pass.
+func (a *activation) backwardTangentZero(_ Gemm, _, _, _, _, _ Buffer, _ int) bool {
+	return a.kind != kindTanh && a.kind != kindSigmoid
+}

@@ -239,7 +239,7 @@ func (t *Trainer) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStat
 	d.uploadAsync(t.xy, t.px, x, d.copyStream)
 	d.fail(drvRecord(t.xReady, d.copyStream))
 	y := t.generate(B)
-	xs, ys := t.xy.Slice(0, B*D), t.xy.Slice(B*D, 2*B*D)
+	ys := t.xy.Slice(B*D, 2*B*D)
 	d.copy(ys, y)
 	d.fail(drvWait(defaultStream, t.xReady))
 
@@ -249,8 +249,7 @@ func (t *Trainer) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStat
 		t.stats.Range(sLoss, sDA+1), t.stats.Range(sMeanEp, sMeanEq+1))
 	t.energy.BackwardParams(t.dE.Slice(0, 2*B))
 	if t.cfg.GP > 0 {
-		d.elementwise("interpolate", B*D, ptr(xs), ptr(ys), ptr(t.alpha), ptr(t.xhat), i64(B), i64(D))
-		t.energy.GradPenalty(t.xhat, B, t.cfg.GP, t.stats.At(sPenalty))
+		t.energy.GradPenaltyBetween(t.alpha, t.xhat, B, t.cfg.GP, t.stats.At(sPenalty))
 	}
 	t.energy.FinishGrads()
 	gradsE := t.gE.Slice(0, t.nE)

@@ -190,6 +190,15 @@ func (l *conv2d) backwardTangent(gm Gemm, x, _, rx, dy, rdy, rdx Buffer, n int) 
 	addRowSums(l.d, l.gb, rdy, n, l.out, l.g.cols())
 }
 
+// backwardTangentZero: with rdy = 0, rdx = 0 and the weight gradient's
+// tangent is dy·im2col(rx)ᵀ alone (zeroTangentLayer).
+func (l *conv2d) backwardTangentZero(gm Gemm, _, _, rx, dy, _ Buffer, n int) bool {
+	for t := range n {
+		l.weightGradOf(gm, sample(rx, t, l.in), sample(dy, t, l.dst))
+	}
+	return true
+}
+
 func (l *conv2d) free() {
 	l.d.Free(l.col)
 	if l.sn != nil {
@@ -291,6 +300,16 @@ func (l *convTranspose2d) backwardTangent(gm Gemm, x, _, rx, dy, rdy, rdx Buffer
 		l.weightGradOf(gm, sample(rx, t, l.src))
 	}
 	addRowSums(l.d, l.gb, rdy, n, l.g.C, l.g.H*l.g.W)
+}
+
+// backwardTangentZero: with rdy = 0, rdx = 0 and the weight gradient's
+// tangent is rx·im2col(dy)ᵀ alone (zeroTangentLayer).
+func (l *convTranspose2d) backwardTangentZero(gm Gemm, _, _, rx, dy, _ Buffer, n int) bool {
+	for t := range n {
+		l.g.im2col(sample(dy, t, l.dst), l.col)
+		l.weightGradOf(gm, sample(rx, t, l.src))
+	}
+	return true
 }
 
 func (l *convTranspose2d) free() {

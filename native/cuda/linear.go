@@ -83,6 +83,13 @@ func (l *linear) backwardTangent(g Gemm, x, _, rx, dy, rdy, rdx Buffer, n int) {
 	l.addColumnSums(l.gb, rdy, n)
 }
 
+// backwardTangentZero: with rdy = 0, rdx = 0 and the weight gradient's
+// tangent is dyᵀrx alone (zeroTangentLayer).
+func (l *linear) backwardTangentZero(g Gemm, _, _, rx, dy, _ Buffer, n int) bool {
+	g.Sgemm(true, false, l.out, l.in, n, 1, dy, l.out, rx, l.in, 1, l.weightGrad(), l.in)
+	return true
+}
+
 func (l *linear) refresh(powerIters int) {
 	if l.sn != nil {
 		l.sn.refresh(l.w, powerIters)

@@ -292,17 +292,23 @@ func (net *Network) backward(dy Buffer, params, input bool) {
 func (net *Network) InputGrad(x Buffer, n int) (f, grad Buffer) {
 	net.mustBeScalar("InputGrad")
 	f = net.Forward(x, n)
-	if n > net.onesRows {
-		net.d.Free(net.ones)
-		net.ones = net.d.Alloc(n)
-		net.d.elementwise("fill", n, ptr(net.ones), f64(1), i64(n))
-		net.onesRows = n
-	}
-	return f, net.Backward(net.ones.Slice(0, n), false)
+	return f, net.Backward(net.onesFor(n), false)
 }
 
 func (net *Network) mustBeScalar(op string) {
 	if net.Out() != 1 {
 		panic(fmt.Sprintf("cuda: %s needs a network with one output, this one has %d", op, net.Out()))
 	}
+}
+
+// onesFor returns n ones on the device (the output gradient of InputGrad),
+// grown on demand.
+func (net *Network) onesFor(n int) Buffer {
+	if n > net.onesRows {
+		net.d.Free(net.ones)
+		net.ones = net.d.Alloc(n)
+		net.d.elementwise("fill", n, ptr(net.ones), f64(1), i64(n))
+		net.onesRows = n
+	}
+	return net.ones.Slice(0, n)
 }

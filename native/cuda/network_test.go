@@ -209,6 +209,28 @@ func TestNetworkPasses(t *testing.T) {
 				net.FinishGrads()
 				nearF(t, what+"penalty", downloadD(t, d, out)[0], p, 1e-5)
 				near(t, what+"penalty gradient", download(t, d, net.Grads()), hostGrads(host), tolPenalty)
+
+				// The penalty between the halves of a Forward of 2n rows,
+				// the first layer's outputs mixed (the energy step's).
+				x2 := randn(rng, 2*n*host.In(), 1)
+				alpha := make([]float32, n)
+				for i := range alpha {
+					alpha[i] = float32(rng.Float64())
+				}
+				xhat := make([]float32, n*host.In())
+				host.ZeroGrad()
+				host.Forward(x2, 2*n)
+				p = host.GradPenaltyBetween(alpha, xhat, weight)
+				host.FinishGrads()
+				dxhat := d.Alloc(n * host.In())
+				net.ZeroGrad()
+				net.Forward(upload(t, d, x2), 2*n)
+				net.GradPenaltyBetween(upload(t, d, alpha), dxhat, n, weight, out)
+				net.FinishGrads()
+				near(t, what+"GradPenaltyBetween's rows", download(t, d, dxhat), xhat, tolForward)
+				nearF(t, what+"penalty between", downloadD(t, d, out)[0], p, 1e-5)
+				near(t, what+"penalty between, gradient", download(t, d, net.Grads()), hostGrads(host), tolPenalty)
+				d.Free(dxhat)
 				d.freeDoubles(out)
 			}
 

@@ -130,9 +130,7 @@ func (a *activation) forward(_ Gemm, x, y []float32, n int) {
 			y[i] = leaky(v, s)
 		}
 	case KindTanh:
-		for i, v := range x {
-			y[i] = Tanh32(v)
-		}
+		tanhKernel(y, x)
 	case KindSigmoid:
 		for i, v := range x {
 			y[i] = float32(1 / (1 + math.Exp(-float64(v))))
@@ -224,4 +222,17 @@ func (a *activation) backwardTangent(_ Gemm, x, y, rx, dy, rdy, rdx []float32, n
 			rdx[i] += a.second(v) * rx[i] * dy[i]
 		}
 	}
+}
+
+// backwardTangentZero: with rdy = 0, rdx = σ”(x) rx dy, which is zero for
+// the piecewise-linear kinds (zeroTangentLayer).
+func (a *activation) backwardTangentZero(_ Gemm, x, y, rx, dy, rdx []float32, n int) bool {
+	if rdx == nil || (a.kind != KindTanh && a.kind != KindSigmoid) {
+		return true
+	}
+	y, rx, dy, rdx = y[:len(x)], rx[:len(x)], dy[:len(x)], rdx[:len(x)]
+	for i, v := range y {
+		rdx[i] = a.second(v) * rx[i] * dy[i]
+	}
+	return false
 }

@@ -429,6 +429,17 @@ func (l *conv2d) backwardTangent(g Gemm, x, _, rx, dy, rdy, rdx []float32, n int
 	})
 }
 
+// backwardTangentZero: with rdy = 0, rdx = 0 and the tangents of the
+// weight and bias gradients are dy·im2col(rx)ᵀ alone (zeroTangentLayer).
+func (l *conv2d) backwardTangentZero(g Gemm, _, _, rx, dy, _ []float32, n int) bool {
+	l.chunks(n, func(s, nb int) {
+		l.swapIn(dy[s*l.dst:], nb)
+		l.lower(rx[s*l.in:], nb)
+		l.weightGradOf(g, nb)
+	})
+	return true
+}
+
 // convTranspose2d lowers a chunk of nb samples at once, as the adjoint of
 // conv2d's passes with the same geometry read the other way: the chunk's
 // inputs are swapped into X, In × nb·cols (cols the input's pixels per
@@ -567,4 +578,14 @@ func (l *convTranspose2d) backwardTangent(g Gemm, x, _, rx, dy, rdy, rdx []float
 		l.lower(dy[s*l.dst:], nb)
 		l.weightGradOf(g, rx[s*l.src:], nb)
 	})
+}
+
+// backwardTangentZero: with rdy = 0, rdx = 0 and the weight gradient's
+// tangent is rx·im2col(dy)ᵀ alone (zeroTangentLayer).
+func (l *convTranspose2d) backwardTangentZero(g Gemm, _, _, rx, dy, _ []float32, n int) bool {
+	l.chunks(n, func(s, nb int) {
+		l.lower(dy[s*l.dst:], nb)
+		l.weightGradOf(g, rx[s*l.src:], nb)
+	})
+	return true
 }

@@ -26,6 +26,10 @@ const (
 // reads them (struct epilogue's coef): clamp, P1..P6, Q1..Q3.
 var tanhCoef = [10]float64{tanhClamp, tanhP1, tanhP2, tanhP3, tanhP4, tanhP5, tanhP6, tanhQ1, tanhQ2, tanhQ3}
 
+// TanhCoefficients returns Tanh32's clamp and coefficients, clamp, P1..P6,
+// Q1..Q3, for kernels outside this package that mirror it (native/blas).
+func TanhCoefficients() [10]float64 { return tanhCoef }
+
 // epilogueKind returns the kernel's kind for a's activation and its
 // parameter, and false for a kind with no epilogue (sigmoid, whose
 // math.Exp is not mirrored in the kernel).
@@ -163,8 +167,9 @@ func applyForward(kind int32, param float32, row, bias, pre []float32) {
 		case epTanh:
 			for j, v := range row {
 				v += bias[j]
-				pre[j], row[j] = v, Tanh32(v)
+				pre[j] = v
 			}
+			tanhKernel(row, pre)
 		case epFloor:
 			for j, v := range row {
 				v += bias[j]
@@ -188,9 +193,7 @@ func applyForward(kind int32, param float32, row, bias, pre []float32) {
 			row[j] = leaky(v, param)
 		}
 	case epTanh:
-		for j, v := range row {
-			row[j] = Tanh32(v)
-		}
+		tanhKernel(row, row)
 	case epFloor:
 		for j, v := range row {
 			row[j] = max(v, param)

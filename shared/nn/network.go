@@ -181,7 +181,14 @@ func (net *Network) Forward(x []float32, n int) []float32 {
 	}
 	net.reserve(n)
 	net.h[0] = x[:n*net.In()]
-	for l := 0; l < len(net.layers); l++ {
+	net.forwardFrom(0, n)
+	return net.h[len(net.layers)]
+}
+
+// forwardFrom runs layers l, l+1, ... on the n rows whose input to layer l
+// is in h[l].
+func (net *Network) forwardFrom(l, n int) {
+	for ; l < len(net.layers); l++ {
 		if lin, act := fusedPair(net.layers, l); lin != nil {
 			// A linear layer and its activation in one product (fused.go).
 			lin.forwardAct(net.gemm, act, net.h[l], net.h[l+1], net.h[l+2], n)
@@ -190,7 +197,6 @@ func (net *Network) Forward(x []float32, n int) []float32 {
 		}
 		net.layers[l].forward(net.gemm, net.h[l], net.h[l+1], n)
 	}
-	return net.h[len(net.layers)]
 }
 
 // Backward propagates dy (n × Out, the gradient of a loss with respect to

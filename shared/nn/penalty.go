@@ -1,5 +1,7 @@
 package nn
 
+import "fmt"
+
 // GradPenalty computes, for a network with one output f and the n rows of
 // x, the gradient penalty
 //
@@ -21,7 +23,76 @@ func (net *Network) GradPenalty(x []float32, n int, weight float64) float64 {
 	if err := net.spec.TangentError(); err != nil {
 		panic(err)
 	}
-	_, g := net.InputGrad(x, n)
+	net.Forward(x, n)
+	return net.gradPenaltyAfterForward(n, weight)
+}
+
+// GradPenaltyBetween is GradPenalty at the n rows
+//
+//	x̂_i = α_i x_i + (1 − α_i) y_i,
+//
+// which it writes into xhat (n × In; the caller keeps it unchanged until
+// the network's next pass), where x and y are the two halves of the 2n rows
+// [x; y] of the last Forward: the penalty of KALE's energy step, whose
+// loss has just run the network on the data and the generated rows.
+//
+// When the first layer is affine in its input (linear, the convolutions),
+// its output at x̂ is that mix of its outputs at x and y, which the last
+// Forward left in the network's buffers, so the penalty's forward pass
+// starts at the second layer: the first layer's product (a quarter of the
+// penalty's forward FLOPs on gebm's MNIST energy) is replaced by a pass
+// over its outputs. The mix equals the product at x̂ up to float32
+// rounding (a few units in the last place of each pre-activation), not bit
+// for bit; every platform computes the same mix, so native and WebAssembly
+// training still agree. Otherwise it runs GradPenalty(xhat, n, weight).
+func (net *Network) GradPenaltyBetween(alpha, xhat []float32, weight float64) float64 {
+	net.mustBeScalar("GradPenaltyBetween")
+	if err := net.spec.TangentError(); err != nil {
+		panic(err)
+	}
+	n, D := len(alpha), net.In()
+	if net.n != 2*n || len(net.h[0]) != 2*n*D || len(xhat) < n*D {
+		panic(fmt.Sprintf("nn: GradPenaltyBetween: %d weights need the last Forward on %d rows (it had %d) and %d values of xhat (%d)",
+			n, 2*n, net.n, n*D, len(xhat)))
+	}
+	x, y := net.h[0][:n*D], net.h[0][n*D:]
+	mix(xhat, x, y, alpha, D)
+	if _, ok := net.layers[0].(affineLayer); !ok {
+		return net.GradPenalty(xhat, n, weight)
+	}
+	// Row i of the first layer's output becomes the mix of rows i and n+i:
+	// rows n.. are read, never written, so the mix can be made in place.
+	w := net.widths[1]
+	out := net.h[1]
+	mix(out[:n*w], out[:n*w], out[n*w:2*n*w], alpha, w)
+	net.reserve(n)
+	net.h[0] = xhat[:n*D]
+	net.forwardFrom(1, n)
+	return net.gradPenaltyAfterForward(n, weight)
+}
+
+// mix writes dst_i = α_i a_i + (1 − α_i) b_i for the len(alpha) rows of
+// width d of a and b (dst may be a).
+func mix(dst, a, b, alpha []float32, d int) {
+	for i, al := range alpha {
+		for j := i * d; j < (i+1)*d; j++ {
+			dst[j] = al*a[j] + (1-al)*b[j]
+		}
+	}
+}
+
+// affineLayer marks the layers whose output is an affine function of their
+// input (GradPenaltyBetween mixes their outputs).
+type affineLayer interface{ affineInInput() }
+
+func (*linear) affineInInput()          {}
+func (*conv2d) affineInInput()          {}
+func (*convTranspose2d) affineInInput() {}
+
+// gradPenaltyAfterForward is GradPenalty once the network has run forward
+// on the n rows.
+func (net *Network) gradPenaltyAfterForward(n int, weight float64) float64 {
+	g := net.Backward(net.ones[:n], false)
 	var p float64
 	for _, v := range g {
 		p += float64(v) * float64(v)

@@ -13,6 +13,11 @@ type spectral struct {
 	u, v       *Param // persistent power-iteration vectors (not trained)
 	sigma      float64
 	weff, geff []float32
+	// wv is W v for the current v, before normalisation made it u (set by
+	// powerIteration, read by the refresh that follows): σ = u^T W v
+	// needs it, and W is a megabyte or more to read again.
+	wv      []float32
+	wvFresh bool
 }
 
 func newSpectral(idx, out, in int) *spectral {
@@ -21,6 +26,7 @@ func newSpectral(idx, out, in int) *spectral {
 		v:    newParam(paramName(idx, "sn_v"), in),
 		weff: make([]float32, out*in),
 		geff: make([]float32, out*in),
+		wv:   make([]float32, out),
 	}
 }
 
@@ -44,18 +50,32 @@ func (s *spectral) powerIteration(w []float32) {
 		}
 	}
 	normalize(v)
-	for i := 0; i < out; i++ {
-		u[i] = dot(w[i*in:(i+1)*in], v)
-	}
+	s.multiplyV(w)
+	copy(u, s.wv)
 	normalize(u)
+	s.wvFresh = true
 }
 
-// refresh sets σ = u^T W v and weff = W/σ for the current u, v.
+// multiplyV sets wv = W v, each entry a dot4 of a row of W with v.
+func (s *spectral) multiplyV(w []float32) {
+	in := len(s.v.Value)
+	for i := range s.wv {
+		s.wv[i] = dot4(w[i*in:(i+1)*in], s.v.Value)
+	}
+}
+
+// refresh sets σ = u^T W v and weff = W/σ for the current u, v. After a
+// power iteration W v is at hand (wv); otherwise (a model just loaded) it
+// is computed, with the same operations, so a loaded model has the σ of
+// the run that saved it.
 func (s *spectral) refresh(w []float32) {
-	out, in := len(s.u.Value), len(s.v.Value)
+	if !s.wvFresh {
+		s.multiplyV(w)
+	}
+	s.wvFresh = false
 	var sigma float64
-	for i := 0; i < out; i++ {
-		sigma += float64(s.u.Value[i]) * float64(dot(w[i*in:(i+1)*in], s.v.Value))
+	for i, x := range s.wv {
+		sigma += float64(s.u.Value[i]) * float64(x)
 	}
 	if !(math.Abs(sigma) > 1e-12) {
 		sigma = 1e-12
@@ -76,10 +96,7 @@ func (s *spectral) refresh(w []float32) {
 // It then clears geff.
 func (s *spectral) finishGrad(gw []float32) {
 	out, in := len(s.u.Value), len(s.v.Value)
-	var inner float64
-	for i, gv := range s.geff {
-		inner += float64(gv) * float64(s.weff[i])
-	}
+	inner := dot64(s.geff, s.weff)
 	inv := 1 / s.sigma
 	c := inner * inv
 	v := s.v.Value[:in]
@@ -91,6 +108,44 @@ func (s *spectral) finishGrad(gw []float32) {
 			ge[j] = 0
 		}
 	}
+}
+
+// dot4 returns Σ x_i y_i in float32, summed in four interleaved partial
+// sums (i mod 4) added as (s0+s1)+(s2+s3): one chain of additions waits for
+// each sum's previous value, four keep the adder busy. The order is part of
+// the definition: every platform sums the same way, so the same bits.
+func dot4(x, y []float32) float32 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// dot64 returns Σ x_i y_i with the products and sums in float64, in four
+// interleaved partial sums as dot4.
+func dot64(x, y []float32) float64 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += float64(x[i]) * float64(y[i])
+		s1 += float64(x[i+1]) * float64(y[i+1])
+		s2 += float64(x[i+2]) * float64(y[i+2])
+		s3 += float64(x[i+3]) * float64(y[i+3])
+	}
+	for ; i < len(x); i++ {
+		s0 += float64(x[i]) * float64(y[i])
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // normalize scales x to unit Euclidean norm (leaves a zero vector alone).

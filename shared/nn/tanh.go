@@ -71,3 +71,31 @@ const (
 	tanhQ2 = 0.024415773315100843
 	tanhQ3 = 0.00025169230137396027
 )
+
+// TanhSlice sets y[i] = Tanh32(x[i]) for every i of x (y may be x): the
+// definition that a native kernel (SetTanhKernel) reproduces bit for bit.
+func TanhSlice(y, x []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = Tanh32(v)
+	}
+}
+
+// TanhKernel sets y[i] = Tanh32(x[i]) for every i of x, with TanhSlice's
+// bits; y may be x.
+type TanhKernel func(y, x []float32)
+
+// tanhKernel is the kernel the tanh activation runs; see SetTanhKernel.
+var tanhKernel TanhKernel = TanhSlice
+
+// SetTanhKernel replaces the kernel of every tanh activation (the forward
+// pass and the fused epilogue's Go path) by k, which must give TanhSlice's
+// bits (native entry points pass native/blas's vectorised one:
+// blas.UseFastest); nil restores TanhSlice. Not meant to be called while a
+// network runs.
+func SetTanhKernel(k TanhKernel) {
+	if k == nil {
+		k = TanhSlice
+	}
+	tanhKernel = k
+}

@@ -72,14 +72,8 @@ func (c *CPU) EnergyStep(x, z, alpha []float32, lrScale float64) (backend.Energy
 	c.m.Energy.ZeroGrad()
 	c.m.Energy.BackwardParams(c.dE)
 	if c.gp > 0 {
-		xs, ys := c.xy[:B*D], c.xy[B*D:]
-		for i := 0; i < B; i++ {
-			a := alpha[i]
-			for j := i * D; j < (i+1)*D; j++ {
-				c.xhat[j] = a*xs[j] + (1-a)*ys[j]
-			}
-		}
-		st.Penalty = c.m.Energy.GradPenalty(c.xhat, B, c.gp)
+		// At x̂_i = α_i x_i + (1-α_i) y_i between the rows the loss just ran.
+		st.Penalty = c.m.Energy.GradPenaltyBetween(alpha[:B], c.xhat, c.gp)
 	}
 	c.m.Energy.FinishGrads()
 	c.a.Grad[0] = float32(dA)

@@ -2,6 +2,7 @@ package train
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -24,6 +25,16 @@ func TestFiniteParams(t *testing.T) {
 		if !errors.As(err, &nf) || nf.Quantity != "energy weight b[8]" ||
 			math.Float64bits(nf.Value) != math.Float64bits(float64(bad)) && !(math.IsNaN(nf.Value) && bad != bad) {
 			t.Fatalf("%v: %v", bad, err)
+		}
+		// Every place in the four interleaved sums and the tail.
+		for at := range 11 {
+			v := make([]float32, 11)
+			copy(v, finite)
+			v[at] = bad
+			err := FiniteParams("base", []*nn.Param{{Name: "w", Value: v}})
+			if !errors.As(err, &nf) || nf.Quantity != fmt.Sprintf("base weight w[%d]", at) {
+				t.Fatalf("%v at %d: %v", bad, at, err)
+			}
 		}
 	}
 }

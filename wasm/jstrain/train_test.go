@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"math"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gebm/gebm/shared/ckpt"
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/wasm/sampler"
 )
 
@@ -18,29 +18,6 @@ import (
 // a final phase (100 base steps, 20 final).
 const trainOptions = `{"steps": 100, "final-energy-steps": 20, "batch": 32, "base-hidden": [16, 16], "energy-hidden": [16, 16],
 	"warmup": 10, "burst-every": 50, "burst-len": 5, "lr-decay-every": 60, "seed": 3}`
-
-// modelBits is a model file without its header's clock and device: A and
-// the tensors' bytes.
-func modelBits(t *testing.T, file []byte) []byte {
-	t.Helper()
-	f, err := ckpt.Decode(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	a := math.Float64bits(f.A)
-	for k := range 8 {
-		b.WriteByte(byte(a >> (8 * k)))
-	}
-	for _, ti := range f.Tensors {
-		b.WriteString(ti.Name)
-		for _, v := range f.Tensor(ti.Name) {
-			u := math.Float32bits(v)
-			b.Write([]byte{byte(u), byte(u >> 8), byte(u >> 16), byte(u >> 24)})
-		}
-	}
-	return b.Bytes()
-}
 
 // TestTrainSameAsSampler: a run through gebm.newTrainer, trainSteps (in
 // chunks), trainInfo and trainModel gives the steps' statistics and the
@@ -93,7 +70,7 @@ func TestTrainSameAsSampler(t *testing.T) {
 	}
 	file := make([]byte, u.Length())
 	js.CopyBytesToGo(file, u)
-	if !bytes.Equal(modelBits(t, file), modelBits(t, wantFile)) {
+	if got, want := weightsDigest(t, file), weightsDigest(t, wantFile); got != want {
 		t.Fatal("the model trained through gebm differs from the sampler's")
 	}
 	m := mustCall(t, "trainSnapshot", tj).Int()
@@ -160,4 +137,15 @@ func TestTrainRefusals(t *testing.T) {
 			t.Errorf("gebm.%s(%v): %v, want a %s error naming %q", tc.name, tc.args, err, tc.kind, tc.fragment)
 		}
 	}
+}
+
+// weightsDigest is the model file's modeltest.WeightsDigest (A and the
+// tensors' bits, not the header's clock and device).
+func weightsDigest(t *testing.T, file []byte) uint64 {
+	t.Helper()
+	h, err := modeltest.WeightsDigest(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

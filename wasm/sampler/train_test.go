@@ -2,13 +2,12 @@ package sampler_test
 
 import (
 	"errors"
-	"hash/fnv"
 	"math"
 	"strings"
 	"testing"
 
-	"github.com/gebm/gebm/shared/ckpt"
 	"github.com/gebm/gebm/shared/model"
+	"github.com/gebm/gebm/shared/model/modeltest"
 	"github.com/gebm/gebm/shared/train"
 	"github.com/gebm/gebm/wasm/sampler"
 )
@@ -54,30 +53,15 @@ func trainedFile(t *testing.T, s *sampler.Sampler, chunks ...int) ([]byte, []sam
 	return f, stats
 }
 
-// modelHash hashes the bits of a model file's tensors and A (not the
-// header's clock and device, which differ between runs).
+// modelHash is the model file's modeltest.WeightsDigest (A and the
+// tensors' bits, not the header's clock and device).
 func modelHash(t *testing.T, file []byte) uint64 {
 	t.Helper()
-	f, err := ckpt.Decode(file)
+	h, err := modeltest.WeightsDigest(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := fnv.New64a()
-	var b [8]byte
-	put := func(bits uint64) {
-		for i := range b {
-			b[i] = byte(bits >> (8 * i))
-		}
-		h.Write(b[:])
-	}
-	put(math.Float64bits(f.A))
-	for _, ti := range f.Tensors {
-		h.Write([]byte(ti.Name))
-		for _, v := range f.Tensor(ti.Name) {
-			put(uint64(math.Float32bits(v)))
-		}
-	}
-	return h.Sum64()
+	return h
 }
 
 // TestTrainInChunks: training n steps at a time (pause, resume) gives the

@@ -34,16 +34,25 @@ const (
 //
 //	go test -run='^$' -bench=PagePace -benchtime=3x ./www/e2e/
 //
+// GEBM_PACE_MODEL names another of the served image models to measure
+// instead, e.g. mnist-dcgan (the convolutional MNIST model, where
+// www/models has it) or conv-grey-untrained (the tests' 28×28 conv model).
+//
 // A benchmark, not a test: it checks no timing (timings on a loaded machine
 // are noise; compare the ratios).
 func BenchmarkPagePace(b *testing.B) {
-	p := openPageFor(b, viewport{}, time.Duration(b.N+1)*5*time.Minute)
-	p.set("model", imageModel, "change")
-	p.waitFor(fmt.Sprintf(`window.gebmDemo.state.model === %q && window.gebmDemo.state.view === 'image' && !window.gebmDemo.state.busy && window.gebmDemo.state.draws > 0`, imageModel), 2*time.Minute)
-	if st := p.state(); st.N != 64 || st.Error != nil {
-		b.Fatalf("image view: %v", st)
+	model := imageModel
+	if m := os.Getenv("GEBM_PACE_MODEL"); m != "" {
+		model = m
 	}
-	p.startPool(imageModel)
+	p := openPageFor(b, viewport{}, time.Duration(b.N+1)*5*time.Minute)
+	p.set("model", model, "change")
+	p.waitFor(fmt.Sprintf(`window.gebmDemo.state.model === %q && window.gebmDemo.state.view === 'image' && !window.gebmDemo.state.busy && window.gebmDemo.state.draws > 0`, model), 2*time.Minute)
+	if st := p.state(); st.N != 64 || st.Error != nil {
+		b.Fatalf("image view of %s: %v", model, st)
+	}
+	b.Logf("model %s", model)
+	p.startPool(model)
 	defer p.eval(`globalThis.pacePool.end()`)
 	var pages, pools, ratios []float64
 	for i := range b.N {
