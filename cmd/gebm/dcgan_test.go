@@ -16,8 +16,9 @@ func hasKind(s nn.Spec, k nn.Kind) bool {
 }
 
 // TestTrainDCGAN: gebm train --arch dcgan trains the convolutional pair on
-// a folder of colour images resampled to 8×8, at latent 64 when no
-// --latent is given; the model file holds the convolutions, the
+// a folder of colour images resampled to 8×8 with the --batch given and
+// dcgan's own defaults for the rest (train.DCGANDefaults: latent 64,
+// n-critic 3 where other data's default is 5, learning rates 1e-3); the model file holds the convolutions, the
 // generator's running statistics and the options arch and channels;
 // gebm sample draws a PNG grid from it; --resume continues the run and
 // refuses a contradicting --arch. Flat data, images whose side is not a
@@ -26,7 +27,7 @@ func TestTrainDCGAN(t *testing.T) {
 	imgs := writeImageFolder(t, 14)
 	run := filepath.Join(t.TempDir(), "run")
 	args := []string{"train", "--arch", "dcgan", "--channels", "4", "--data", imgs, "--image-size", "8", "--out", run,
-		"--batch", "8", "--n-critic", "2", "--warmup", "2", "--burst-every", "0", "--final-energy-steps", "2",
+		"--batch", "8", "--warmup", "2", "--burst-every", "0", "--final-energy-steps", "2",
 		"--a-init-batches", "2", "--test-fraction", "0.3", "--checkpoint-every", "0", "--quiet"}
 	if code, _, errOut := gebm(t, append(args, "--steps", "3")...); code != 0 {
 		t.Fatalf("gebm train --arch dcgan: %s", errOut)
@@ -37,7 +38,8 @@ func TestTrainDCGAN(t *testing.T) {
 	if !hasKind(bs, nn.KindConvTranspose2D) || !hasKind(bs, nn.KindBatchNorm) || !hasKind(es, nn.KindConv2D) || hasKind(es, nn.KindBatchNorm) {
 		t.Fatalf("base %+v, energy %+v: want transposed convolutions and batchnorm in the base, convolutions in the energy", bs, es)
 	}
-	if o := m.Training.Options; o["arch"] != "dcgan" || o["channels"] != "4" || m.Latent() != 64 || m.Dim() != 3*8*8 || m.Training.Steps != 3 {
+	if o := m.Training.Options; o["arch"] != "dcgan" || o["channels"] != "4" || m.Latent() != 64 || m.Dim() != 3*8*8 || m.Training.Steps != 3 ||
+		o["lr_energy"] != "0.001" || o["lr_base"] != "0.001" || o["batch"] != "8" || o["n_critic"] != "3" {
 		t.Fatalf("model: latent %d, dim %d, steps %d, options %v", m.Latent(), m.Dim(), m.Training.Steps, m.Training.Options)
 	}
 	for _, p := range m.Base.State() {
