@@ -271,6 +271,27 @@ func (b *convBuffers) reserve(nb, rows, ch, cols int) {
 	}
 }
 
+// eachChunk splits a batch of n samples into chunks of a column matrix of
+// at most convChunk's size (rows × cols values a sample; mat holds ch ×
+// cols a sample), makes the buffers hold one, and calls f for each chunk
+// (first sample s, size nb).
+func (b *convBuffers) eachChunk(n, rows, ch, cols int, f func(s, nb int)) {
+	nb := convChunk(n, rows*cols)
+	b.reserve(nb, rows, ch, cols)
+	for s := 0; s < n; s += nb {
+		f(s, min(nb, n-s))
+	}
+}
+
+// lower writes the column matrix (u's im2col) of the nb images of per
+// values each in v into col, side by side.
+func (b *convBuffers) lower(u *unfolder, v []float32, per, nb int) {
+	cols := u.g.cols()
+	for s := range nb {
+		u.im2col(v[s*per:][:per], b.col[s*cols:], nb*cols)
+	}
+}
+
 // swapAxes writes src, a×b blocks of p values, as b×a blocks of p into
 // dst: dst[j][i] = src[i][j]. It moves a chunk between the batch's layout
 // (sample, channel, pixel) and mat's (channel, sample, pixel).
@@ -335,20 +356,11 @@ func (l *conv2d) params() []*Param { return []*Param{l.w, l.b} }
 // chunks calls f for each chunk of a batch of n (first sample s, size nb)
 // after making the buffers hold it.
 func (l *conv2d) chunks(n int, f func(s, nb int)) {
-	nb := convChunk(n, l.g.rows()*l.g.cols())
-	l.reserve(nb, l.g.rows(), l.out, l.g.cols())
-	for s := 0; s < n; s += nb {
-		f(s, min(nb, n-s))
-	}
+	l.eachChunk(n, l.g.rows(), l.out, l.g.cols(), f)
 }
 
 // lower writes the column matrix of the nb samples x into l.col.
-func (l *conv2d) lower(x []float32, nb int) {
-	cols := l.g.cols()
-	for s := range nb {
-		l.u.im2col(x[s*l.in:][:l.in], l.col[s*cols:], nb*cols)
-	}
-}
+func (l *conv2d) lower(x []float32, nb int) { l.convBuffers.lower(l.u, x, l.in, nb) }
 
 // swapIn writes the nb samples' output-side values v (NCHW) into l.mat,
 // channel outermost.
@@ -477,21 +489,12 @@ func (l *convTranspose2d) params() []*Param { return []*Param{l.w, l.b} }
 // chunks calls f for each chunk of a batch of n (first sample s, size nb)
 // after making the buffers hold it.
 func (l *convTranspose2d) chunks(n int, f func(s, nb int)) {
-	nb := convChunk(n, l.g.rows()*l.g.cols())
-	l.reserve(nb, l.g.rows(), l.in, l.g.cols())
-	for s := 0; s < n; s += nb {
-		f(s, min(nb, n-s))
-	}
+	l.eachChunk(n, l.g.rows(), l.in, l.g.cols(), f)
 }
 
 // lower writes the column matrix of the nb output-side images v (the
 // output's gradient or its tangent) into l.col.
-func (l *convTranspose2d) lower(v []float32, nb int) {
-	cols := l.g.cols()
-	for s := range nb {
-		l.u.im2col(v[s*l.dst:][:l.dst], l.col[s*cols:], nb*cols)
-	}
-}
+func (l *convTranspose2d) lower(v []float32, nb int) { l.convBuffers.lower(l.u, v, l.dst, nb) }
 
 // swapIn writes the nb samples' inputs x (NCHW) into l.mat, channel
 // outermost.
