@@ -16,8 +16,7 @@ type spectral struct {
 	// wv is W v for the current v, before normalisation made it u (set by
 	// powerIteration, read by the refresh that follows): σ = u^T W v
 	// needs it, and W is a megabyte or more to read again.
-	wv      []float32
-	wvFresh bool
+	wv []float32
 }
 
 func newSpectral(idx, out, in int) *spectral {
@@ -53,7 +52,6 @@ func (s *spectral) powerIteration(w []float32) {
 	s.multiplyV(w)
 	copy(u, s.wv)
 	normalize(u)
-	s.wvFresh = true
 }
 
 // multiplyV sets wv = W v, each entry a dot4 of a row of W with v.
@@ -64,15 +62,14 @@ func (s *spectral) multiplyV(w []float32) {
 	}
 }
 
-// refresh sets σ = u^T W v and weff = W/σ for the current u, v. After a
-// power iteration W v is at hand (wv); otherwise (a model just loaded) it
-// is computed, with the same operations, so a loaded model has the σ of
-// the run that saved it.
-func (s *spectral) refresh(w []float32) {
-	if !s.wvFresh {
+// refresh sets σ = u^T W v and weff = W/σ for the current u, v. Right
+// after a power iteration (haveWV) W v is at hand in wv; otherwise (a model
+// just loaded) it is computed, with the same operations, so a loaded model
+// has the σ of the run that saved it.
+func (s *spectral) refresh(w []float32, haveWV bool) {
+	if !haveWV {
 		s.multiplyV(w)
 	}
-	s.wvFresh = false
 	var sigma float64
 	for i, x := range s.wv {
 		sigma += float64(s.u.Value[i]) * float64(x)
@@ -240,7 +237,7 @@ func (m *weightMatrix) refresh(powerIters int) {
 	for range powerIters {
 		m.sn.powerIteration(m.w.Value)
 	}
-	m.sn.refresh(m.w.Value)
+	m.sn.refresh(m.w.Value, powerIters > 0)
 }
 
 func (m *weightMatrix) finishGrads() {
