@@ -137,11 +137,18 @@ def build_dcgan(a, torch):
         h = F.leaky_relu(F.conv2d(h, weight(1), layers[1].bias, 2, 1), a.slope)
         return F.linear(h.flatten(1), weight(2), layers[2].bias).squeeze(1)
 
+    return finish(a, torch, dev, base, energy, power_iteration, layers, sn)
+
+
+def finish(a, torch, dev, base, energy, power_iteration, elayers, sn):
+    """What both builds end with: 20 power iterations (gebm's initial Refresh(20)) where the energy is
+    spectrally normalised, the scalar A, and Adam (0.5, 0.999) for the energy's layers with A and for
+    the base."""
     if sn:
         for _ in range(20):
             power_iteration()
     A = torch.zeros((), device=dev, requires_grad=True)
-    eparams = [p for l in layers for p in l.parameters()] + [A]
+    eparams = [p for l in elayers for p in l.parameters()] + [A]
     opt_e = torch.optim.Adam(eparams, lr=a.lr, betas=(0.5, 0.999), eps=1e-8)
     opt_b = torch.optim.Adam(base.parameters(), lr=a.lr, betas=(0.5, 0.999), eps=1e-8)
     return base, energy, power_iteration, A, eparams, opt_e, opt_b
@@ -185,14 +192,7 @@ def build(a, torch):
                 h = F.leaky_relu(h, a.slope)
         return h.squeeze(1)
 
-    if sn:
-        for _ in range(20):
-            power_iteration()
-    A = torch.zeros((), device=dev, requires_grad=True)
-    eparams = [p for l in elin for p in l.parameters()] + [A]
-    opt_e = torch.optim.Adam(eparams, lr=a.lr, betas=(0.5, 0.999), eps=1e-8)
-    opt_b = torch.optim.Adam(base.parameters(), lr=a.lr, betas=(0.5, 0.999), eps=1e-8)
-    return base, energy, power_iteration, A, eparams, opt_e, opt_b
+    return finish(a, torch, dev, base, energy, power_iteration, elin, sn)
 
 
 def main(argv):
