@@ -27,11 +27,7 @@ type flowState struct {
 
 func (p *page) flow() flowState {
 	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[flowState](`window.gebmFlow.state`))
-	if err != nil {
-		p.t.Fatalf("reading the flow panel's state: %v", err)
-	}
-	return s
+	return pageValue[flowState](p, "the flow panel's state", `window.gebmFlow.state`)
 }
 
 // TestMMDFlow: on the default 2-D model the MMD flow panel starts a flow

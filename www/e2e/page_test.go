@@ -158,11 +158,18 @@ func (p *page) stateNoFail() demoState {
 
 func (p *page) state() demoState {
 	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[demoState](`window.gebmDemo.state`))
+	return pageValue[demoState](p, "the page's state", `window.gebmDemo.state`)
+}
+
+// pageValue evaluates the JavaScript expression js in the page and returns
+// its value as a T; it fails the test, naming what it read, if it cannot.
+func pageValue[T any](p *page, what, js string) T {
+	p.t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](js))
 	if err != nil {
-		p.t.Fatalf("reading the page's state: %v", err)
+		p.t.Fatalf("reading %s: %v", what, err)
 	}
-	return s
+	return v
 }
 
 // waitFor waits until the JavaScript expression is truthy.

@@ -48,11 +48,7 @@ type trainState struct {
 
 func (p *page) train() trainState {
 	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[trainState](`window.gebmDemo.train`))
-	if err != nil {
-		p.t.Fatalf("reading the page's training state: %v", err)
-	}
-	return s
+	return pageValue[trainState](p, "the page's training state", `window.gebmDemo.train`)
 }
 
 // enterTrainMode switches the page to Train mode and waits for the trainer
