@@ -1,8 +1,13 @@
 package train
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,5 +192,42 @@ func TestResumeOlderCheckpoint(t *testing.T) {
 	_, err = ResumeOptions(fresh, func(flag string) bool { return flag == "arch" })
 	if err == nil || !strings.Contains(err.Error(), "--arch dcgan contradicts the run's --arch mlp") {
 		t.Fatalf("--arch dcgan on an older mlp checkpoint: %v", err)
+	}
+}
+
+// TestResumeDCGANWithItsOptions: a dcgan run resumed through New with the
+// options it was started with (hidden widths left at their MLP defaults,
+// which a dcgan does not use) continues instead of reporting that the
+// widths contradict the run's, and ends as an uninterrupted run does.
+func TestResumeDCGANWithItsOptions(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 16 {
+		img := image.NewGray(image.Rect(0, 0, 8, 8))
+		for j := range img.Pix {
+			img.Pix[j] = uint8(rng.IntN(256))
+		}
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d.png", i)), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := func(steps int) Options {
+		o := Defaults(dir)
+		o.Out, o.Steps, o.Quiet = t.TempDir(), steps, true
+		o.Arch, o.Channels, o.Latent, o.Batch = "dcgan", 4, 8, 8
+		o.Warmup, o.CheckpointEvery, o.FinalEnergySteps = 2, 3, 0
+		return o
+	}
+	full := run(t, opts(8))
+	o := opts(5)
+	run(t, o)
+	o.Steps, o.Resume = 8, true
+	resumed := run(t, o)
+	if err := full.Model.Identical(resumed.Model); err != nil {
+		t.Fatalf("uninterrupted vs resumed: %v", err)
 	}
 }

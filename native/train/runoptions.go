@@ -72,8 +72,9 @@ var runOptions = append(append([]runOption{
 	{flag: "base-hidden", get: func(o *Options) string { return formatWidths(o.BaseHidden) },
 		set: func(o *Options, s string) (err error) { o.BaseHidden, err = parseWidths(s); return err },
 		recorded: func(f *ckpt.File) (string, bool) {
-			// A flow has no hidden widths of an MLP: the option plays no part.
-			return formatWidths(hiddenWidths(f.Base)), len(f.Base.Layers) > 0 && !f.Base.IsFlow()
+			// A flow or a dcgan generator has no hidden widths of an MLP:
+			// the option plays no part.
+			return formatWidths(hiddenWidths(f.Base)), len(f.Base.Layers) > 0 && !f.Base.IsFlow() && !convolutional(f.Base)
 		}},
 	{flag: "flow-layers", get: func(o *Options) string { return strconv.Itoa(o.FlowLayers) },
 		set:      func(o *Options, s string) (err error) { o.FlowLayers, err = strconv.Atoi(s); return err },
@@ -89,7 +90,7 @@ var runOptions = append(append([]runOption{
 	{flag: "energy-hidden", get: func(o *Options) string { return formatWidths(o.EnergyHidden) },
 		set: func(o *Options, s string) (err error) { o.EnergyHidden, err = parseWidths(s); return err },
 		recorded: func(f *ckpt.File) (string, bool) {
-			return formatWidths(hiddenWidths(f.Energy)), len(f.Energy.Layers) > 0
+			return formatWidths(hiddenWidths(f.Energy)), len(f.Energy.Layers) > 0 && !convolutional(f.Energy)
 		}},
 	{flag: "energy-slope", get: func(o *Options) string { return core.FormatFloat(o.EnergySlope) },
 		set: func(o *Options, s string) (err error) { o.EnergySlope, err = strconv.ParseFloat(s, 64); return err },
@@ -228,6 +229,17 @@ func parseWidths(s string) ([]int, error) {
 		w = append(w, v)
 	}
 	return w, nil
+}
+
+// convolutional reports whether a network has convolutions (--arch dcgan),
+// whose sizes come from --channels, not from the MLP's hidden widths.
+func convolutional(s nn.Spec) bool {
+	for _, l := range s.Layers {
+		if l.Kind == nn.KindConv2D || l.Kind == nn.KindConvTranspose2D {
+			return true
+		}
+	}
+	return false
 }
 
 // hiddenWidths returns the output widths of a network's linear layers but
