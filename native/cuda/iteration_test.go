@@ -3,7 +3,11 @@
 package cuda_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"image/png"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -339,25 +343,74 @@ func compareSetups(t *testing.T, gpu, cpu *setup, lrE, lrB float64) {
 	}
 }
 
-// TestTrainerOnGPU trains a small toy model end to end with --device cuda
-// semantics: the run finishes, the model file decodes, says which device
-// trained it and samples; and a run stopped at a checkpoint and resumed on
-// the GPU ends with the same weights, bit for bit, as an uninterrupted one
-// (the device kernels and cuBLAS's SGEMM are deterministic, and the device
-// state is rebuilt exactly from the checkpoint).
+// TestTrainerOnGPU trains two small models end to end with --device cuda
+// semantics, an MLP on 8gaussians and a dcgan on a folder of 8×8 grey PNG
+// images (the convolutions, batch norm and spectral norm of conv weights):
+// each run finishes, the model file decodes, says which device trained it
+// and samples finite values; and a run stopped at a checkpoint and resumed
+// on the GPU ends with the same weights, bit for bit, as an uninterrupted
+// one (no kernel uses atomics, the reductions are fixed-order, and the
+// device state is rebuilt exactly from the checkpoint).
 func TestTrainerOnGPU(t *testing.T) {
-	opts := func(steps int) train.Options {
-		o := train.Defaults("8gaussians")
-		o.Out, o.Steps, o.Device, o.Quiet = t.TempDir(), steps, "cuda", true
-		o.BaseHidden, o.EnergyHidden = []int{32, 32}, []int{32, 32}
-		o.Batch, o.Warmup, o.BurstEvery, o.BurstLen = 64, 10, 7, 5
-		o.CheckpointEvery, o.LogEvery = 5, 5
-		// No final energy-only phase: a run stopped at its last base step
-		// has done it, so the resumed run would not match (and 5000 emulated
-		// steps take minutes).
-		o.FinalEnergySteps = 0
-		return o
+	archs := []struct {
+		name string
+		opts func(t *testing.T) train.Options
+	}{
+		{"mlp", func(t *testing.T) train.Options {
+			o := train.Defaults("8gaussians")
+			o.BaseHidden, o.EnergyHidden, o.Batch = []int{32, 32}, []int{32, 32}, 64
+			return o
+		}},
+		{"dcgan", func(t *testing.T) train.Options {
+			o := train.Defaults(pngFolder(t, 24, 8))
+			o.Arch, o.Channels, o.Latent, o.Batch = "dcgan", 4, 8, 8
+			return o
+		}},
 	}
+	for _, arch := range archs {
+		t.Run(arch.name, func(t *testing.T) {
+			base := arch.opts(t)
+			opts := func(steps int) train.Options {
+				o := base
+				o.Out, o.Steps, o.Device, o.Quiet = t.TempDir(), steps, "cuda", true
+				o.Warmup, o.BurstEvery, o.BurstLen = 10, 7, 5
+				o.CheckpointEvery, o.LogEvery = 5, 5
+				// No final energy-only phase: a run stopped at its last base step
+				// has done it, so the resumed run would not match (and 5000 emulated
+				// steps take minutes).
+				o.FinalEnergySteps = 0
+				return o
+			}
+			trainerRoundTrip(t, opts, 30, 17)
+		})
+	}
+}
+
+// pngFolder writes n random side×side grey PNG images into a new folder
+// and returns its path, a data spec gebm train reads as an image set.
+func pngFolder(t *testing.T, n, side int) string {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range n {
+		img := image.NewGray(image.Rect(0, 0, side, side))
+		for j := range img.Pix {
+			img.Pix[j] = uint8(rng.IntN(256))
+		}
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%03d.png", i)), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// trainerRoundTrip trains opts(total) uninterrupted, checks its model file,
+// then trains opts(stop) and resumes it to total, and requires the same
+// weights.
+func trainerRoundTrip(t *testing.T, opts func(steps int) train.Options, total, stop int) {
 	runT := func(o train.Options) *train.Trainer {
 		tr, err := train.New(o)
 		if err != nil {
@@ -368,7 +421,6 @@ func TestTrainerOnGPU(t *testing.T) {
 		}
 		return tr
 	}
-	total, stop := 30, 17
 	full := runT(opts(total))
 	b, err := os.ReadFile(filepath.Join(full.Opts.Out, train.ModelFile))
 	if err != nil {
