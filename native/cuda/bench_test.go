@@ -3,6 +3,7 @@
 package cuda_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -12,9 +13,10 @@ import (
 
 // BenchmarkIteration times one training iteration — an energy step and a
 // base step, as native/train's BenchmarkIteration — at the MNIST default
-// size (batch 128, latent 64, base 64→256→512→784, energy 784→512→256→1
-// with spectral normalisation, gradient penalty 1) on the CPU backend and
-// on the GPU with each matrix product. it/s is iterations per second;
+// size (latent 64, base 64→256→512→784, energy 784→512→256→1
+// with spectral normalisation, gradient penalty 1) at batch 128 and 512
+// (the sizes issue 16 compares), on the CPU backend and on the GPU with
+// each matrix product. it/s is iterations per second;
 // scripts/bench/torch_train.py times the same iteration in PyTorch.
 func BenchmarkIteration(b *testing.B) {
 	o := train.Defaults("mnist")
@@ -22,7 +24,8 @@ func BenchmarkIteration(b *testing.B) {
 }
 
 // BenchmarkIterationConv times the same iteration on the convolutional
-// model of nn's Example_convolutional at MNIST size (latent 64, batch 128):
+// model of nn's Example_convolutional at MNIST size (latent 64, batch 128
+// and 512):
 // a DCGAN-like base 64→128×7×7 (linear, batchnorm, ReLU), transposed
 // convolutions to 64×14×14 (batchnorm, ReLU) and 1×28×28 (tanh), and an
 // SN-ConvNet energy, convolutions 1→64 (28×28) and 64→128 (14×14), kernel
@@ -33,7 +36,20 @@ func BenchmarkIterationConv(b *testing.B) {
 	benchIteration(b, &o, 784, func() *setup { return dcganSetup(b, &o, 1) })
 }
 
+// benchBatches are the batch sizes each iteration benchmark runs at.
+var benchBatches = []int{128, 512}
+
 func benchIteration(b *testing.B, o *train.Options, dim int, mk func() *setup) {
+	for _, batch := range benchBatches {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			o.Batch = batch
+			benchBackends(b, o, dim, mk)
+		})
+	}
+}
+
+// benchBackends times the iteration of mk's model at o.Batch on each backend.
+func benchBackends(b *testing.B, o *train.Options, dim int, mk func() *setup) {
 	o.Out = b.TempDir()
 	backends := []struct{ name, device, gemm string }{{"cpu", "cpu", ""}, {"cuda-kernel", "cuda", "kernel"}}
 	if cuda.HaveCublas {
