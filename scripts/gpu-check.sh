@@ -4,16 +4,20 @@
 # NVIDIA driver and PyTorch, but no Go and no toolkit).
 #
 #   scripts/gpu-check.sh build [DIR]     build the bundle into DIR
-#   scripts/gpu-check.sh run [DIR]       on the GPU machine: parity tests,
-#                                        benchmarks (Go CPU, Go CUDA, PyTorch
-#                                        eager), a short MNIST training run
-#                                        on each device, and a summary
+#   scripts/gpu-check.sh run [DIR]       on the GPU machine: parity tests
+#                                        (with a resumed MLP and dcgan run),
+#                                        benchmarks at batch 128 and 512 (Go
+#                                        CPU, Go CUDA, PyTorch eager; MLP and
+#                                        conv), short MNIST training runs (MLP
+#                                        on each device, dcgan on the GPU,
+#                                        whose samples it keeps), a summary
 #   scripts/gpu-check.sh dry-run [DIR]   build, then every step of run that
 #                                        needs no GPU; print the others
 #
 # DIR defaults to bin/gpu-check (ignored by git; carry it to the GPU
-# machine). Results go to $OUT/gpu-check when OUT is set (the device
-# machine's output folder), else to DIR/results.
+# machine). Results go to DIR/results, or, when OUT is set (the device
+# machine's output folder), to OUT/gpu-check.tgz with OUT/summary.txt and
+# OUT/dcgan-samples.png beside it (the device tool returns at most 8 files).
 #
 # The bundle (about 37 MB): cuda.test.gz (native/cuda's tests,
 # BenchmarkIteration and BenchmarkIterationConv) and gebm-cuda.gz (cmd/gebm), both built with the tags
@@ -22,12 +26,13 @@
 # toolkit's 670 MB of cuBLAS — with OpenBLAS linked statically for the CPU
 # side; the four MNIST files; torch_train.py. See docs in native/cuda.
 #
-# Knobs (environment): TEST_TIMEOUT (240s), BENCHTIME (2s), TRAIN_STEPS
-# (100), TORCH_ITERS (200), SKIP_TRAIN=1, SKIP_TORCH=1.
+# Knobs (environment): TEST_TIMEOUT (240, seconds), STEP_TIMEOUT (150, each
+# other step), BENCHTIME (2s), TRAIN_STEPS (100), TRAIN_CONV_STEPS (400),
+# TORCH_ITERS (200), SKIP_TRAIN=1, SKIP_TORCH=1.
 set -u
 
 usage() {
-	sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -121,21 +126,51 @@ step() {
 	return "$rc"
 }
 
-timed_train() { # device steps: one gebm training run on MNIST, timed
-	local dev=$1 steps=$2 out="$work/train-$1" t0 t1
+timed_train() { # device steps [flags...]: one gebm training run on MNIST, timed
+	local dev=$1 steps=$2 out="$work/train-$1-$3" t0 t1
+	shift 3
 	t0=$(date +%s.%N)
-	"$work/gebm-cuda" train --data mnist --device "$dev" --steps "$steps" --out "$out" --quiet || return 1
+	"$work/gebm-cuda" train --data mnist --device "$dev" --steps "$steps" --out "$out" --quiet "$@" || return 1
 	t1=$(date +%s.%N)
-	echo "gebm train --data mnist --device $dev --steps $steps: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s wall (with data loading and start-up)"
+	echo "gebm train --data mnist --device $dev --steps $steps $*: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s wall (with data loading and start-up)"
 	echo "last log row: $(tail -1 "$out/log.csv")"
+	[ -f "$out/samples.png" ] && cp "$out/samples.png" "$results/samples-$dev-$(basename "$out").png"
+	return 0
+}
+
+# pack copies what run wrote to $OUT: the results folder as one archive (the
+# device tool brings back at most 8 files), the summary and the conv run's
+# samples beside it.
+pack() {
+	[ -n "${OUT:-}" ] || return 0
+	tar czf "$OUT/gpu-check.tgz" -C "$(dirname "$results")" "$(basename "$results")"
+	cp "$results/summary.txt" "$OUT/" 2>/dev/null
+	cp "$results"/samples-cuda-train-cuda-dcgan.png "$OUT/dcgan-samples.png" 2>/dev/null
+	return 0
+}
+
+# ratios prints, per model and batch, gebm's CUDA it/s over PyTorch eager's.
+ratios() {
+	local m b g p
+	for m in mlp dcgan; do
+		for b in 128 512; do
+			g=$(awk -v m="$m" -v b="$b" '
+				BEGIN { name = (m == "mlp" ? "BenchmarkIteration/" : "BenchmarkIterationConv/") "batch=" b "/cuda-kernel" }
+				index($1, name) == 1 { for (i = 1; i < NF; i++) if ($(i+1) == "it/s") print $i }' "$results/bench-go.txt" 2>/dev/null | tail -1)
+			p=$(grep -o '[0-9.]* it/s' "$results/torch-$m-$b.txt" 2>/dev/null | head -1 | cut -d' ' -f1)
+			[ -n "$g" ] && [ -n "$p" ] && awk -v m="$m" -v b="$b" -v g="$g" -v p="$p" \
+				'BEGIN { printf "  %-5s batch %3d: gebm-cuda %8.1f it/s, PyTorch eager %8.1f it/s: %.2fx\n", m, b, g, p, g / p }'
+		done
+	done
 }
 
 run() {
 	[ -f "$dir/MANIFEST" ] || die "no bundle in $dir: run '$0 build' first (where Go is) and carry $dir"
-	if [ -n "${OUT:-}" ]; then results=$OUT/gpu-check; else results=$dir/results; fi
-	mkdir -p "$results"
 	work=$(mktemp -d)
-	trap 'rm -rf "$work"' EXIT
+	results=$work/gpu-check
+	[ -n "${OUT:-}" ] || results=$dir/results
+	mkdir -p "$results"
+	trap 'pack; rm -rf "$work"' EXIT
 	local b
 	for b in cuda.test gebm-cuda; do
 		gunzip -c "$dir/$b.gz" >"$work/$b" || die "unpacking $b"
@@ -156,25 +191,42 @@ run() {
 		command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$results/device.txt"
 		nproc | sed 's/^/CPU cores: /' | tee -a "$results/device.txt"
 	fi
-	step tests "$work/cuda.test" -test.v -test.count=1 -test.timeout="${TEST_TIMEOUT:-240s}"
-	step bench-go "$work/cuda.test" -test.run='^$' -test.bench=BenchmarkIteration -test.benchtime="${BENCHTIME:-2s}"
+	local t=${STEP_TIMEOUT:-150}
+	step tests timeout "${TEST_TIMEOUT:-240}" "$work/cuda.test" -test.v -test.count=1
+	step bench-go timeout "$t" "$work/cuda.test" -test.run='^$' -test.bench=BenchmarkIteration -test.benchtime="${BENCHTIME:-2s}"
+	# Where the host's time goes in the device iterations (a Go CPU profile
+	# keeps its symbols, so go tool pprof reads it without the binary).
+	step profile timeout "$t" "$work/cuda.test" -test.run='^$' -test.bench='BenchmarkIteration(Conv)?/batch=128/cuda-kernel' \
+		-test.benchtime=3s -test.cpuprofile="$results/cuda-host.pprof"
 	if [ -z "${SKIP_TRAIN:-}" ]; then
-		step train-cuda timed_train cuda "${TRAIN_STEPS:-100}"
-		step train-cpu timed_train cpu "${TRAIN_STEPS:-100}"
+		# timeout runs programs, not functions: timed_train goes to a child bash.
+		export -f timed_train
+		export work results
+		step train-cuda timeout "$t" bash -c 'timed_train "$@"' - cuda "${TRAIN_STEPS:-100}" mlp
+		step train-cpu timeout "$t" bash -c 'timed_train "$@"' - cpu "${TRAIN_STEPS:-100}" mlp
+		step train-dcgan-cuda timeout "$t" bash -c 'timed_train "$@"' - cuda "${TRAIN_CONV_STEPS:-400}" dcgan --arch dcgan
 	fi
 	if [ -z "${SKIP_TORCH:-}" ]; then
-		step torch python3 "$dir/torch_train.py" --iters "${TORCH_ITERS:-200}"
+		local m bs
+		for m in mlp dcgan; do
+			for bs in 128 512; do
+				# --channels 64: BenchmarkIterationConv's model.
+				step "torch-$m-$bs" timeout "$t" python3 "$dir/torch_train.py" --iters "${TORCH_ITERS:-200}" --arch "$m" --channels 64 --batch "$bs"
+			done
+		done
 	fi
 	[ -n "${dry:-}" ] && {
 		log "dry run done: the steps above need the GPU machine"
 		return 0
 	}
 	{
-		echo "== gebm CUDA check: $(head -1 "$results/device.txt" 2>/dev/null; sed -n 2p "$results/device.txt" 2>/dev/null)"
-		echo "parity tests: $(grep -cE '^--- PASS' "$results/tests.txt" 2>/dev/null) passed, $(grep -cE '^--- FAIL' "$results/tests.txt" 2>/dev/null) failed ($(tail -1 "$results/tests.txt" 2>/dev/null))"
-		echo "iterations/s (one energy step + one base step, MNIST size, batch 128; IterationConv: the DCGAN-like conv model):"
-		grep -E '^BenchmarkIteration' "$results/bench-go.txt" 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($(i+1) == "it/s") printf "  gebm %-28s %8.1f it/s\n", $1, $i}'
-		grep -E '^torch' "$results/torch.txt" 2>/dev/null | sed 's/^/  /'
+		echo "== gebm CUDA check: $(head -2 "$results/device.txt" 2>/dev/null | tail -1; sed -n 3p "$results/device.txt" 2>/dev/null)"
+		echo "parity tests: $(grep -cE '^--- PASS' "$results/tests.txt" 2>/dev/null) passed, $(grep -cE -- '--- FAIL' "$results/tests.txt" 2>/dev/null) failed ($(tail -1 "$results/tests.txt" 2>/dev/null))"
+		echo "iterations/s (one energy step + one base step, MNIST size; IterationConv: the DCGAN-like conv model, channels 64):"
+		grep -E '^BenchmarkIteration' "$results/bench-go.txt" 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($(i+1) == "it/s") printf "  gebm %-46s %8.1f it/s\n", $1, $i}'
+		grep -hE '^torch [0-9]' "$results"/torch-*.txt 2>/dev/null | sed 's/^/  /'
+		echo "gebm-cuda (own matrix-product kernel) over PyTorch eager, same model and batch:"
+		ratios
 		grep -h 'wall' "$results"/train-*.txt 2>/dev/null | sed 's/^/  /'
 	} | tee "$results/summary.txt"
 	return $status
