@@ -14,8 +14,8 @@ func init() {
 }
 
 // convGeom is a convolution's geometry (nn.ConvGeometry) on a device; its
-// methods launch conv.cu's mirrors of shared/nn's im2col and col2im on one
-// sample.
+// methods launch conv.cu's mirrors of shared/nn's im2col and col2im on a
+// chunk of samples.
 type convGeom struct {
 	d *Device
 	nn.ConvGeometry
@@ -25,14 +25,18 @@ func (g convGeom) rows() int { return g.C * g.K * g.K }
 func (g convGeom) cols() int { return g.OH * g.OW }
 func (g convGeom) size() int { return g.C * g.H * g.W }
 
-// im2col writes the column matrix of img into col (rows × cols).
-func (g convGeom) im2col(img, col Buffer) { g.launch("im2col", g.rows()*g.cols(), img, col) }
+// im2col writes the column matrices of the nb images in img into col, side
+// by side (rows × nb·cols; shared/nn's convBuffers.lower).
+func (g convGeom) im2col(img, col Buffer, nb int) {
+	g.launch("im2col", nb*g.rows()*g.cols(), img, col, nb)
+}
 
-// col2im adds every entry of col into the image value it was read from.
-func (g convGeom) col2im(col, img Buffer) { g.launch("col2im", g.size(), col, img) }
+// col2im adds every entry of col (as im2col lays out nb images' columns)
+// into the image value it was read from.
+func (g convGeom) col2im(col, img Buffer, nb int) { g.launch("col2im", nb*g.size(), col, img, nb) }
 
-func (g convGeom) launch(kernel string, n int, a, b Buffer) {
-	g.d.elementwise(kernel, n, ptr(a), ptr(b), i64(g.C), i64(g.H), i64(g.W), i64(g.K), i64(g.S), i64(g.P),
+func (g convGeom) launch(kernel string, n int, a, b Buffer, nb int) {
+	g.d.elementwise(kernel, n, ptr(a), ptr(b), i64(nb), i64(g.C), i64(g.H), i64(g.W), i64(g.K), i64(g.S), i64(g.P),
 		i64(g.OH), i64(g.OW))
 }
 
@@ -42,13 +46,62 @@ func addBias(d *Device, m, b Buffer, n, rows, cols int) {
 	d.elementwise("add_bias_nchw", n*rows*cols, ptr(m), ptr(b), i64(n), i64(rows), i64(cols))
 }
 
-// addRowSums adds into dst[r] the sums of channel r over the n samples in m.
+// addRowSums adds into dst[r] the sums of channel r over the n samples in m
+// (n = 1: the row sums of a rows × cols matrix). One block per row.
 func addRowSums(d *Device, dst, m Buffer, n, rows, cols int) {
-	d.elementwise("add_row_sums_nchw", rows, ptr(dst), ptr(m), i64(n), i64(rows), i64(cols))
+	d.launch("add_row_sums_nchw", rows, 256, ptr(dst), ptr(m), i64(n), i64(rows), i64(cols))
 }
 
-// sample is sample t's view of the n×width batch b.
-func sample(b Buffer, t, width int) Buffer { return b.Slice(t*width, (t+1)*width) }
+// swapAxes writes src, a×b blocks of q values, as b×a blocks into dst
+// (shared/nn's swapAxes).
+func swapAxes(d *Device, dst, src Buffer, a, b, q int) {
+	d.elementwise("swap_axes", a*b*q, ptr(dst), ptr(src), i64(a), i64(b), i64(q))
+}
+
+// convColumnBudget bounds a convolution's column buffer on the device, in
+// float32 values (128 MiB): the batch is lowered in chunks of as many
+// samples as fit, as shared/nn does with its cache-sized budget, so that
+// each pass is a few launches whatever the batch (the whole batch of 512 at
+// MNIST size and 64 channels, 25.7 M values, is one chunk). A variable so
+// that tests can make chunks of a few samples.
+var convColumnBudget = 1 << 25
+
+// convBuffers are a convolution's device work space for one chunk of nb
+// samples, as shared/nn's: col (rows × nb·cols) and mat (the non-image
+// side, channels × nb·cols, channel outermost). They grow to the largest
+// chunk needed, so that passes after the first allocate nothing.
+type convBuffers struct {
+	d        *Device
+	col, mat Buffer
+}
+
+// eachChunk splits a batch of n into chunks within the budget (balanced,
+// as nn's convChunk), makes the buffers hold one and calls f for each
+// (first sample s, size nb).
+func (b *convBuffers) eachChunk(n, rows, ch, cols int, f func(s, nb int)) {
+	most := max(1, convColumnBudget/(rows*cols))
+	chunks := (n + most - 1) / most
+	nb := (n + chunks - 1) / chunks
+	if need := nb * rows * cols; b.col.Len() < need {
+		b.d.Free(b.col)
+		b.col = b.d.Alloc(need)
+	}
+	if need := nb * ch * cols; b.mat.Len() < need {
+		b.d.Free(b.mat)
+		b.mat = b.d.Alloc(need)
+	}
+	for s := 0; s < n; s += nb {
+		f(s, min(nb, n-s))
+	}
+}
+
+func (b *convBuffers) free() {
+	b.d.Free(b.col)
+	b.d.Free(b.mat)
+}
+
+// samples is samples [s, s+nb) of a batch of width values each.
+func samples(v Buffer, s, nb, width int) Buffer { return v.Slice(s*width, (s+nb)*width) }
 
 // convWeight is a convolution's weight W read as the rows×cols matrix its
 // products use (shared/nn's weightMatrix), with its gradient and, with
@@ -99,16 +152,19 @@ func (m *convWeight) finishGrads() {
 	}
 }
 
-// conv2d is shared/nn's conv2d on the device: per sample, the column
-// matrix X = im2col(x) and y = W·X + b, W the Out × (In·k·k) weight; the
-// column buffer is one sample's, allocated with the layer.
+// conv2d is shared/nn's conv2d on the device, chunk by chunk as there:
+// X, the chunk's column matrix ((In·k·k) × nb·cols), Y = W·X in one
+// product (W the Out × (In·k·k) weight), swapped into the samples' NCHW
+// outputs; the backward passes swap the output gradient into that layout
+// and use one product each for the weight gradient (dY·Xᵀ) and the input
+// gradient (col2im of Wᵀ·dY).
 type conv2d struct {
 	d       *Device
 	g       convGeom // the input image
 	out     int
 	in, dst int // values per sample of input and output
 	convWeight
-	col Buffer
+	convBuffers
 }
 
 func newConv2D(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (layer, error) {
@@ -118,104 +174,125 @@ func newConv2D(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (layer, error)
 		return nil, err
 	}
 	return &conv2d{d: d, g: g, out: ls.Out, in: g.size(), dst: ls.Out * g.cols(), convWeight: m,
-		col: d.Alloc(g.rows() * g.cols())}, nil
+		convBuffers: convBuffers{d: d}}, nil
 }
 
-// apply writes W·im2col(x) for one sample.
-func (l *conv2d) apply(gm Gemm, x, y Buffer) {
-	rows, cols := l.g.rows(), l.g.cols()
-	l.g.im2col(x, l.col)
-	gm.Sgemm(false, false, l.out, cols, rows, 1, l.weight(), rows, l.col, cols, 0, y, cols)
+func (l *conv2d) chunks(n int, f func(s, nb int)) {
+	l.eachChunk(n, l.g.rows(), l.out, l.g.cols(), f)
 }
 
-// inputGrad adds col2im(Wᵀ·dy) into dx (cleared by the caller) for one sample.
-func (l *conv2d) inputGrad(gm Gemm, dy, dx Buffer) {
-	rows, cols := l.g.rows(), l.g.cols()
-	gm.Sgemm(true, false, rows, cols, l.out, 1, l.weight(), rows, dy, cols, 0, l.col, cols)
-	l.g.col2im(l.col, dx)
+// lower writes the column matrix of the nb samples starting at x's sample s.
+func (l *conv2d) lower(x Buffer, s, nb int) { l.g.im2col(samples(x, s, nb, l.in), l.col, nb) }
+
+// swapIn writes nb output-side samples of v (NCHW) into l.mat, channel
+// outermost.
+func (l *conv2d) swapIn(v Buffer, s, nb int) {
+	swapAxes(l.d, l.mat, samples(v, s, nb, l.dst), nb, l.out, l.g.cols())
 }
 
-// weightGradOf adds dy·im2col(x)ᵀ into the weight's gradient for one sample.
-func (l *conv2d) weightGradOf(gm Gemm, x, dy Buffer) {
-	rows, cols := l.g.rows(), l.g.cols()
-	l.g.im2col(x, l.col)
-	gm.Sgemm(false, true, l.out, rows, cols, 1, dy, cols, l.col, cols, 1, l.weightGrad(), rows)
+// apply writes W·im2col(x) (+ b when bias) for a chunk.
+func (l *conv2d) apply(gm Gemm, x, y Buffer, s, nb int, bias bool) {
+	rows, ld := l.g.rows(), nb*l.g.cols()
+	l.lower(x, s, nb)
+	gm.Sgemm(false, false, l.out, ld, rows, 1, l.weight(), rows, l.col, ld, 0, l.mat, ld)
+	ys := samples(y, s, nb, l.dst)
+	swapAxes(l.d, ys, l.mat, l.out, nb, l.g.cols())
+	if bias {
+		addBias(l.d, ys, l.b, nb, l.out, l.g.cols())
+	}
+}
+
+// inputGrad writes dx = col2im(Wᵀ·dY) for a chunk, dY in l.mat.
+func (l *conv2d) inputGrad(gm Gemm, dx Buffer, s, nb int) {
+	rows, ld := l.g.rows(), nb*l.g.cols()
+	gm.Sgemm(true, false, rows, ld, l.out, 1, l.weight(), rows, l.mat, ld, 0, l.col, ld)
+	dxs := samples(dx, s, nb, l.in)
+	l.d.zero(dxs)
+	l.g.col2im(l.col, dxs, nb)
+}
+
+// weightGradOf adds dY·Xᵀ into the weight's gradient for a chunk, dY in
+// l.mat and X in l.col.
+func (l *conv2d) weightGradOf(gm Gemm, nb int) {
+	rows, ld := l.g.rows(), nb*l.g.cols()
+	gm.Sgemm(false, true, l.out, rows, ld, 1, l.mat, ld, l.col, ld, 1, l.weightGrad(), rows)
 }
 
 func (l *conv2d) forward(gm Gemm, x, y Buffer, n int) {
-	for t := range n {
-		l.apply(gm, sample(x, t, l.in), sample(y, t, l.dst))
-	}
-	addBias(l.d, y, l.b, n, l.out, l.g.cols())
+	l.chunks(n, func(s, nb int) { l.apply(gm, x, y, s, nb, true) })
 }
 
 func (l *conv2d) backward(gm Gemm, x, _, dy, dx Buffer, n int, params bool) {
-	if !dx.isNil() {
-		l.d.zero(dx)
+	if dx.isNil() && !params {
+		return
 	}
-	for t := range n {
-		dyt := sample(dy, t, l.dst)
+	l.chunks(n, func(s, nb int) {
+		l.swapIn(dy, s, nb)
 		if params {
-			l.weightGradOf(gm, sample(x, t, l.in), dyt)
+			l.lower(x, s, nb)
+			l.weightGradOf(gm, nb)
+			addRowSums(l.d, l.gb, l.mat, 1, l.out, nb*l.g.cols())
 		}
 		if !dx.isNil() {
-			l.inputGrad(gm, dyt, sample(dx, t, l.in))
+			l.inputGrad(gm, dx, s, nb)
 		}
-	}
-	if params {
-		addRowSums(l.d, l.gb, dy, n, l.out, l.g.cols())
-	}
+	})
 }
 
 func (l *conv2d) tangent(gm Gemm, _, _, rx, ry Buffer, n int) {
-	for t := range n {
-		l.apply(gm, sample(rx, t, l.in), sample(ry, t, l.dst))
-	}
+	l.chunks(n, func(s, nb int) { l.apply(gm, rx, ry, s, nb, false) })
 }
 
 // backwardTangent: rdx = col2im(Wᵀ rdy); the weight gradient dy·im2col(x)ᵀ
 // has tangent rdy·im2col(x)ᵀ + dy·im2col(rx)ᵀ, the bias gradient Σ rdy.
 func (l *conv2d) backwardTangent(gm Gemm, x, _, rx, dy, rdy, rdx Buffer, n int) {
-	if !rdx.isNil() {
-		l.d.zero(rdx)
-	}
-	for t := range n {
-		rdyt := sample(rdy, t, l.dst)
+	l.chunks(n, func(s, nb int) {
+		l.swapIn(rdy, s, nb)
+		addRowSums(l.d, l.gb, l.mat, 1, l.out, nb*l.g.cols())
+		l.lower(x, s, nb)
+		l.weightGradOf(gm, nb)
 		if !rdx.isNil() {
-			l.inputGrad(gm, rdyt, sample(rdx, t, l.in))
+			l.inputGrad(gm, rdx, s, nb)
 		}
-		l.weightGradOf(gm, sample(x, t, l.in), rdyt)
-		l.weightGradOf(gm, sample(rx, t, l.in), sample(dy, t, l.dst))
-	}
-	addRowSums(l.d, l.gb, rdy, n, l.out, l.g.cols())
+		l.swapIn(dy, s, nb)
+		l.lower(rx, s, nb)
+		l.weightGradOf(gm, nb)
+	})
 }
 
 // backwardTangentZero: with rdy = 0, rdx = 0 and the weight gradient's
 // tangent is dy·im2col(rx)ᵀ alone (zeroTangentLayer).
 func (l *conv2d) backwardTangentZero(gm Gemm, _, _, rx, dy, _ Buffer, n int) bool {
-	for t := range n {
-		l.weightGradOf(gm, sample(rx, t, l.in), sample(dy, t, l.dst))
-	}
+	l.chunks(n, func(s, nb int) {
+		l.swapIn(dy, s, nb)
+		l.lower(rx, s, nb)
+		l.weightGradOf(gm, nb)
+	})
 	return true
 }
 
 func (l *conv2d) free() {
-	l.d.Free(l.col)
+	l.convBuffers.free()
 	if l.sn != nil {
 		l.sn.free()
 	}
 }
 
-// convTranspose2d is shared/nn's convTranspose2d on the device: per
-// sample x (In × H·W), the column matrix Wᵀ·x of the output image (W the
-// In × (Out·k·k) weight) added into the output with col2im, then the bias.
+// convTranspose2d is shared/nn's convTranspose2d on the device, chunk by
+// chunk as there: the chunk's inputs swapped into X (In × nb·cols), one
+// product gives the column matrix Wᵀ·X of the outputs ((Out·k·k) ×
+// nb·cols, W the In × (Out·k·k) weight), and col2im adds each sample's
+// block into its output image, then the bias. The backward passes lower
+// the output gradient with im2col and use one product each for the input
+// gradient (W·im2col(dy), swapped back) and the weight gradient
+// (X·im2col(dy)ᵀ).
 type convTranspose2d struct {
 	d        *Device
 	g        convGeom // the output image; its kernel positions are the input's pixels
 	in       int      // input channels
 	src, dst int      // values per sample of input and output
 	convWeight
-	col Buffer
+	convBuffers
 }
 
 func newConvTranspose2D(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (layer, error) {
@@ -225,95 +302,108 @@ func newConvTranspose2D(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (laye
 		return nil, err
 	}
 	return &convTranspose2d{d: d, g: g, in: ls.In, src: ls.In * g.cols(), dst: g.size(), convWeight: m,
-		col: d.Alloc(g.rows() * g.cols())}, nil
+		convBuffers: convBuffers{d: d}}, nil
 }
 
-// apply adds col2im(Wᵀ·x) into y (cleared by the caller) for one sample.
-func (l *convTranspose2d) apply(gm Gemm, x, y Buffer) {
-	rows, cols := l.g.rows(), l.g.cols()
-	gm.Sgemm(true, false, rows, cols, l.in, 1, l.weight(), rows, x, cols, 0, l.col, cols)
-	l.g.col2im(l.col, y)
+func (l *convTranspose2d) chunks(n int, f func(s, nb int)) {
+	l.eachChunk(n, l.g.rows(), l.in, l.g.cols(), f)
 }
 
-// inputGrad writes dx = W·im2col(dy) for one sample, leaving im2col(dy) in
-// l.col.
-func (l *convTranspose2d) inputGrad(gm Gemm, dy, dx Buffer) {
-	rows, cols := l.g.rows(), l.g.cols()
-	l.g.im2col(dy, l.col)
-	gm.Sgemm(false, false, l.in, cols, rows, 1, l.weight(), rows, l.col, cols, 0, dx, cols)
+// lower writes the column matrix of nb output-side images of v (the
+// output's gradient or its tangent) into l.col.
+func (l *convTranspose2d) lower(v Buffer, s, nb int) { l.g.im2col(samples(v, s, nb, l.dst), l.col, nb) }
+
+// swapIn writes nb samples' inputs x (NCHW) into l.mat, channel outermost.
+func (l *convTranspose2d) swapIn(x Buffer, s, nb int) {
+	swapAxes(l.d, l.mat, samples(x, s, nb, l.src), nb, l.in, l.g.cols())
 }
 
-// weightGradOf adds x·colᵀ into the weight's gradient for one sample, col
-// being im2col of the output gradient (in l.col).
-func (l *convTranspose2d) weightGradOf(gm Gemm, x Buffer) {
-	rows, cols := l.g.rows(), l.g.cols()
-	gm.Sgemm(false, true, l.in, rows, cols, 1, x, cols, l.col, cols, 1, l.weightGrad(), rows)
+// apply writes col2im(Wᵀ·X) (+ b when bias) for a chunk.
+func (l *convTranspose2d) apply(gm Gemm, x, y Buffer, s, nb int, bias bool) {
+	rows, ld := l.g.rows(), nb*l.g.cols()
+	l.swapIn(x, s, nb)
+	gm.Sgemm(true, false, rows, ld, l.in, 1, l.weight(), rows, l.mat, ld, 0, l.col, ld)
+	ys := samples(y, s, nb, l.dst)
+	l.d.zero(ys)
+	l.g.col2im(l.col, ys, nb)
+	if bias {
+		addBias(l.d, ys, l.b, nb, l.g.C, l.g.H*l.g.W)
+	}
+}
+
+// inputGrad writes dx = W·im2col(dy) for a chunk, im2col(dy) in l.col (it
+// uses l.mat).
+func (l *convTranspose2d) inputGrad(gm Gemm, dx Buffer, s, nb int) {
+	rows, ld := l.g.rows(), nb*l.g.cols()
+	gm.Sgemm(false, false, l.in, ld, rows, 1, l.weight(), rows, l.col, ld, 0, l.mat, ld)
+	swapAxes(l.d, samples(dx, s, nb, l.src), l.mat, l.in, nb, l.g.cols())
+}
+
+// weightGradOf adds X·im2col(dy)ᵀ into the weight's gradient for a chunk,
+// after swapping its inputs x into X (l.mat); im2col(dy) is in l.col.
+func (l *convTranspose2d) weightGradOf(gm Gemm, x Buffer, s, nb int) {
+	rows, ld := l.g.rows(), nb*l.g.cols()
+	l.swapIn(x, s, nb)
+	gm.Sgemm(false, true, l.in, rows, ld, 1, l.mat, ld, l.col, ld, 1, l.weightGrad(), rows)
+}
+
+// addBiasGrad adds the channel sums of nb output-side images of v into the
+// bias's gradient.
+func (l *convTranspose2d) addBiasGrad(v Buffer, s, nb int) {
+	addRowSums(l.d, l.gb, samples(v, s, nb, l.dst), nb, l.g.C, l.g.H*l.g.W)
 }
 
 func (l *convTranspose2d) forward(gm Gemm, x, y Buffer, n int) {
-	l.d.zero(y)
-	for t := range n {
-		l.apply(gm, sample(x, t, l.src), sample(y, t, l.dst))
-	}
-	addBias(l.d, y, l.b, n, l.g.C, l.g.H*l.g.W)
+	l.chunks(n, func(s, nb int) { l.apply(gm, x, y, s, nb, true) })
 }
 
 func (l *convTranspose2d) backward(gm Gemm, x, _, dy, dx Buffer, n int, params bool) {
 	if dx.isNil() && !params {
 		return
 	}
-	for t := range n {
-		dyt := sample(dy, t, l.dst)
+	l.chunks(n, func(s, nb int) {
+		l.lower(dy, s, nb)
 		if !dx.isNil() {
-			l.inputGrad(gm, dyt, sample(dx, t, l.src))
-		} else {
-			l.g.im2col(dyt, l.col)
+			l.inputGrad(gm, dx, s, nb)
 		}
 		if params {
-			l.weightGradOf(gm, sample(x, t, l.src))
+			l.weightGradOf(gm, x, s, nb)
+			l.addBiasGrad(dy, s, nb)
 		}
-	}
-	if params {
-		addRowSums(l.d, l.gb, dy, n, l.g.C, l.g.H*l.g.W)
-	}
+	})
 }
 
 func (l *convTranspose2d) tangent(gm Gemm, _, _, rx, ry Buffer, n int) {
-	l.d.zero(ry)
-	for t := range n {
-		l.apply(gm, sample(rx, t, l.src), sample(ry, t, l.dst))
-	}
+	l.chunks(n, func(s, nb int) { l.apply(gm, rx, ry, s, nb, false) })
 }
 
 // backwardTangent: rdx = W·im2col(rdy); the weight gradient x·im2col(dy)ᵀ
 // has tangent x·im2col(rdy)ᵀ + rx·im2col(dy)ᵀ, the bias gradient Σ rdy.
 func (l *convTranspose2d) backwardTangent(gm Gemm, x, _, rx, dy, rdy, rdx Buffer, n int) {
-	for t := range n {
-		rdyt := sample(rdy, t, l.dst)
+	l.chunks(n, func(s, nb int) {
+		l.lower(rdy, s, nb)
 		if !rdx.isNil() {
-			l.inputGrad(gm, rdyt, sample(rdx, t, l.src))
-		} else {
-			l.g.im2col(rdyt, l.col)
+			l.inputGrad(gm, rdx, s, nb)
 		}
-		l.weightGradOf(gm, sample(x, t, l.src))
-		l.g.im2col(sample(dy, t, l.dst), l.col)
-		l.weightGradOf(gm, sample(rx, t, l.src))
-	}
-	addRowSums(l.d, l.gb, rdy, n, l.g.C, l.g.H*l.g.W)
+		l.weightGradOf(gm, x, s, nb)
+		l.addBiasGrad(rdy, s, nb)
+		l.lower(dy, s, nb)
+		l.weightGradOf(gm, rx, s, nb)
+	})
 }
 
 // backwardTangentZero: with rdy = 0, rdx = 0 and the weight gradient's
 // tangent is rx·im2col(dy)ᵀ alone (zeroTangentLayer).
 func (l *convTranspose2d) backwardTangentZero(gm Gemm, _, _, rx, dy, _ Buffer, n int) bool {
-	for t := range n {
-		l.g.im2col(sample(dy, t, l.dst), l.col)
-		l.weightGradOf(gm, sample(rx, t, l.src))
-	}
+	l.chunks(n, func(s, nb int) {
+		l.lower(dy, s, nb)
+		l.weightGradOf(gm, rx, s, nb)
+	})
 	return true
 }
 
 func (l *convTranspose2d) free() {
-	l.d.Free(l.col)
+	l.convBuffers.free()
 	if l.sn != nil {
 		l.sn.free()
 	}

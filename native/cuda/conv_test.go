@@ -32,69 +32,100 @@ func convGeometries() []nn.ConvGeometry {
 	return gs
 }
 
-// TestConvKernels: im2col, col2im (into an image that already holds
-// values: it adds), the bias and the bias gradient over NCHW samples, bit
-// for bit against shared/nn's loops; and im2col and col2im adjoint to
-// each other, <im2col(x), c> = <x, col2im(c)> in float64.
+// TestConvKernels: im2col and col2im (into images that already hold
+// values: it adds) on one sample and on a chunk of three side by side, the
+// bias over NCHW samples and swap_axes, bit for bit against shared/nn's
+// loops; im2col and col2im adjoint to each other, <im2col(x), c> =
+// <x, col2im(c)> in float64; and the bias gradient's row sums (in double,
+// another order than the CPU's) within float32 rounding of a float64 sum.
 func TestConvKernels(t *testing.T) {
 	d := testDevice(t)
 	rng := rand.New(rand.NewPCG(21, 22))
 	for _, geo := range convGeometries() {
 		g := convGeom{d, geo}
-		what := name(geo, ": ")
-		rows, cols, size := g.rows(), g.cols(), g.size()
-		img, col := randn(rng, size, 1), randn(rng, rows*cols, 1)
+		for _, nb := range []int{1, 3} {
+			what := name(geo, " nb ", nb, ": ")
+			rows, cols, size := g.rows(), g.cols(), g.size()
+			ld := nb * cols
+			img, col := randn(rng, nb*size, 1), randn(rng, rows*ld, 1)
 
-		want := make([]float32, rows*cols)
-		geo.Im2col(img, want)
-		dimg, dcol := upload(t, d, img), upload(t, d, randn(rng, rows*cols, 1))
-		g.im2col(dimg, dcol)
-		sameBits(t, what+"im2col", download(t, d, dcol), want)
+			// The chunk's column matrix: sample s's columns s·cols onwards.
+			want := make([]float32, rows*ld)
+			one := make([]float32, rows*cols)
+			for s := range nb {
+				geo.Im2col(img[s*size:][:size], one)
+				for r := range rows {
+					copy(want[r*ld+s*cols:][:cols], one[r*cols:][:cols])
+				}
+			}
+			dimg, dcol := upload(t, d, img), upload(t, d, randn(rng, rows*ld, 1))
+			g.im2col(dimg, dcol, nb)
+			sameBits(t, what+"im2col", download(t, d, dcol), want)
 
-		base := randn(rng, size, 1)
-		wantImg := append([]float32(nil), base...)
-		geo.Col2im(col, wantImg)
-		dcol, dimg = upload(t, d, col), upload(t, d, base)
-		g.col2im(dcol, dimg)
-		sameBits(t, what+"col2im", download(t, d, dimg), wantImg)
+			base := randn(rng, nb*size, 1)
+			wantImg := append([]float32(nil), base...)
+			for s := range nb {
+				for r := range rows {
+					copy(one[r*cols:][:cols], col[r*ld+s*cols:][:cols])
+				}
+				geo.Col2im(one, wantImg[s*size:][:size])
+			}
+			dcol, dimg = upload(t, d, col), upload(t, d, base)
+			g.col2im(dcol, dimg, nb)
+			sameBits(t, what+"col2im", download(t, d, dimg), wantImg)
 
-		var lhs, rhs float64
-		for k, v := range want {
-			lhs += float64(v) * float64(col[k])
-		}
-		zero := upload(t, d, make([]float32, size))
-		g.col2im(dcol, zero)
-		for k, v := range download(t, d, zero) {
-			rhs += float64(img[k]) * float64(v)
-		}
-		if math.Abs(lhs-rhs) > 1e-4*math.Max(1, math.Abs(lhs)) {
-			t.Fatalf("%s<im2col(x), c> = %v but <x, col2im(c)> = %v", what, lhs, rhs)
+			var lhs, rhs float64
+			for k, v := range want {
+				lhs += float64(v) * float64(col[k])
+			}
+			zero := upload(t, d, make([]float32, nb*size))
+			g.col2im(dcol, zero, nb)
+			for k, v := range download(t, d, zero) {
+				rhs += float64(img[k]) * float64(v)
+			}
+			if math.Abs(lhs-rhs) > 1e-4*math.Max(1, math.Abs(lhs)) {
+				t.Fatalf("%s<im2col(x), c> = %v but <x, col2im(c)> = %v", what, lhs, rhs)
+			}
 		}
 	}
 
-	for _, s := range [][3]int{{5, 3, 49}, {1, 64, 196}, {3, 1, 1}} {
+	for _, s := range [][3]int{{5, 3, 49}, {1, 64, 196}, {3, 1, 1}, {512, 1, 784}} {
 		n, ch, plane := s[0], s[1], s[2]
 		m, b, acc := randn(rng, n*ch*plane, 1), randn(rng, ch, 1), randn(rng, ch, 1)
 		dm, db, dacc := upload(t, d, m), upload(t, d, b), upload(t, d, acc)
 		addBias(d, dm, db, n, ch, plane)
 		addRowSums(d, dacc, dm, n, ch, plane)
+		sums := make([]float64, ch)
 		for smp := range n {
 			sm := m[smp*ch*plane:][:ch*plane]
 			for r, v := range b { // shared/nn's addBias
 				row := sm[r*plane : (r+1)*plane]
 				for j := range row {
 					row[j] += v
+					sums[r] += float64(row[j])
 				}
-			}
-			for r := range ch { // shared/nn's addRowSums
-				var sum float32
-				for _, v := range sm[r*plane : (r+1)*plane] {
-					sum += v
-				}
-				acc[r] += sum
 			}
 		}
 		sameBits(t, name("add_bias_nchw ", s), download(t, d, dm), m)
-		sameBits(t, name("add_row_sums_nchw ", s), download(t, d, dacc), acc)
+		for r, got := range download(t, d, dacc) {
+			want := float64(acc[r]) + sums[r]
+			if math.Abs(float64(got)-want) > 1e-6*math.Max(1, math.Abs(want)) {
+				t.Errorf("add_row_sums_nchw %v: row %d is %v, want %v", s, r, got, want)
+			}
+		}
+
+		// swap_axes: (sample, channel, pixel) to (channel, sample, pixel)
+		// and back.
+		mat := upload(t, d, make([]float32, len(m)))
+		swapAxes(d, mat, dm, n, ch, plane)
+		wantMat := make([]float32, len(m))
+		for i := range n {
+			for j := range ch {
+				copy(wantMat[(j*n+i)*plane:][:plane], m[(i*ch+j)*plane:][:plane])
+			}
+		}
+		sameBits(t, name("swap_axes ", s), download(t, d, mat), wantMat)
+		swapAxes(d, dm, mat, ch, n, plane)
+		sameBits(t, name("swap_axes back ", s), download(t, d, dm), m)
 	}
 }

@@ -21,7 +21,7 @@
 // over the backward pass, as shared/nn/penalty.go), spectral.go and
 // spectral.cu (power iteration, W/σ and its chain rule, on the device),
 // conv.go and conv.cu (conv2d and conv_transpose2d lowered as shared/nn
-// lowers them: per sample, im2col or col2im and one matrix product; the
+// lowers them: per chunk of samples, im2col or col2im and one matrix product; the
 // bias and its gradient over NCHW images; spectral normalisation of the
 // weight read as the matrix the product uses), batchnorm.go and
 // batchnorm.cu (batch statistics in training mode, Network.SetTraining,

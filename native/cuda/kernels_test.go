@@ -23,11 +23,29 @@ import (
 // on random shapes, all transposes, strides larger than the width, and
 // the MNIST training shapes. TF32 (which cuBLAS leaves off unless asked)
 // would fail the bound.
+// TestSplitK: the number of k slices for a product is 1 when C's tiles
+// fill the GPU or k is short, else enough for about two blocks per
+// multiprocessor, no slice shorter than splitKSlice.
+func TestSplitK(t *testing.T) {
+	for _, c := range []struct{ tiles, k, sms, want int }{
+		{132, 100000, 132, 1}, {10, 2047, 132, 1}, {128, 25088, 132, 3}, {2, 100352, 132, 132},
+		{2, 4096, 132, 8}, {1, 3000, 2, 4}, {1, 2048, 2, 4},
+	} {
+		if got := splitK(c.tiles, c.k, c.sms); got != c.want {
+			t.Errorf("splitK(%d tiles, k %d, %d SMs) = %d, want %d", c.tiles, c.k, c.sms, got, c.want)
+		}
+	}
+}
+
 func TestGemm(t *testing.T) {
 	d := testDevice(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	type shape struct{ m, n, k int }
-	shapes := []shape{{128, 512, 784}, {128, 784, 512}, {512, 784, 128}, {256, 1, 256}, {1, 1, 1}, {65, 33, 17}}
+	// Long k under few tiles takes split-K (splitK): k a multiple of BK
+	// and not, slices ending mid-tile; one tile each in the emulation (two
+	// multiprocessors), up to two tiles on a GPU.
+	shapes := []shape{{128, 512, 784}, {128, 784, 512}, {512, 784, 128}, {256, 1, 256}, {1, 1, 1}, {65, 33, 17},
+		{3, 5, 3000}, {20, 16, 4096}, {40, 7, 5001}}
 	for range 40 {
 		shapes = append(shapes, shape{1 + rng.IntN(150), 1 + rng.IntN(150), 1 + rng.IntN(200)})
 	}

@@ -161,100 +161,123 @@ func TestNetworkPasses(t *testing.T) {
 	d := testDevice(t)
 	for _, g := range testGemms(t, d) {
 		for ci, c := range netCases() {
-			what := g.Name() + " " + c.name + ": "
-			host, net := deviceCopy(t, d, g, c.spec, uint64(ci))
-			rng := rand.New(rand.NewPCG(uint64(ci), 2))
-			n := c.rows
-			x := randn(rng, n*host.In(), 1)
-			dx := upload(t, d, x)
+			checkPasses(t, d, g, c, ci)
+		}
+	}
+}
 
-			// Forward and backward with parameter gradients.
-			dy := randn(rng, n*host.Out(), 1)
-			ddy := upload(t, d, dy)
-			host.ZeroGrad()
-			want := append([]float32(nil), host.Forward(x, n)...)
-			wantDx := append([]float32(nil), host.Backward(dy, true)...)
-			host.FinishGrads()
-			net.ZeroGrad()
-			near(t, what+"forward", download(t, d, net.Forward(dx, n)), want, tolForward)
-			near(t, what+"input gradient", download(t, d, net.Backward(ddy, true)), wantDx, tolForward)
-			net.FinishGrads()
-			near(t, what+"parameter gradient", download(t, d, net.Grads()), hostGrads(host), tolGrad)
-
-			// BackwardParams alone gives the same parameter gradient.
-			net.ZeroGrad()
-			net.Forward(dx, n)
-			net.BackwardParams(ddy)
-			net.FinishGrads()
-			near(t, what+"BackwardParams", download(t, d, net.Grads()), hostGrads(host), tolGrad)
-
-			if host.Out() == 1 {
-				f, gx := host.InputGrad(x, n)
-				wantF, wantG := append([]float32(nil), f...), append([]float32(nil), gx...)
-				df, dg := net.InputGrad(dx, n)
-				near(t, what+"InputGrad f", download(t, d, df), wantF, tolForward)
-				near(t, what+"InputGrad ∇f", download(t, d, dg), wantG, tolForward)
-
-			}
-			// The gradient penalty, for the networks that have it (an
-			// energy; batchnorm has no tangent pass).
-			if host.Out() == 1 && c.spec.TangentError() == nil {
-				const weight = 0.7
-				host.ZeroGrad()
-				p := host.GradPenalty(x, n, weight)
-				host.FinishGrads()
-				out := d.allocDoubles(1)
-				net.ZeroGrad()
-				net.GradPenalty(dx, n, weight, out)
-				net.FinishGrads()
-				nearF(t, what+"penalty", downloadD(t, d, out)[0], p, 1e-5)
-				near(t, what+"penalty gradient", download(t, d, net.Grads()), hostGrads(host), tolPenalty)
-
-				// The penalty between the halves of a Forward of 2n rows,
-				// the first layer's outputs mixed (the energy step's).
-				x2 := randn(rng, 2*n*host.In(), 1)
-				alpha := make([]float32, n)
-				for i := range alpha {
-					alpha[i] = float32(rng.Float64())
-				}
-				xhat := make([]float32, n*host.In())
-				host.ZeroGrad()
-				host.Forward(x2, 2*n)
-				p = host.GradPenaltyBetween(alpha, xhat, weight)
-				host.FinishGrads()
-				dxhat := d.Alloc(n * host.In())
-				net.ZeroGrad()
-				net.Forward(upload(t, d, x2), 2*n)
-				net.GradPenaltyBetween(upload(t, d, alpha), dxhat, n, weight, out)
-				net.FinishGrads()
-				near(t, what+"GradPenaltyBetween's rows", download(t, d, dxhat), xhat, tolForward)
-				nearF(t, what+"penalty between", downloadD(t, d, out)[0], p, 1e-5)
-				near(t, what+"penalty between, gradient", download(t, d, net.Grads()), hostGrads(host), tolPenalty)
-				d.Free(dxhat)
-				d.freeDoubles(out)
-			}
-
-			// One step of power iteration, then the state and the forward
-			// pass with the new W/σ.
-			host.Refresh(1)
-			net.Refresh(1)
-			if st := host.State(); len(st) > 0 {
-				got := download(t, d, net.state)
-				off := 0
-				for _, s := range st {
-					near(t, what+s.Name, got[off:off+len(s.Value)], s.Value, tolSpectral)
-					off += len(s.Value)
-				}
-			}
-			want = append([]float32(nil), host.Forward(x, n)...)
-			near(t, what+"forward after Refresh(1)", download(t, d, net.Forward(dx, n)), want, tolForward)
-			if err := d.check(); err != nil {
-				t.Fatal(err)
-			}
-			if err := g.Err(); err != nil {
-				t.Fatal(err)
+// TestConvChunks: the conv networks' passes as TestNetworkPasses checks
+// them, with the batch lowered in chunks (one sample each, and some
+// samples each with a smaller last chunk) instead of all at once.
+func TestConvChunks(t *testing.T) {
+	d := testDevice(t)
+	defer func(b int) { convColumnBudget = b }(convColumnBudget)
+	for _, budget := range []int{1, 1000} {
+		convColumnBudget = budget
+		for ci, c := range netCases() {
+			if strings.HasPrefix(c.name, "conv-") {
+				checkPasses(t, d, testGemms(t, d)[0], c, ci)
 			}
 		}
+	}
+}
+
+// checkPasses compares every pass of case c's network on the device with
+// shared/nn's (TestNetworkPasses).
+func checkPasses(t *testing.T, d *Device, g Gemm, c netCase, ci int) {
+	t.Helper()
+	what := g.Name() + " " + c.name + ": "
+	host, net := deviceCopy(t, d, g, c.spec, uint64(ci))
+	rng := rand.New(rand.NewPCG(uint64(ci), 2))
+	n := c.rows
+	x := randn(rng, n*host.In(), 1)
+	dx := upload(t, d, x)
+
+	// Forward and backward with parameter gradients.
+	dy := randn(rng, n*host.Out(), 1)
+	ddy := upload(t, d, dy)
+	host.ZeroGrad()
+	want := append([]float32(nil), host.Forward(x, n)...)
+	wantDx := append([]float32(nil), host.Backward(dy, true)...)
+	host.FinishGrads()
+	net.ZeroGrad()
+	near(t, what+"forward", download(t, d, net.Forward(dx, n)), want, tolForward)
+	near(t, what+"input gradient", download(t, d, net.Backward(ddy, true)), wantDx, tolForward)
+	net.FinishGrads()
+	near(t, what+"parameter gradient", download(t, d, net.Grads()), hostGrads(host), tolGrad)
+
+	// BackwardParams alone gives the same parameter gradient.
+	net.ZeroGrad()
+	net.Forward(dx, n)
+	net.BackwardParams(ddy)
+	net.FinishGrads()
+	near(t, what+"BackwardParams", download(t, d, net.Grads()), hostGrads(host), tolGrad)
+
+	if host.Out() == 1 {
+		f, gx := host.InputGrad(x, n)
+		wantF, wantG := append([]float32(nil), f...), append([]float32(nil), gx...)
+		df, dg := net.InputGrad(dx, n)
+		near(t, what+"InputGrad f", download(t, d, df), wantF, tolForward)
+		near(t, what+"InputGrad ∇f", download(t, d, dg), wantG, tolForward)
+
+	}
+	// The gradient penalty, for the networks that have it (an
+	// energy; batchnorm has no tangent pass).
+	if host.Out() == 1 && c.spec.TangentError() == nil {
+		const weight = 0.7
+		host.ZeroGrad()
+		p := host.GradPenalty(x, n, weight)
+		host.FinishGrads()
+		out := d.allocDoubles(1)
+		net.ZeroGrad()
+		net.GradPenalty(dx, n, weight, out)
+		net.FinishGrads()
+		nearF(t, what+"penalty", downloadD(t, d, out)[0], p, 1e-5)
+		near(t, what+"penalty gradient", download(t, d, net.Grads()), hostGrads(host), tolPenalty)
+
+		// The penalty between the halves of a Forward of 2n rows,
+		// the first layer's outputs mixed (the energy step's).
+		x2 := randn(rng, 2*n*host.In(), 1)
+		alpha := make([]float32, n)
+		for i := range alpha {
+			alpha[i] = float32(rng.Float64())
+		}
+		xhat := make([]float32, n*host.In())
+		host.ZeroGrad()
+		host.Forward(x2, 2*n)
+		p = host.GradPenaltyBetween(alpha, xhat, weight)
+		host.FinishGrads()
+		dxhat := d.Alloc(n * host.In())
+		net.ZeroGrad()
+		net.Forward(upload(t, d, x2), 2*n)
+		net.GradPenaltyBetween(upload(t, d, alpha), dxhat, n, weight, out)
+		net.FinishGrads()
+		near(t, what+"GradPenaltyBetween's rows", download(t, d, dxhat), xhat, tolForward)
+		nearF(t, what+"penalty between", downloadD(t, d, out)[0], p, 1e-5)
+		near(t, what+"penalty between, gradient", download(t, d, net.Grads()), hostGrads(host), tolPenalty)
+		d.Free(dxhat)
+		d.freeDoubles(out)
+	}
+
+	// One step of power iteration, then the state and the forward
+	// pass with the new W/σ.
+	host.Refresh(1)
+	net.Refresh(1)
+	if st := host.State(); len(st) > 0 {
+		got := download(t, d, net.state)
+		off := 0
+		for _, s := range st {
+			near(t, what+s.Name, got[off:off+len(s.Value)], s.Value, tolSpectral)
+			off += len(s.Value)
+		}
+	}
+	want = append([]float32(nil), host.Forward(x, n)...)
+	near(t, what+"forward after Refresh(1)", download(t, d, net.Forward(dx, n)), want, tolForward)
+	if err := d.check(); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Err(); err != nil {
+		t.Fatal(err)
 	}
 }
 
