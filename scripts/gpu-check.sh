@@ -192,7 +192,11 @@ run() {
 		nproc | sed 's/^/CPU cores: /' | tee -a "$results/device.txt"
 	fi
 	local t=${STEP_TIMEOUT:-150}
-	step tests timeout "${TEST_TIMEOUT:-240}" "$work/cuda.test" -test.v -test.count=1
+	# The tests run in native/cuda, as go test runs them (TestPTXOnePerModule
+	# reads the .cu sources beside the PTX), when the checkout is here.
+	local testdir=$root/native/cuda
+	[ -d "$testdir" ] || testdir=$work
+	step tests timeout "${TEST_TIMEOUT:-240}" env -C "$testdir" "$work/cuda.test" -test.v -test.count=1
 	step bench-go timeout "$t" "$work/cuda.test" -test.run='^$' -test.bench=BenchmarkIteration -test.benchtime="${BENCHTIME:-2s}"
 	# Where the host's time goes in the device iterations (a Go CPU profile
 	# keeps its symbols, so go tool pprof reads it without the binary).
