@@ -118,6 +118,7 @@ void invoke(void (*f)(A...), void** a) {
 const std::map<std::string, void (*)(void**)> kernels = {
 	K(act_forward), K(act_backward), K(act_tangent), K(act_backward_tangent),
 	K(adam), K(soft_clip),
+	K(sgemm_nn_128), K(sgemm_nt_128), K(sgemm_tn_128), K(sgemm_tt_128),
 	K(sgemm_nn_64), K(sgemm_nt_64), K(sgemm_tn_64), K(sgemm_tt_64),
 	K(sgemm_nn_32), K(sgemm_nt_32), K(sgemm_tn_32), K(sgemm_tt_32), K(gemm_reduce),
 	K(energy_loss), K(importance_weights),

@@ -36,10 +36,11 @@ func NewGemm(d *Device, name string) (Gemm, error) {
 	return nil, fmt.Errorf("cuda: unknown matrix product %q (cublas or kernel)", name)
 }
 
-// KernelGemm is gebm's own tiled SGEMM (gemm.cu): 64×64 tiles, or 32×32
-// when 64×64 ones would leave most of the GPU's multiprocessors idle, and
+// KernelGemm is gebm's own tiled SGEMM (gemm.cu): the largest of 128×128,
+// 64×64 and 32×32 tiles that keeps the GPU's multiprocessors busy, and
 // split-K (partial products over slices of k, then gemm_reduce) when even
-// those are too few for the GPU and k is long.
+// 32×32 tiles are too few for the GPU and k is long; the slices then make
+// the blocks, so the tile is as large as C's sides allow.
 type KernelGemm struct {
 	d    *Device
 	work Buffer // split-K's partial products, grown as needed
@@ -67,12 +68,9 @@ func (g *KernelGemm) Sgemm(tA, tB bool, m, n, k int, alpha float32, a Buffer, ld
 	if m == 0 || n == 0 {
 		return
 	}
-	tile := 64
-	if blocks(m, 64)*blocks(n, 64) < g.d.sms {
-		tile = 32
-	}
+	tile := gemmTile(m, n, k, g.d.sms)
 	splits := splitK(blocks(m, tile)*blocks(n, tile), k, g.d.sms)
-	name := gemmKernels[b2i(tA)][b2i(tB)][b2i(tile == 64)]
+	name := gemmKernels[b2i(tA)][b2i(tB)][tileIndex(tile)]
 	if splits == 1 {
 		g.d.launch2D(name, blocks(n, tile), blocks(m, tile), 256, i64(m), i64(n), i64(k), f64(float64(alpha)),
 			ptr(a), i64(lda), ptr(b), i64(ldb), f64(float64(beta)), ptr(c), i64(ldc), i64(1), 0)
@@ -88,11 +86,43 @@ func (g *KernelGemm) Sgemm(tA, tB bool, m, n, k int, alpha float32, a Buffer, ld
 		f64(float64(beta)), ptr(c), i64(ldc))
 }
 
-// gemmKernels[tA][tB][tile 64] names the kernels of gemm.cu.
-var gemmKernels = func() (k [2][2][2]string) {
+// gemmTiles are the tile sides of gemm.cu's kernels, smallest first.
+var gemmTiles = [...]int{32, 64, 128}
+
+// gemmTile returns the tile side for an m×n×k product on a GPU of sms
+// multiprocessors: the largest whose tiles of C number at least sms; when
+// none does and split-K will cut k, the largest that C's shorter side
+// fills; else the smallest.
+func gemmTile(m, n, k, sms int) int {
+	for i := len(gemmTiles) - 1; i >= 0; i-- {
+		if t := gemmTiles[i]; blocks(m, t)*blocks(n, t) >= sms {
+			return t
+		}
+	}
+	if splitK(blocks(m, 32)*blocks(n, 32), k, sms) > 1 {
+		for i := len(gemmTiles) - 1; i > 0; i-- {
+			if t := gemmTiles[i]; min(m, n) >= t {
+				return t
+			}
+		}
+	}
+	return gemmTiles[0]
+}
+
+func tileIndex(tile int) int {
+	for i, t := range gemmTiles {
+		if t == tile {
+			return i
+		}
+	}
+	panic(fmt.Sprintf("cuda: no %d×%d gemm kernel", tile, tile))
+}
+
+// gemmKernels[tA][tB][tile index] names the kernels of gemm.cu.
+var gemmKernels = func() (k [2][2][len(gemmTiles)]string) {
 	for a := range 2 {
 		for b := range 2 {
-			for t, tile := range []int{32, 64} {
+			for t, tile := range gemmTiles {
 				k[a][b][t] = fmt.Sprintf("sgemm_%c%c_%d", op(a == 1), op(b == 1), tile)
 			}
 		}

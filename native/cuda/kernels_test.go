@@ -37,15 +37,30 @@ func TestSplitK(t *testing.T) {
 	}
 }
 
+// TestGemmTile: the tile is the largest whose tiles fill the GPU; under
+// split-K, the largest C's shorter side fills; else 32.
+func TestGemmTile(t *testing.T) {
+	for _, c := range []struct{ m, n, k, sms, want int }{
+		{128, 25088, 1024, 132, 128}, {1024, 25088, 128, 132, 128}, {512, 784, 512, 132, 32},
+		{512, 2048, 256, 132, 64}, {128, 1024, 25088, 132, 128}, {64, 16, 100352, 132, 32},
+		{64, 64, 100352, 132, 64}, {3, 5, 3000, 2, 32}, {128, 784, 512, 2, 128},
+	} {
+		if got := gemmTile(c.m, c.n, c.k, c.sms); got != c.want {
+			t.Errorf("gemmTile(%d, %d, %d, %d SMs) = %d, want %d", c.m, c.n, c.k, c.sms, got, c.want)
+		}
+	}
+}
+
 func TestGemm(t *testing.T) {
 	d := testDevice(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	type shape struct{ m, n, k int }
 	// Long k under few tiles takes split-K (splitK): k a multiple of BK
 	// and not, slices ending mid-tile; one tile each in the emulation (two
-	// multiprocessors), up to two tiles on a GPU.
+	// multiprocessors), up to two tiles on a GPU, where the last shape
+	// takes 128×128 tiles cut into 5 slices.
 	shapes := []shape{{128, 512, 784}, {128, 784, 512}, {512, 784, 128}, {256, 1, 256}, {1, 1, 1}, {65, 33, 17},
-		{3, 5, 3000}, {20, 16, 4096}, {40, 7, 5001}}
+		{3, 5, 3000}, {20, 16, 4096}, {40, 7, 5001}, {130, 140, 3000}}
 	for range 40 {
 		shapes = append(shapes, shape{1 + rng.IntN(150), 1 + rng.IntN(150), 1 + rng.IntN(200)})
 	}
