@@ -5,8 +5,9 @@
 // moved over it with stride s after zero padding p; row (ch, i, j) of the
 // column matrix (c·k·k rows, oh·ow columns) holds, for every position
 // (a, b), the image value x[ch, a·s + i − p, b·s + j − p] (0 in the padding).
-// Each result is computed in the CPU's order of float32 operations, so given
-// the same inputs these kernels give the CPU's bits. None uses atomics.
+// Each result but the bias gradient's (add_row_sums_nchw, in double) is
+// computed in the CPU's order of float32 operations, so given the same
+// inputs these kernels give the CPU's bits. None uses atomics.
 #include "common.cuh"
 
 // im2col: col = the column matrices of nb images side by side, as
