@@ -21,7 +21,8 @@
 
 // bn_value is x[t, ch, j] for the k-th of channel ch's M values (k = t·plane + j).
 __device__ inline float bn_value(const float* x, i64 k, i64 c, i64 plane, i64 ch) {
-	return x[(k / plane * c + ch) * plane + k % plane];
+	const u32 u = k, pl = plane;
+	return x[(u / pl * (u32)c + (u32)ch) * pl + u % pl];
 }
 
 // bn_batch_stats (one block per channel): μ and inv of the batch's M
@@ -62,7 +63,7 @@ extern "C" __global__ void bn_running_stats(const float* run_mean, const float* 
 extern "C" __global__ void bn_apply(const float* x, float* y, i64 n, i64 c, i64 plane, const float* gamma,
 		const float* beta, const double* mean, const double* inv) {
 	FOR_EACH(idx, n * c * plane) {
-		i64 ch = idx / plane % c;
+		u32 ch = (u32)idx / (u32)plane % (u32)c;
 		double scale = (double)gamma[ch] * inv[ch];
 		double shift = (double)beta[ch] - scale * mean[ch];
 		y[idx] = (float)(scale * (double)x[idx] + shift);
@@ -101,7 +102,7 @@ extern "C" __global__ void bn_backward_dx(const float* x, const float* dy, float
 		const float* gamma, const double* mean, const double* inv, const double* sums, i64 batched) {
 	double M = (double)(n * plane);
 	FOR_EACH(idx, n * c * plane) {
-		i64 ch = idx / plane % c;
+		u32 ch = (u32)idx / (u32)plane % (u32)c;
 		double iv = inv[ch], g = (double)gamma[ch] * iv;
 		double s1 = batched ? sums[2 * ch] : 0, s2 = batched ? sums[2 * ch + 1] : 0;
 		double xh = ((double)x[idx] - mean[ch]) * iv;

@@ -45,6 +45,9 @@ func newBatchNorm(d *Device, ls nn.LayerSpec, in int, t layerTensors) (layer, er
 func (l *batchnorm) setTraining(on bool) { l.training = on }
 
 func (l *batchnorm) forward(_ Gemm, x, y Buffer, n int) {
+	if !l.d.fits32("batchnorm", n*l.c*l.plane) {
+		return
+	}
 	l.batched = l.training
 	if l.training {
 		l.d.launch("bn_batch_stats", l.c, bnBlock, ptr(x), i64(n), i64(l.c), i64(l.plane), dptr(l.mean), dptr(l.inv),
@@ -57,7 +60,7 @@ func (l *batchnorm) forward(_ Gemm, x, y Buffer, n int) {
 }
 
 func (l *batchnorm) backward(_ Gemm, x, _, dy, dx Buffer, n int, params bool) {
-	if dx.isNil() && !params {
+	if dx.isNil() && !params || !l.d.fits32("batchnorm", n*l.c*l.plane) {
 		return
 	}
 	l.d.launch("bn_backward_sums", l.c, bnBlock, ptr(x), ptr(dy), i64(n), i64(l.c), i64(l.plane), dptr(l.mean), dptr(l.inv),

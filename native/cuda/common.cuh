@@ -16,6 +16,12 @@ typedef long long i64;
 #define FOR_EACH(i, n) \
 	for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < (n); i += (i64)gridDim.x * blockDim.x)
 
+// u32 is the index type of kernels whose Go side keeps every count below
+// 2^31 (Device.fits32): their divisions and remainders then take 32-bit
+// instructions instead of 64-bit ones, which are emulated and made the
+// convolutions' index arithmetic cost more than their memory traffic.
+typedef unsigned int u32;
+
 // Block-wide reductions of doubles; blockDim.x is a multiple of 32, at most
 // 1024. Every thread gets the result. Deterministic: the order of the
 // additions depends only on blockDim.x.

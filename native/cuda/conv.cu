@@ -16,12 +16,14 @@
 // One thread per entry of col.
 extern "C" __global__ void im2col(const float* img, float* col, i64 nb, i64 c, i64 h, i64 w, i64 k, i64 s, i64 p,
 		i64 oh, i64 ow) {
-	i64 cols = oh * ow, ld = nb * cols;
+	const u32 cols = oh * ow, ld = nb * cols, kk = k * k, ow_ = ow, k_ = k;
+	const int h_ = h, w_ = w, s_ = s, p_ = p;
 	FOR_EACH(idx, c * k * k * ld) {
-		i64 r = idx / ld, q = idx % ld, t = q / cols, pos = q % cols;
-		i64 ch = r / (k * k), i = r / k % k, j = r % k;
-		i64 hi = pos / ow * s + i - p, wi = pos % ow * s + j - p;
-		col[idx] = hi >= 0 && hi < h && wi >= 0 && wi < w ? img[t * c * h * w + (ch * h + hi) * w + wi] : 0.0f;
+		u32 e = idx, r = e / ld, q = e % ld, t = q / cols, pos = q % cols;
+		u32 ch = r / kk, i = r / k_ % k_, j = r % k_;
+		int hi = (int)(pos / ow_) * s_ + (int)i - p_, wi = (int)(pos % ow_) * s_ + (int)j - p_;
+		col[idx] = hi >= 0 && hi < h_ && wi >= 0 && wi < w_ ? img[(t * (u32)c + ch) * (u32)(h_ * w_) + (u32)(hi * w_ + wi)]
+								      : 0.0f;
 	}
 }
 
@@ -33,19 +35,21 @@ extern "C" __global__ void im2col(const float* img, float* col, i64 nb, i64 c, i
 // same value (no atomics).
 extern "C" __global__ void col2im(const float* col, float* img, i64 nb, i64 c, i64 h, i64 w, i64 k, i64 s, i64 p,
 		i64 oh, i64 ow) {
-	i64 cols = oh * ow, ld = nb * cols, size = c * h * w;
+	const u32 cols = oh * ow, ld = nb * cols, size = c * h * w, hw = h * w, h_ = h, w_ = w;
+	const int k_ = k, s_ = s, p_ = p, oh_ = oh, ow_ = ow;
 	FOR_EACH(idx, nb * size) {
-		i64 t = idx / size, v = idx % size;
-		i64 ch = v / (h * w), y = v / w % h, x = v % w;
+		u32 e = idx, t = e / size, v = e % size;
+		u32 ch = v / hw;
+		int y = v / w_ % h_, x = v % w_;
 		float acc = img[idx];
-		for (i64 i = 0; i < k; i++) {
-			i64 ay = y + p - i; // = a·s for the position a whose tap i reads row y
-			if (ay < 0 || ay % s != 0 || ay / s >= oh) continue;
-			const float* src = col + ((ch * k + i) * k) * ld + t * cols + ay / s * ow;
-			for (i64 j = 0; j < k; j++) {
-				i64 bx = x + p - j;
-				if (bx < 0 || bx % s != 0 || bx / s >= ow) continue;
-				acc += src[j * ld + bx / s];
+		for (int i = 0; i < k_; i++) {
+			int ay = y + p_ - i; // = a·s for the position a whose tap i reads row y
+			if (ay < 0 || ay % s_ != 0 || ay / s_ >= oh_) continue;
+			const float* src = col + (u32)((ch * k_ + i) * k_) * ld + t * cols + (u32)(ay / s_ * ow_);
+			for (int j = 0; j < k_; j++) {
+				int bx = x + p_ - j;
+				if (bx < 0 || bx % s_ != 0 || bx / s_ >= ow_) continue;
+				acc += src[(u32)j * ld + (u32)(bx / s_)];
 			}
 		}
 		img[idx] = acc;
@@ -56,16 +60,18 @@ extern "C" __global__ void col2im(const float* col, float* img, i64 nb, i64 c, i
 // swapAxes): moves a batch between the samples' layout (sample, channel,
 // pixel) and a product's (channel, sample, pixel). One thread per value.
 extern "C" __global__ void swap_axes(float* dst, const float* src, i64 a, i64 b, i64 q) {
+	const u32 a_ = a, b_ = b, q_ = q, bq = b * q;
 	FOR_EACH(idx, a * b * q) {
-		i64 i = idx / (b * q), j = idx / q % b, e = idx % q;
-		dst[(j * a + i) * q + e] = src[idx];
+		u32 u = idx, i = u / bq, j = u / q_ % b_, e = u % q_;
+		dst[(j * a_ + i) * q_ + e] = src[idx];
 	}
 }
 
 // add_bias_nchw: m[t, r, j] += b[r] for n samples of rows×cols values
 // (addBias on each sample).
 extern "C" __global__ void add_bias_nchw(float* m, const float* b, i64 n, i64 rows, i64 cols) {
-	FOR_EACH(idx, n * rows * cols) { m[idx] = m[idx] + b[idx / cols % rows]; }
+	const u32 rows_ = rows, cols_ = cols;
+	FOR_EACH(idx, n * rows * cols) { m[idx] = m[idx] + b[(u32)idx / cols_ % rows_]; }
 }
 
 // add_row_sums_nchw: dst[r] += Σ_t Σ_j m[t, r, j] over n samples of rows×cols
@@ -76,9 +82,9 @@ extern "C" __global__ void add_bias_nchw(float* m, const float* b, i64 n, i64 ro
 // gradient sums up to batch × pixels values, which one thread in the CPU's
 // order took milliseconds to add).
 extern "C" __global__ void add_row_sums_nchw(float* dst, const float* m, i64 n, i64 rows, i64 cols) {
-	i64 r = blockIdx.x;
+	const u32 r = blockIdx.x, rows_ = rows, cols_ = cols, end = n * cols;
 	double acc = 0;
-	for (i64 e = threadIdx.x; e < n * cols; e += blockDim.x) acc += m[(e / cols * rows + r) * cols + e % cols];
+	for (u32 e = threadIdx.x; e < end; e += blockDim.x) acc += m[(e / cols_ * rows_ + r) * cols_ + e % cols_];
 	acc = block_sum(acc);
 	if (threadIdx.x == 0) dst[r] = (float)((double)dst[r] + acc);
 }

@@ -36,6 +36,9 @@ func (g convGeom) im2col(img, col Buffer, nb int) {
 func (g convGeom) col2im(col, img Buffer, nb int) { g.launch("col2im", nb*g.size(), col, img, nb) }
 
 func (g convGeom) launch(kernel string, n int, a, b Buffer, nb int) {
+	if !g.d.fits32(kernel, nb*g.rows()*g.cols()) || !g.d.fits32(kernel, nb*g.size()) {
+		return
+	}
 	g.d.elementwise(kernel, n, ptr(a), ptr(b), i64(nb), i64(g.C), i64(g.H), i64(g.W), i64(g.K), i64(g.S), i64(g.P),
 		i64(g.OH), i64(g.OW))
 }
@@ -43,18 +46,27 @@ func (g convGeom) launch(kernel string, n int, a, b Buffer, nb int) {
 // addBias adds b[r] to every value of channel r of the n samples in m
 // (rows channels of cols values each).
 func addBias(d *Device, m, b Buffer, n, rows, cols int) {
+	if !d.fits32("add_bias_nchw", n*rows*cols) {
+		return
+	}
 	d.elementwise("add_bias_nchw", n*rows*cols, ptr(m), ptr(b), i64(n), i64(rows), i64(cols))
 }
 
 // addRowSums adds into dst[r] the sums of channel r over the n samples in m
 // (n = 1: the row sums of a rows × cols matrix). One block per row.
 func addRowSums(d *Device, dst, m Buffer, n, rows, cols int) {
+	if !d.fits32("add_row_sums_nchw", n*rows*cols) {
+		return
+	}
 	d.launch("add_row_sums_nchw", rows, 256, ptr(dst), ptr(m), i64(n), i64(rows), i64(cols))
 }
 
 // swapAxes writes src, a×b blocks of q values, as b×a blocks into dst
 // (shared/nn's swapAxes).
 func swapAxes(d *Device, dst, src Buffer, a, b, q int) {
+	if !d.fits32("swap_axes", a*b*q) {
+		return
+	}
 	d.elementwise("swap_axes", a*b*q, ptr(dst), ptr(src), i64(a), i64(b), i64(q))
 }
 

@@ -5,6 +5,7 @@ package cuda
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gebm/gebm/shared/nn"
@@ -127,5 +128,21 @@ func TestConvKernels(t *testing.T) {
 		sameBits(t, name("swap_axes ", s), download(t, d, mat), wantMat)
 		swapAxes(d, dm, mat, ch, n, plane)
 		sameBits(t, name("swap_axes back ", s), download(t, d, dm), m)
+	}
+}
+
+// TestFits32: a buffer of 2^31 values or more is refused by the kernels
+// that index in 32 bits, with a device error naming the kernel, instead of
+// indexing out of bounds; 2^31 − 1 passes.
+func TestFits32(t *testing.T) {
+	d := testDevice(t)
+	if !d.fits32("x", 1<<31-1) || d.check() != nil {
+		t.Fatal("2^31 − 1 values refused")
+	}
+	if d.fits32("swap_axes", 1<<31) {
+		t.Fatal("2^31 values accepted")
+	}
+	if err := d.check(); err == nil || !strings.Contains(err.Error(), "swap_axes") || !strings.Contains(err.Error(), "smaller batch") {
+		t.Fatalf("error %v", err)
 	}
 }

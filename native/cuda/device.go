@@ -150,6 +150,18 @@ func (d *Device) fail(err error) {
 	}
 }
 
+// fits32 reports whether a buffer of n values is within the 32-bit indices
+// of the kernels that use u32 (common.cuh: the convolutions', the swap,
+// the NCHW bias and batch norm); else it fails the device with an error
+// naming what. 2^31 values are 8 GiB in one buffer.
+func (d *Device) fits32(what string, n int) bool {
+	if n < 1<<31 {
+		return true
+	}
+	d.fail(fmt.Errorf("%s: %d values in one buffer, more than the 2^31 its kernels index; use a smaller batch", what, n))
+	return false
+}
+
 // check returns (and clears) the first error since the last check.
 func (d *Device) check() error {
 	err := d.err
