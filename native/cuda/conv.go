@@ -79,18 +79,22 @@ func swapAxes(d *Device, dst, src Buffer, a, b, q int) {
 var convColumnBudget = 1 << 25
 
 // convBuffers are a convolution's device work space for one chunk of nb
-// samples, as shared/nn's: col (rows × nb·cols) and mat (the non-image
-// side, channels × nb·cols, channel outermost). They grow to the largest
-// chunk needed, so that passes after the first allocate nothing.
+// samples, as shared/nn's: col (rows × nb·cols, the column matrices of the
+// layer's image side, img values a sample) and mat (the non-image side, ch
+// channels × nb·cols, channel outermost). They grow to the largest chunk
+// needed, so that passes after the first allocate nothing.
 type convBuffers struct {
 	d        *Device
+	g        convGeom
+	img, ch  int
 	col, mat Buffer
 }
 
-// eachChunk splits a batch of n into chunks within the budget (balanced,
-// as nn's convChunk), makes the buffers hold one and calls f for each
-// (first sample s, size nb).
-func (b *convBuffers) eachChunk(n, rows, ch, cols int, f func(s, nb int)) {
+// chunks splits a batch of n into chunks within the budget (balanced, as
+// nn's convChunk), makes the buffers hold one and calls f for each (first
+// sample s, size nb).
+func (b *convBuffers) chunks(n int, f func(s, nb int)) {
+	rows, cols := b.g.rows(), b.g.cols()
 	most := max(1, convColumnBudget/(rows*cols))
 	chunks := (n + most - 1) / most
 	nb := (n + chunks - 1) / chunks
@@ -98,13 +102,23 @@ func (b *convBuffers) eachChunk(n, rows, ch, cols int, f func(s, nb int)) {
 		b.d.Free(b.col)
 		b.col = b.d.Alloc(need)
 	}
-	if need := nb * ch * cols; b.mat.Len() < need {
+	if need := nb * b.ch * cols; b.mat.Len() < need {
 		b.d.Free(b.mat)
 		b.mat = b.d.Alloc(need)
 	}
 	for s := 0; s < n; s += nb {
 		f(s, min(nb, n-s))
 	}
+}
+
+// lower writes the column matrix of nb image-side samples of v, from
+// sample s, into col.
+func (b *convBuffers) lower(v Buffer, s, nb int) { b.g.im2col(samples(v, s, nb, b.img), b.col, nb) }
+
+// swapIn writes nb matrix-side samples of v (NCHW), from sample s, into
+// mat, channel outermost.
+func (b *convBuffers) swapIn(v Buffer, s, nb int) {
+	swapAxes(b.d, b.mat, samples(v, s, nb, b.ch*b.g.cols()), nb, b.ch, b.g.cols())
 }
 
 func (b *convBuffers) free() {
@@ -186,20 +200,7 @@ func newConv2D(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (layer, error)
 		return nil, err
 	}
 	return &conv2d{d: d, g: g, out: ls.Out, in: g.size(), dst: ls.Out * g.cols(), convWeight: m,
-		convBuffers: convBuffers{d: d}}, nil
-}
-
-func (l *conv2d) chunks(n int, f func(s, nb int)) {
-	l.eachChunk(n, l.g.rows(), l.out, l.g.cols(), f)
-}
-
-// lower writes the column matrix of the nb samples starting at x's sample s.
-func (l *conv2d) lower(x Buffer, s, nb int) { l.g.im2col(samples(x, s, nb, l.in), l.col, nb) }
-
-// swapIn writes nb output-side samples of v (NCHW) into l.mat, channel
-// outermost.
-func (l *conv2d) swapIn(v Buffer, s, nb int) {
-	swapAxes(l.d, l.mat, samples(v, s, nb, l.dst), nb, l.out, l.g.cols())
+		convBuffers: convBuffers{d: d, g: g, img: g.size(), ch: ls.Out}}, nil
 }
 
 // apply writes W·im2col(x) (+ b when bias) for a chunk.
@@ -314,20 +315,7 @@ func newConvTranspose2D(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (laye
 		return nil, err
 	}
 	return &convTranspose2d{d: d, g: g, in: ls.In, src: ls.In * g.cols(), dst: g.size(), convWeight: m,
-		convBuffers: convBuffers{d: d}}, nil
-}
-
-func (l *convTranspose2d) chunks(n int, f func(s, nb int)) {
-	l.eachChunk(n, l.g.rows(), l.in, l.g.cols(), f)
-}
-
-// lower writes the column matrix of nb output-side images of v (the
-// output's gradient or its tangent) into l.col.
-func (l *convTranspose2d) lower(v Buffer, s, nb int) { l.g.im2col(samples(v, s, nb, l.dst), l.col, nb) }
-
-// swapIn writes nb samples' inputs x (NCHW) into l.mat, channel outermost.
-func (l *convTranspose2d) swapIn(x Buffer, s, nb int) {
-	swapAxes(l.d, l.mat, samples(x, s, nb, l.src), nb, l.in, l.g.cols())
+		convBuffers: convBuffers{d: d, g: g, img: g.size(), ch: ls.In}}, nil
 }
 
 // apply writes col2im(Wᵀ·X) (+ b when bias) for a chunk.
