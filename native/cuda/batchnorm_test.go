@@ -128,15 +128,7 @@ func TestBatchNormNetwork(t *testing.T) {
 			what := name(g.Name(), " step ", step, " training ", training, ": ")
 			host.SetTraining(training)
 			net.SetTraining(training)
-			host.ZeroGrad()
-			want := append([]float32(nil), host.Forward(x, n)...)
-			wantDx := append([]float32(nil), host.Backward(dy, true)...)
-			host.FinishGrads()
-			net.ZeroGrad()
-			near(t, what+"forward", download(t, d, net.Forward(dx, n)), want, tolForward)
-			near(t, what+"input gradient", download(t, d, net.Backward(ddy, true)), wantDx, tolForward)
-			net.FinishGrads()
-			near(t, what+"parameter gradient", download(t, d, net.Grads()), hostGrads(host), tolGrad)
+			checkForwardBackward(t, d, host, net, x, dy, dx, ddy, n, what)
 			state := download(t, d, net.state)
 			off := 0
 			for _, s := range host.State() {

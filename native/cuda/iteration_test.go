@@ -3,11 +3,7 @@
 package cuda_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"image"
-	"image/png"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -18,6 +14,7 @@ import (
 	"github.com/gebm/gebm/native/cuda"
 	"github.com/gebm/gebm/native/train"
 	"github.com/gebm/gebm/shared/ckpt"
+	"github.com/gebm/gebm/shared/data/datatest"
 	"github.com/gebm/gebm/shared/model"
 	"github.com/gebm/gebm/shared/nn"
 )
@@ -362,7 +359,7 @@ func TestTrainerOnGPU(t *testing.T) {
 			return o
 		}},
 		{"dcgan", func(t *testing.T) train.Options {
-			o := train.Defaults(pngFolder(t, 24, 8))
+			o := train.Defaults(datatest.GreyPNGFolder(t, 24, 8, 3))
 			o.Arch, o.Channels, o.Latent, o.Batch = "dcgan", 4, 8, 8
 			return o
 		}},
@@ -384,27 +381,6 @@ func TestTrainerOnGPU(t *testing.T) {
 			trainerRoundTrip(t, opts, 30, 17)
 		})
 	}
-}
-
-// pngFolder writes n random side×side grey PNG images into a new folder
-// and returns its path, a data spec gebm train reads as an image set.
-func pngFolder(t *testing.T, n, side int) string {
-	dir := t.TempDir()
-	rng := rand.New(rand.NewPCG(3, 4))
-	for i := range n {
-		img := image.NewGray(image.Rect(0, 0, side, side))
-		for j := range img.Pix {
-			img.Pix[j] = uint8(rng.IntN(256))
-		}
-		var b bytes.Buffer
-		if err := png.Encode(&b, img); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%03d.png", i)), b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
 }
 
 // trainerRoundTrip trains opts(total) uninterrupted, checks its model file,

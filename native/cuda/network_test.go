@@ -182,6 +182,22 @@ func TestConvChunks(t *testing.T) {
 	}
 }
 
+// checkForwardBackward compares the device network's Forward, Backward
+// (input gradient) and parameter gradient on n rows of x (dx on the
+// device) and the output gradient dy (ddy) with shared/nn's.
+func checkForwardBackward(t *testing.T, d *Device, host *nn.Network, net *Network, x, dy []float32, dx, ddy Buffer, n int, what string) {
+	t.Helper()
+	host.ZeroGrad()
+	want := append([]float32(nil), host.Forward(x, n)...)
+	wantDx := append([]float32(nil), host.Backward(dy, true)...)
+	host.FinishGrads()
+	net.ZeroGrad()
+	near(t, what+"forward", download(t, d, net.Forward(dx, n)), want, tolForward)
+	near(t, what+"input gradient", download(t, d, net.Backward(ddy, true)), wantDx, tolForward)
+	net.FinishGrads()
+	near(t, what+"parameter gradient", download(t, d, net.Grads()), hostGrads(host), tolGrad)
+}
+
 // checkPasses compares every pass of case c's network on the device with
 // shared/nn's (TestNetworkPasses).
 func checkPasses(t *testing.T, d *Device, g Gemm, c netCase, ci int) {
@@ -196,15 +212,7 @@ func checkPasses(t *testing.T, d *Device, g Gemm, c netCase, ci int) {
 	// Forward and backward with parameter gradients.
 	dy := randn(rng, n*host.Out(), 1)
 	ddy := upload(t, d, dy)
-	host.ZeroGrad()
-	want := append([]float32(nil), host.Forward(x, n)...)
-	wantDx := append([]float32(nil), host.Backward(dy, true)...)
-	host.FinishGrads()
-	net.ZeroGrad()
-	near(t, what+"forward", download(t, d, net.Forward(dx, n)), want, tolForward)
-	near(t, what+"input gradient", download(t, d, net.Backward(ddy, true)), wantDx, tolForward)
-	net.FinishGrads()
-	near(t, what+"parameter gradient", download(t, d, net.Grads()), hostGrads(host), tolGrad)
+	checkForwardBackward(t, d, host, net, x, dy, dx, ddy, n, what)
 
 	// BackwardParams alone gives the same parameter gradient.
 	net.ZeroGrad()
@@ -271,7 +279,7 @@ func checkPasses(t *testing.T, d *Device, g Gemm, c netCase, ci int) {
 			off += len(s.Value)
 		}
 	}
-	want = append([]float32(nil), host.Forward(x, n)...)
+	want := append([]float32(nil), host.Forward(x, n)...)
 	near(t, what+"forward after Refresh(1)", download(t, d, net.Forward(dx, n)), want, tolForward)
 	if err := d.check(); err != nil {
 		t.Fatal(err)

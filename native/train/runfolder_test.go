@@ -1,19 +1,15 @@
 package train
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"image"
-	"image/png"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gebm/gebm/shared/ckpt"
+	"github.com/gebm/gebm/shared/data/datatest"
 )
 
 // TestFolderHoldingARun: a folder that holds a run is refused without
@@ -200,21 +196,7 @@ func TestResumeOlderCheckpoint(t *testing.T) {
 // which a dcgan does not use) continues instead of reporting that the
 // widths contradict the run's, and ends as an uninterrupted run does.
 func TestResumeDCGANWithItsOptions(t *testing.T) {
-	dir := t.TempDir()
-	rng := rand.New(rand.NewPCG(5, 6))
-	for i := range 16 {
-		img := image.NewGray(image.Rect(0, 0, 8, 8))
-		for j := range img.Pix {
-			img.Pix[j] = uint8(rng.IntN(256))
-		}
-		var b bytes.Buffer
-		if err := png.Encode(&b, img); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d.png", i)), b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := datatest.GreyPNGFolder(t, 16, 8, 5)
 	opts := func(steps int) Options {
 		o := Defaults(dir)
 		o.Out, o.Steps, o.Quiet = t.TempDir(), steps, true
