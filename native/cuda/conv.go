@@ -185,12 +185,10 @@ func (m *convWeight) finishGrads() {
 // and use one product each for the weight gradient (dY·Xᵀ) and the input
 // gradient (col2im of Wᵀ·dY).
 type conv2d struct {
-	d       *Device
-	g       convGeom // the input image
 	out     int
 	in, dst int // values per sample of input and output
 	convWeight
-	convBuffers
+	convBuffers // its g is the input image's geometry
 }
 
 func newConv2D(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (layer, error) {
@@ -199,7 +197,7 @@ func newConv2D(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (layer, error)
 	if err != nil {
 		return nil, err
 	}
-	return &conv2d{d: d, g: g, out: ls.Out, in: g.size(), dst: ls.Out * g.cols(), convWeight: m,
+	return &conv2d{out: ls.Out, in: g.size(), dst: ls.Out * g.cols(), convWeight: m,
 		convBuffers: convBuffers{d: d, g: g, img: g.size(), ch: ls.Out}}, nil
 }
 
@@ -300,12 +298,10 @@ func (l *conv2d) free() {
 // gradient (W·im2col(dy), swapped back) and the weight gradient
 // (X·im2col(dy)ᵀ).
 type convTranspose2d struct {
-	d        *Device
-	g        convGeom // the output image; its kernel positions are the input's pixels
-	in       int      // input channels
-	src, dst int      // values per sample of input and output
+	in       int // input channels
+	src, dst int // values per sample of input and output
 	convWeight
-	convBuffers
+	convBuffers // its g is the output image's; its kernel positions are the input's pixels
 }
 
 func newConvTranspose2D(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (layer, error) {
@@ -314,7 +310,7 @@ func newConvTranspose2D(d *Device, ls nn.LayerSpec, _ int, t layerTensors) (laye
 	if err != nil {
 		return nil, err
 	}
-	return &convTranspose2d{d: d, g: g, in: ls.In, src: ls.In * g.cols(), dst: g.size(), convWeight: m,
+	return &convTranspose2d{in: ls.In, src: ls.In * g.cols(), dst: g.size(), convWeight: m,
 		convBuffers: convBuffers{d: d, g: g, img: g.size(), ch: ls.In}}, nil
 }
 
