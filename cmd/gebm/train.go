@@ -51,7 +51,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.Base, "base", o.Base, "the generator: mlp, or realnvp (a flow whose density gebm eval can measure)")
 	fs.IntVar(&o.FlowLayers, "flow-layers", o.FlowLayers, "with --base realnvp, the number of affine coupling layers")
 	fs.IntVar(&o.FlowHidden, "flow-hidden", o.FlowHidden, "with --base realnvp, the hidden width of each coupling's scale-and-shift network")
-	fs.StringVar(&o.Arch, "arch", o.Arch, "the networks: mlp (--base-hidden, --energy-hidden), or dcgan for image data: a convolutional generator and energy (--channels), with defaults of its own for what is not given: latent 64, batch 64, n-critic 3, learning rates 1e-3, 10000 steps, 1000 final energy steps")
+	fs.StringVar(&o.Arch, "arch", o.Arch, "the networks: mlp (--base-hidden, --energy-hidden), or dcgan for image data: a convolutional generator and energy (--channels), with defaults of its own for what is not given: latent 64, batch 64, n-critic 3, learning rates 1e-3, 20000 steps, 1000 final energy steps")
 	fs.IntVar(&o.Channels, "channels", o.Channels, "with --arch dcgan, the channel width `C`: the generator's convolutions 2C then C wide, the energy's C then 2C")
 	fs.StringVar(&o.BaseLoss, "base-loss", o.BaseLoss, "what the base step minimises: kale (the paper's), or mle (a realnvp base's negative log-likelihood of the data)")
 	var hidden []int

@@ -150,7 +150,7 @@ func TestDCGANDefaults(t *testing.T) {
 	o := Defaults("mnist")
 	DCGANDefaults(&o, func(string) bool { return false })
 	if o.Latent != DCGANLatent || o.Batch != 64 || o.NCritic != 3 || o.LREnergy != 1e-3 || o.LRBase != 1e-3 ||
-		o.Steps != 10000 || o.FinalEnergySteps != 1000 || o.Channels != DCGANChannels {
+		o.Steps != 20000 || o.FinalEnergySteps != 1000 || o.Channels != DCGANChannels {
 		t.Fatalf("dcgan defaults: %+v", o)
 	}
 	if ps := o.Problems(); len(ps) != 0 {
