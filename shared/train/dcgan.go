@@ -18,9 +18,9 @@ const DCGANLatent = 64
 // base steps its generator's FID was 132 at 1e-4, 112 at 4e-4 and 84 at
 // 1e-3 (docs/EVAL.md, issue 15). 20000 base steps rather than 10000 take
 // the generator's FID from 39.3 to 28.8 and the GEBM's at β = 1 from 36.3
-// to 30.1; with 1000 final energy steps they took 41 minutes at one thread
-// on the shared two-core machine (docs/EVAL.md, "Longer, and one layer
-// deeper").
+// to 30.1; with 1000 final energy steps they took 34–41 minutes at one
+// thread on the shared two-core machine (docs/EVAL.md, "Longer, and one
+// layer deeper"; www/models/TRAINING.md).
 const (
 	dcganBatch            = 64
 	dcganNCritic          = 3
