@@ -70,18 +70,39 @@ func TestTrainDCGAN(t *testing.T) {
 		{[]string{"--data", imgs, "--image-size", "8", "--base", "realnvp"}, "--arch: dcgan builds a generator of its own"},
 		// Flags that size only the MLP (or realnvp) networks would be
 		// ignored by dcgan: refused, naming the flag.
-		{[]string{"--data", imgs, "--image-size", "8", "--base-hidden", "64,64"}, "--base-hidden sizes the mlp networks"},
-		{[]string{"--data", imgs, "--image-size", "8", "--energy-hidden", "64"}, "--energy-hidden sizes the mlp networks"},
-		{[]string{"--data", imgs, "--image-size", "8", "--hidden", "64"}, "--hidden sizes the mlp networks"},
-		{[]string{"--data", imgs, "--image-size", "8", "--flow-layers", "4"}, "--flow-layers sizes the mlp networks"},
-		{[]string{"--data", imgs, "--image-size", "8", "--flow-hidden", "16"}, "--flow-hidden sizes the mlp networks"},
+		{[]string{"--data", imgs, "--image-size", "8", "--base-hidden", "64,64"}, "--base-hidden sizes an mlp (or realnvp) network, and the generator is convolutional"},
+		{[]string{"--data", imgs, "--image-size", "8", "--energy-hidden", "64"}, "--energy-hidden sizes an mlp (or realnvp) network, and the energy is convolutional"},
+		{[]string{"--data", imgs, "--image-size", "8", "--hidden", "64"}, "--hidden sizes an mlp (or realnvp) network"},
+		{[]string{"--data", imgs, "--image-size", "8", "--flow-layers", "4"}, "--flow-layers sizes an mlp (or realnvp) network"},
+		{[]string{"--data", imgs, "--image-size", "8", "--flow-hidden", "16"}, "--flow-hidden sizes an mlp (or realnvp) network"},
+		// With an mlp energy only the generator's are refused.
+		{[]string{"--data", imgs, "--image-size", "8", "--energy-arch", "mlp", "--base-hidden", "64"}, "--base-hidden sizes an mlp (or realnvp) network, and the generator is convolutional"},
+		{[]string{"--data", imgs, "--image-size", "8", "--energy-arch", "mlp", "--hidden", "64"}, "--hidden sizes an mlp (or realnvp) network"},
+		{[]string{"--data", imgs, "--image-size", "8", "--energy-arch", "conv"}, "--energy-arch: \"conv\": use mlp or dcgan"},
 		// And the converse: --channels after --arch dcgan, overridden by a later --arch mlp.
 		{[]string{"--data", imgs, "--image-size", "8", "--arch", "mlp"}, "--channels sizes the dcgan architecture's convolutions"},
+		// An energy alone needs a generator to fit it to.
+		{[]string{"--data", imgs, "--image-size", "8", "--steps", "0"}, "--steps: 0 must be in 1..1e9"},
+		{[]string{"--data", imgs, "--image-size", "8", "--steps", "0", "--base-from", filepath.Join(run, "model.gebm"), "--final-energy-steps", "0"}, "--final-energy-steps"},
 	} {
 		out := filepath.Join(t.TempDir(), "bad")
 		a := append([]string{"train", "--arch", "dcgan", "--channels", "4", "--out", out, "--steps", "1", "--batch", "8", "--quiet"}, c.args...)
 		if code, _, errOut := gebm(t, a...); code != 1 || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: code %d, %q; want an error containing %q", c.args, code, errOut, c.want)
 		}
+	}
+
+	// An MLP energy fitted alone to the trained convolutional generator:
+	// the new model's base is the run's, its energy an MLP.
+	alone := filepath.Join(t.TempDir(), "alone")
+	a := append(slices.Clone(args[:len(args)-1]), "--energy-arch", "mlp", "--energy-hidden", "16", "--base-from", filepath.Join(run, "model.gebm"), "--steps", "0")
+	a[slices.Index(a, "--out")+1] = alone
+	if code, _, errOut := gebm(t, a...); code != 0 {
+		t.Fatalf("gebm train --base-from --steps 0: %s", errOut)
+	}
+	fit, base := loadModelFile(t, filepath.Join(alone, "model.gebm")), load()
+	same := model.GEBM{Base: fit.Base, Energy: base.Energy, A: base.A}
+	if err := same.Identical(base); err != nil || hasKind(fit.Energy.Spec(), nn.KindConv2D) || fit.Training.Options["base_from"] != filepath.Join(run, "model.gebm") {
+		t.Fatalf("energy alone: base identical to the run's: %v; energy %+v; options %v", err, fit.Energy.Spec(), fit.Training.Options)
 	}
 }

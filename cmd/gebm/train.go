@@ -45,14 +45,16 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"a CIFAR-10 .bin file, or a folder of PNG/JPEG images or CIFAR-10 .bin files")
 	fs.IntVar(&o.ImageSize, "image-size", o.ImageSize, "resample the data's images to `N`×N (area averaging to shrink, bilinear to grow); 0: their own size, one size throughout a folder")
 	fs.StringVar(&o.Out, "out", "", "output directory (model.gebm, checkpoint.gebm, log.csv, curves.png, samples.png)")
-	fs.IntVar(&o.Steps, "steps", o.Steps, "base (generator) updates")
+	fs.IntVar(&o.Steps, "steps", o.Steps, "base (generator) updates (0 with --base-from: none)")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "batch size (data rows and latents)")
 	fs.IntVar(&o.Latent, "latent", o.Latent, "latent size d (a realnvp base's is the data dimension)")
 	fs.StringVar(&o.Base, "base", o.Base, "the generator: mlp, or realnvp (a flow whose density gebm eval can measure)")
 	fs.IntVar(&o.FlowLayers, "flow-layers", o.FlowLayers, "with --base realnvp, the number of affine coupling layers")
 	fs.IntVar(&o.FlowHidden, "flow-hidden", o.FlowHidden, "with --base realnvp, the hidden width of each coupling's scale-and-shift network")
 	fs.StringVar(&o.Arch, "arch", o.Arch, "the networks: mlp (--base-hidden, --energy-hidden), or dcgan for image data: a convolutional generator and energy (--channels), with defaults of its own for what is not given: latent 64, batch 64, n-critic 3, learning rates 1e-3, 20000 steps, 1000 final energy steps")
+	fs.StringVar(&o.EnergyArch, "energy-arch", o.EnergyArch, "the energy's architecture where it departs from --arch: mlp (--energy-hidden) on a dcgan generator, or dcgan (--channels) on an mlp generator")
 	fs.IntVar(&o.Channels, "channels", o.Channels, "with --arch dcgan, the channel width `C`: the generator's convolutions 2C then C wide, the energy's C then 2C")
+	fs.StringVar(&o.BaseFrom, "base-from", o.BaseFrom, "start from the trained generator of this model or checkpoint `FILE` (trained with the same --arch, --latent and sizes) and fit a new energy to it; with --steps 0 the generator is not trained further: only --final-energy-steps energy updates")
 	fs.StringVar(&o.BaseLoss, "base-loss", o.BaseLoss, "what the base step minimises: kale (the paper's), or mle (a realnvp base's negative log-likelihood of the data)")
 	var hidden []int
 	fs.Var(intList{&hidden}, "hidden", "hidden widths of both networks, e.g. 256,512 (the energy uses them reversed)")
@@ -108,7 +110,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if err := archFlags(o.Arch, set); err != nil {
+	if err := archFlags(&o.Options, set); err != nil {
 		return err
 	}
 	t, err := train.New(o)
@@ -203,34 +205,51 @@ func progress(stderr io.Writer, total int, what string) func(int, float64) {
 
 // networkWords describes the networks for the first line of gebm train.
 func networkWords(o train.Options) string {
+	var base, energy string
 	switch {
 	case o.Arch == "dcgan":
-		return fmt.Sprintf("dcgan: base convolutions %d, %d channels, energy %d, %d channels", 2*o.Channels, o.Channels, o.Channels, 2*o.Channels)
+		base = fmt.Sprintf("dcgan: base convolutions %d, %d channels", 2*o.Channels, o.Channels)
 	case o.Base == "realnvp":
-		return fmt.Sprintf("base realnvp (%d couplings, hidden %d, base loss %s), energy %v", o.FlowLayers, o.FlowHidden, o.BaseLoss, o.EnergyHidden)
+		base = fmt.Sprintf("base realnvp (%d couplings, hidden %d, base loss %s)", o.FlowLayers, o.FlowHidden, o.BaseLoss)
+	default:
+		base = fmt.Sprintf("base %v", o.BaseHidden)
 	}
-	return fmt.Sprintf("base %v, energy %v", o.BaseHidden, o.EnergyHidden)
+	if o.EnergyArchitecture() == "dcgan" {
+		energy = fmt.Sprintf("energy %d, %d channels", o.Channels, 2*o.Channels)
+	} else {
+		energy = fmt.Sprintf("energy %v", o.EnergyHidden)
+	}
+	if o.BaseFrom != "" {
+		base += " from " + o.BaseFrom
+	}
+	return base + ", " + energy
 }
 
-// mlpOnlyFlags are the flags that size the MLP networks or the realnvp
-// generator: the dcgan architecture builds its own from --channels.
-var mlpOnlyFlags = []string{"hidden", "base-hidden", "energy-hidden", "flow-layers", "flow-hidden"}
-
 // archFlags refuses a flag given on the command line (set) that the
-// architecture arch would ignore: the MLP-only flags with dcgan, and
-// --channels with mlp, so that a run is never silently not what was asked.
-func archFlags(arch string, set map[string]bool) error {
-	switch arch {
-	case "dcgan":
-		for _, name := range mlpOnlyFlags {
+// networks of o would ignore: the widths of an MLP (--base-hidden,
+// --energy-hidden, --hidden for both) or a realnvp generator for a network
+// that is convolutional, and --channels when neither is, so that a run is
+// never silently not what was asked.
+func archFlags(o *core.Options, set map[string]bool) error {
+	convBase, convEnergy := o.Arch == "dcgan", o.EnergyArchitecture() == "dcgan"
+	refuse := func(flag, net string) error {
+		return fmt.Errorf("--%s sizes an mlp (or realnvp) network, and the %s is convolutional (--arch, --energy-arch): its convolutions are sized by --channels; drop --%s or use mlp", flag, net, flag)
+	}
+	if convBase {
+		for _, name := range []string{"base-hidden", "flow-layers", "flow-hidden"} {
 			if set[name] {
-				return fmt.Errorf("--%s sizes the mlp networks (or a realnvp generator), which --arch dcgan does not use: its convolutions are sized by --channels; drop --%s or use --arch mlp", name, name)
+				return refuse(name, "generator")
 			}
 		}
-	case "mlp":
-		if set["channels"] {
-			return fmt.Errorf("--channels sizes the dcgan architecture's convolutions, which --arch mlp does not use: give --arch dcgan, or size the mlp networks with --hidden, --base-hidden, --energy-hidden")
-		}
+	}
+	if convEnergy && set["energy-hidden"] {
+		return refuse("energy-hidden", "energy")
+	}
+	if (convBase || convEnergy) && set["hidden"] {
+		return refuse("hidden", "generator or the energy")
+	}
+	if !convBase && !convEnergy && set["channels"] {
+		return fmt.Errorf("--channels sizes the dcgan architecture's convolutions, and neither network is convolutional: give --arch dcgan (or --energy-arch dcgan), or size the mlp networks with --hidden, --base-hidden, --energy-hidden")
 	}
 	return nil
 }

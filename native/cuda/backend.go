@@ -280,8 +280,12 @@ func (t *Trainer) EnergyStep(x, z, alpha []float32, lrScale float64) (EnergyStat
 // normalise by the batch's own statistics and fold them into their running
 // ones, in the state buffer that Sync brings back for the model file. The
 // base is left in its sampling mode (running statistics) for Evaluate; the
-// backward pass of BaseStep follows the mode of this forward pass.
+// backward pass of BaseStep follows the mode of this forward pass. A frozen
+// base (backend.Config.FrozenBase) generates in its sampling mode.
 func (t *Trainer) generate(B int) Buffer {
+	if t.cfg.FrozenBase {
+		return t.base.Forward(t.z, B)
+	}
 	t.base.SetTraining(true)
 	defer t.base.SetTraining(false)
 	return t.base.Forward(t.z, B)

@@ -92,6 +92,14 @@ var runOptions = append(append([]runOption{
 		recorded: func(f *ckpt.File) (string, bool) {
 			return formatWidths(hiddenWidths(f.Energy)), len(f.Energy.Layers) > 0 && !convolutional(f.Energy)
 		}},
+	{flag: "energy-arch", get: func(o *Options) string { return o.EnergyArchitecture() },
+		set: func(o *Options, s string) error { o.EnergyArch = s; return nil },
+		recorded: func(f *ckpt.File) (string, bool) {
+			if convolutional(f.Energy) {
+				return "dcgan", true
+			}
+			return "mlp", len(f.Energy.Layers) > 0
+		}},
 	{flag: "energy-slope", get: func(o *Options) string { return core.FormatFloat(o.EnergySlope) },
 		set: func(o *Options, s string) (err error) { o.EnergySlope, err = strconv.ParseFloat(s, 64); return err },
 		recorded: func(f *ckpt.File) (string, bool) {
@@ -121,6 +129,8 @@ var nativeOptions = []runOption{
 	intOption("log-every", "log_every", true, func(o *Options) *int { return &o.LogEvery }),
 	{flag: "device", key: "device", mayChange: true, get: func(o *Options) string { return o.Device },
 		set: func(o *Options, s string) error { o.Device = s; return nil }},
+	{flag: "base-from", key: "base_from", get: func(o *Options) string { return o.BaseFrom },
+		set: func(o *Options, s string) error { o.BaseFrom = s; return nil }},
 }
 
 // procedureOptions are shared/train's RecordedOptions as options of a
@@ -150,7 +160,7 @@ func (o *Options) record() map[string]string {
 
 // legacyDefaults are the values of options that older versions of gebm did
 // not record because they were not flags: every run used these.
-var legacyDefaults = map[string]string{"arch": "mlp", "image-size": "0", "a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1", "base-loss": "kale", "final-energy-steps": "0", "final-lr-scale": "0.1", "final-average": "0"}
+var legacyDefaults = map[string]string{"arch": "mlp", "base-from": "", "image-size": "0", "a-init-batches": "10", "test-fraction": "0.1", "base-tilt": "1", "base-loss": "kale", "final-energy-steps": "0", "final-lr-scale": "0.1", "final-average": "0"}
 
 // reconcile makes o the options of the run that checkpoint f (at path)
 // belongs to. An option that given reports as set on the command line must

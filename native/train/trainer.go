@@ -105,7 +105,12 @@ func New(o Options) (*Trainer, error) {
 		}
 	} else if t.Model, err = core.NewModel(&t.Opts.Options, o.Data, train); err != nil {
 		return nil, err
+	} else if o.BaseFrom != "" {
+		if err := takeBase(t.Model, o.BaseFrom); err != nil {
+			return nil, err
+		}
 	}
+	t.Opts.PretrainedBase = o.BaseFrom != ""
 	if o.BaseLoss == "mle" && !t.Model.IsFlow() {
 		return nil, fmt.Errorf("--base-loss mle: the base of the run in %s is not a flow", o.Out)
 	}

@@ -29,6 +29,13 @@ type Config struct {
 	// is not recorded in the checkpoint: like the device, it may change on
 	// resume.
 	CUDAGemm string `json:"-"`
+	// FrozenBase says that no step of the run changes the base (a trained
+	// generator taken from a file, gebm train --base-from with --steps 0):
+	// the energy steps then draw its samples as the model samples them,
+	// batch normalisation by its running statistics, which stay the
+	// file's; otherwise they draw them as a base step does (batch
+	// statistics, folded into the running ones).
+	FrozenBase bool `json:"-"`
 }
 
 // Backend performs the arithmetic of the two training steps on one device.

@@ -33,11 +33,11 @@ func dcganImage(shape []int) (c, h, w int, err error) {
 	return c, h, w, nil
 }
 
-// checkDCGAN refuses a dcgan configuration that cannot be built: a base
-// other than the MLP kind, data that are not square images of a side
-// divisible by 4, or channel widths out of range.
+// checkDCGAN refuses a configuration with a convolutional network that
+// cannot be built: a dcgan base other than the MLP kind, data that are not
+// square images of a side divisible by 4, or channel widths out of range.
 func (c Config) checkDCGAN() error {
-	if c.Base != "" && c.Base != BaseMLP {
+	if c.Arch == ArchDCGAN && c.Base != "" && c.Base != BaseMLP {
 		return fmt.Errorf("model: the dcgan architecture has a generator of its own: base %q must be %s", c.Base, BaseMLP)
 	}
 	if c.Channels < 1 || 2*c.Channels > nn.MaxDim {
@@ -56,8 +56,8 @@ func (c Config) checkDCGAN() error {
 // the energy maps x through a stride-2 convolution to ch channels,
 // LeakyReLU(EnergySlope), a stride-2 convolution to 2ch channels,
 // LeakyReLU, and linear(2ch·(H/4)·(W/4) → 1), each of its three layers
-// spectrally normalised when c.SpectralNorm, then the floor at EnergyFloor
-// unless that is 0. Every convolution has kernel 4 and padding 1, so that
+// spectrally normalised when c.SpectralNorm (Spec adds the floor at
+// EnergyFloor). Every convolution has kernel 4 and padding 1, so that
 // stride 2 halves or doubles the side exactly. Meant for a configuration
 // checkDCGAN accepts.
 func (c Config) dcganSpec() (base, energy nn.Spec) {
@@ -79,9 +79,6 @@ func (c Config) dcganSpec() (base, energy nn.Spec) {
 		conv(nn.KindConv2D, C, ch, H, W, c.SpectralNorm), leaky,
 		conv(nn.KindConv2D, ch, 2*ch, 2*h4, 2*w4, c.SpectralNorm), leaky,
 		{Kind: nn.KindLinear, In: 2 * ch * h4 * w4, Out: 1, SpectralNorm: c.SpectralNorm},
-	}
-	if c.EnergyFloor != 0 {
-		energy.Layers = append(energy.Layers, nn.LayerSpec{Kind: nn.KindFloor, Floor: c.EnergyFloor})
 	}
 	return base, energy
 }

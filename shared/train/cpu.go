@@ -20,6 +20,7 @@ type CPU struct {
 	gp         float64
 	tilt       float64 // backend.Config.BaseTilt
 	softClip   bool
+	frozenBase bool // backend.Config.FrozenBase
 	batch      int
 
 	// buffers of one step, allocated once
@@ -40,7 +41,7 @@ type CPU struct {
 func NewCPU(m *model.GEBM, c backend.Config, a *nn.Param, optE, optB *nn.Adam) *CPU {
 	B, D := c.Batch, m.Dim()
 	return &CPU{m: m, a: a, optE: optE, optB: optB, lrE: c.LREnergy, lrB: c.LRBase,
-		gp: c.GP, tilt: c.BaseTilt, softClip: c.SoftClip, batch: B, et: make([]float32, B),
+		gp: c.GP, tilt: c.BaseTilt, softClip: c.SoftClip, frozenBase: c.FrozenBase, batch: B, et: make([]float32, B),
 		xy: make([]float32, 2*B*D), xhat: make([]float32, B*D), dE: make([]float32, 2*B),
 		dy: make([]float32, B*D), ebuf: make([]float32, B), gpBuf: make([]float32, B), gqBuf: make([]float32, B),
 		w: make([]float64, B)}
@@ -107,8 +108,12 @@ func (c *CPU) EnergyStep(x, z, alpha []float32, lrScale float64) (backend.Energy
 // (nn.Network.SetTraining), which the model file keeps for sampling. The
 // base is left in its sampling mode, so that Evaluate and every sampler
 // use the running statistics; the backward pass of BaseStep goes through
-// the batch statistics of this forward pass.
+// the batch statistics of this forward pass. A frozen base
+// (backend.Config.FrozenBase) generates in its sampling mode.
 func (c *CPU) generate(z []float32) []float32 {
+	if c.frozenBase {
+		return c.m.Base.Forward(z, c.batch)
+	}
 	c.m.Base.SetTraining(true)
 	defer c.m.Base.SetTraining(false)
 	return c.m.Base.Forward(z, c.batch)

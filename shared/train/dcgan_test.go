@@ -85,6 +85,44 @@ func TestDCGANModel(t *testing.T) {
 	}
 }
 
+// TestMixedArchitectures: EnergyArch builds the energy of the other
+// architecture than Arch: an MLP energy (EnergyHidden, spectrally
+// normalised, with the floor) on the convolutional generator, and the
+// convolutional energy on an MLP generator; a convolutional energy needs
+// image data too.
+func TestMixedArchitectures(t *testing.T) {
+	d := imageSet(16, 8)
+	o := smallDCGAN()
+	o.EnergyArch, o.EnergyHidden = "mlp", []int{12}
+	m, err := NewModel(&o, "images", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEnergy := []nn.Kind{nn.KindLinear, nn.KindLeakyReLU, nn.KindLinear, nn.KindFloor}
+	if bs, es := m.Base.Spec(), m.Energy.Spec(); kinds(bs)[3] != nn.KindConvTranspose2D || !slices.Equal(kinds(es), wantEnergy) ||
+		es.Layers[0].In != 64 || es.Layers[0].Out != 12 || !es.Layers[0].SpectralNorm || es.Layers[3].Floor != o.EnergyFloor {
+		t.Fatalf("dcgan base with an mlp energy: base %v, energy %+v", kinds(bs), es.Layers)
+	}
+
+	o = smallDCGAN()
+	o.Arch, o.EnergyArch, o.BaseHidden = "mlp", "dcgan", []int{10}
+	if m, err = NewModel(&o, "images", d); err != nil {
+		t.Fatal(err)
+	}
+	wantBase := []nn.Kind{nn.KindLinear, nn.KindReLU, nn.KindLinear, nn.KindTanh}
+	if bs, es := m.Base.Spec(), m.Energy.Spec(); !slices.Equal(kinds(bs), wantBase) || kinds(es)[0] != nn.KindConv2D || es.Layers[0].Out != 4 {
+		t.Fatalf("mlp base with a dcgan energy: base %v, energy %v", kinds(bs), kinds(es))
+	}
+	toy := data.SampleDataset(mustToy(t), 16, rand.New(rand.NewPCG(1, 0)))
+	if _, err := NewModel(&o, "8gaussians", toy); err == nil || !strings.Contains(err.Error(), "--energy-arch dcgan needs image data") {
+		t.Errorf("a convolutional energy on flat data: %v", err)
+	}
+	o.EnergyArch = "resnet"
+	if err := o.Validate(); err == nil || !strings.Contains(err.Error(), "energy-arch") {
+		t.Errorf("--energy-arch resnet: %v", err)
+	}
+}
+
 // TestDCGANBatchNormModes: training a dcgan updates the generator's
 // running statistics (its batch normalisation layers' state), and the
 // trained generator samples by them: the same z gives the same image

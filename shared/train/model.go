@@ -33,13 +33,17 @@ func ModelConfig(o *Options, spec string, d *data.Dataset) (model.Config, error)
 	if err := o.FlowLatent(spec, d.Dim); err != nil {
 		return model.Config{}, err
 	}
-	if _, ok := d.Image(); o.Arch == model.ArchDCGAN && !ok {
-		return model.Config{}, fmt.Errorf("--arch dcgan needs image data (mnist, cifar10, a folder of images, a .npy array N×C×H×W or N×H×W): %s has flat rows of %d values; use --arch mlp", spec, d.Dim)
+	if _, ok := d.Image(); !ok {
+		for _, a := range []struct{ flag, arch string }{{"arch", o.Arch}, {"energy-arch", o.EnergyArch}} {
+			if a.arch == model.ArchDCGAN {
+				return model.Config{}, fmt.Errorf("--%s dcgan needs image data (mnist, cifar10, a folder of images, a .npy array N×C×H×W or N×H×W): %s has flat rows of %d values; use mlp", a.flag, spec, d.Dim)
+			}
+		}
 	}
 	cfg := model.Config{Latent: o.Latent, Data: DataInfo(spec, d), BaseHidden: o.BaseHidden,
 		Base: o.Base, FlowLayers: o.FlowLayers, FlowHidden: o.FlowHidden,
 		EnergyHidden: o.EnergyHidden, EnergySlope: o.EnergySlope, SpectralNorm: o.SpectralNorm,
-		EnergyFloor: o.EnergyFloor, Arch: o.Arch, Channels: o.Channels}
+		EnergyFloor: o.EnergyFloor, Arch: o.Arch, EnergyArch: o.EnergyArch, Channels: o.Channels}
 	if n := d.Norm; n.Bounded && n.Min == -1 && n.Max == 1 {
 		cfg.BaseOutput = nn.KindTanh
 	}

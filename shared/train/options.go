@@ -36,7 +36,12 @@ type Options struct {
 	// of model.Config's dcganSpec, with channel width Channels (the
 	// generator's layers 2·Channels then Channels wide, the energy's
 	// Channels then 2·Channels). A dcgan base is of the mlp kind (not a flow).
-	Arch         string  `json:"arch"`
+	Arch string `json:"arch"`
+	// EnergyArch, when not "", is the energy's architecture where it
+	// departs from Arch: "mlp" puts an MLP energy (EnergyHidden) on a
+	// dcgan generator, "dcgan" a convolutional energy on an mlp generator
+	// (model.Config.EnergyArch).
+	EnergyArch   string  `json:"energy-arch"`
 	Channels     int     `json:"channels"`
 	BaseHidden   []int   `json:"base-hidden"`
 	EnergyHidden []int   `json:"energy-hidden"`
@@ -77,6 +82,13 @@ type Options struct {
 	// Seed seeds the model's initial weights (PCG stream (Seed, 1)) and the
 	// training draws (stream (Seed, 2)).
 	Seed uint64 `json:"seed"`
+
+	// PretrainedBase says that the model's base is a trained generator
+	// given to the run (gebm train --base-from), not a fresh one: then
+	// Steps may be 0, a run that trains the energy alone, in its final
+	// phase. Not an option of the browser's trainer, which has no file to
+	// take a generator from.
+	PretrainedBase bool `json:"-"`
 }
 
 // Defaults returns the options for a data spec. MNIST follows the
@@ -119,6 +131,15 @@ func Defaults(data string) Options {
 	return o
 }
 
+// EnergyArchitecture is the architecture of the energy that o builds:
+// EnergyArch, or Arch when EnergyArch is "".
+func (o *Options) EnergyArchitecture() string {
+	if o.EnergyArch != "" {
+		return o.EnergyArch
+	}
+	return o.Arch
+}
+
 // Problem is one option that Options.Problems refuses: the option's flag
 // name (its JSON name) and what is wrong with its value.
 type Problem struct {
@@ -138,8 +159,13 @@ func (o *Options) Problems() []Problem {
 			bad(flag, "%v must be a positive number", v)
 		}
 	}
-	if o.Steps < 1 || o.Steps > 1e9 {
-		bad("steps", "%d must be in 1..1e9", o.Steps)
+	switch {
+	case o.Steps == 0 && o.PretrainedBase:
+		if o.FinalEnergySteps < 1 {
+			bad("steps", "0 base steps and no --final-energy-steps train nothing: give the energy's steps with --final-energy-steps")
+		}
+	case o.Steps < 1 || o.Steps > 1e9:
+		bad("steps", "%d must be in 1..1e9 (0, training the energy alone, needs a trained generator: --base-from)", o.Steps)
 	}
 	if o.Batch < 2 || o.Batch > 1<<16 {
 		bad("batch", "%d must be in 2..65536", o.Batch)
@@ -214,6 +240,11 @@ func (o *Options) Problems() []Problem {
 		}
 	default:
 		bad("arch", "%q: use mlp or dcgan", o.Arch)
+	}
+	switch o.EnergyArch {
+	case "", "mlp", "dcgan":
+	default:
+		bad("energy-arch", "%q: use mlp or dcgan (or leave it out: the energy of --arch)", o.EnergyArch)
 	}
 	if o.Channels < 1 || o.Channels > 1024 {
 		bad("channels", "%d must be in 1..1024", o.Channels)

@@ -93,7 +93,9 @@ func New(o Options, m *model.GEBM, train *data.Dataset, resume *ckpt.File, newBa
 	t.z = make([]float32, o.Batch*m.Latent())
 	t.alpha = make([]float32, o.Batch)
 	var err error
-	if t.Back, err = newBackend(m, o.Config, t.a, t.optE, t.optB); err != nil {
+	c := o.Config
+	c.FrozenBase = o.PretrainedBase && o.Steps == 0
+	if t.Back, err = newBackend(m, c, t.a, t.optE, t.optB); err != nil {
 		return nil, err
 	}
 	if o.BaseLoss == "mle" {

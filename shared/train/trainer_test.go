@@ -167,6 +167,11 @@ func TestProblems(t *testing.T) {
 		if o.Arch != "mlp" {
 			t.Fatalf("Defaults(%s): arch %q, want mlp", data, o.Arch)
 		}
+		// An energy trained alone on a given generator: no base steps.
+		o.Steps, o.PretrainedBase = 0, true
+		if ps := o.Problems(); len(ps) != 0 {
+			t.Fatalf("Defaults(%s) with --steps 0 on a pretrained base: %v", data, ps)
+		}
 		o.Arch, o.Latent = "dcgan", DCGANLatent
 		if ps := o.Problems(); len(ps) != 0 {
 			t.Fatalf("Defaults(%s) with arch dcgan: %v", data, ps)
@@ -201,6 +206,9 @@ func TestProblems(t *testing.T) {
 		{"arch", func(o *Options) { o.Arch = "resnet" }},
 		{"arch", func(o *Options) { o.Arch, o.Base = "dcgan", "realnvp" }},
 		{"channels", func(o *Options) { o.Channels = 0 }},
+		{"energy-arch", func(o *Options) { o.EnergyArch = "resnet" }},
+		{"steps", func(o *Options) { o.Steps = 0 }},
+		{"steps", func(o *Options) { o.Steps, o.PretrainedBase, o.FinalEnergySteps = 0, true, 0 }},
 	} {
 		o := Defaults("8gaussians")
 		c.set(&o)
