@@ -202,9 +202,11 @@ bench-wasm: wasm ## benchmark the latent step: native Go, wazero, Node (SIMD128 
 	cd scripts/bench && npm ci --no-audit --no-fund --loglevel=error
 	OPENBLAS_NUM_THREADS=1 $(GO) run ./wasm/internal/latentstep
 
-# The same step of the convolutional model (gebm train --data mnist --arch
-# dcgan): the bundled www/models/mnist-dcgan.gebm where this checkout has
-# it (CONV_MODEL=), else the untrained model of CONV_CHANNELS channels; in
+# The same step of a convolutional model: the bundled
+# www/models/mnist-dcgan.gebm (a DCGAN generator with an MLP energy) where
+# this checkout has it, else (CONV_MODEL=) the untrained convolutional pair
+# of CONV_CHANNELS channels (gebm train --data mnist --arch dcgan
+# --energy-arch dcgan); in
 # Chromium, TensorFlow.js's wasm (1 and 2 threads), webgl and cpu backends:
 # docs/WASM-BENCH.md.
 CONV_MODEL    ?= $(wildcard www/models/mnist-dcgan.gebm)

@@ -15,7 +15,7 @@ func hasKind(s nn.Spec, k nn.Kind) bool {
 	return slices.ContainsFunc(s.Layers, func(l nn.LayerSpec) bool { return l.Kind == k })
 }
 
-// TestTrainDCGAN: gebm train --arch dcgan trains the convolutional pair on
+// TestTrainDCGAN: gebm train --arch dcgan --energy-arch dcgan trains the convolutional pair on
 // a folder of colour images resampled to 8×8 with the --batch given and
 // dcgan's own defaults for the rest (train.DCGANDefaults: latent 64,
 // n-critic 3 where other data's default is 5, learning rates 1e-3); the model file holds the convolutions, the
@@ -26,7 +26,7 @@ func hasKind(s nn.Spec, k nn.Kind) bool {
 func TestTrainDCGAN(t *testing.T) {
 	imgs := writeImageFolder(t, 14)
 	run := filepath.Join(t.TempDir(), "run")
-	args := []string{"train", "--arch", "dcgan", "--channels", "4", "--data", imgs, "--image-size", "8", "--out", run,
+	args := []string{"train", "--arch", "dcgan", "--energy-arch", "dcgan", "--channels", "4", "--data", imgs, "--image-size", "8", "--out", run,
 		"--batch", "8", "--warmup", "2", "--burst-every", "0", "--final-energy-steps", "2",
 		"--a-init-batches", "2", "--test-fraction", "0.3", "--checkpoint-every", "0", "--quiet"}
 	if code, _, errOut := gebm(t, append(args, "--steps", "3")...); code != 0 {
@@ -71,7 +71,7 @@ func TestTrainDCGAN(t *testing.T) {
 		// Flags that size only the MLP (or realnvp) networks would be
 		// ignored by dcgan: refused, naming the flag.
 		{[]string{"--data", imgs, "--image-size", "8", "--base-hidden", "64,64"}, "--base-hidden sizes an mlp (or realnvp) network, and the generator is convolutional"},
-		{[]string{"--data", imgs, "--image-size", "8", "--energy-hidden", "64"}, "--energy-hidden sizes an mlp (or realnvp) network, and the energy is convolutional"},
+		{[]string{"--data", imgs, "--image-size", "8", "--energy-arch", "dcgan", "--energy-hidden", "64"}, "--energy-hidden sizes an mlp (or realnvp) network, and the energy is convolutional"},
 		{[]string{"--data", imgs, "--image-size", "8", "--hidden", "64"}, "--hidden sizes an mlp (or realnvp) network"},
 		{[]string{"--data", imgs, "--image-size", "8", "--flow-layers", "4"}, "--flow-layers sizes an mlp (or realnvp) network"},
 		{[]string{"--data", imgs, "--image-size", "8", "--flow-hidden", "16"}, "--flow-hidden sizes an mlp (or realnvp) network"},
@@ -92,10 +92,12 @@ func TestTrainDCGAN(t *testing.T) {
 		}
 	}
 
-	// An MLP energy fitted alone to the trained convolutional generator:
-	// the new model's base is the run's, its energy an MLP.
+	// An energy fitted alone to the trained convolutional generator, of
+	// dcgan's default architecture (an MLP): the new model's base is the
+	// run's, its energy an MLP.
 	alone := filepath.Join(t.TempDir(), "alone")
-	a := append(slices.Clone(args[:len(args)-1]), "--energy-arch", "mlp", "--energy-hidden", "16", "--base-from", filepath.Join(run, "model.gebm"), "--steps", "0")
+	a := append(slices.Clone(args[:len(args)-1]), "--energy-hidden", "16", "--base-from", filepath.Join(run, "model.gebm"), "--steps", "0")
+	a = slices.Delete(a, slices.Index(a, "--energy-arch"), slices.Index(a, "--energy-arch")+2)
 	a[slices.Index(a, "--out")+1] = alone
 	if code, _, errOut := gebm(t, a...); code != 0 {
 		t.Fatalf("gebm train --base-from --steps 0: %s", errOut)

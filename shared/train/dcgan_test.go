@@ -188,7 +188,7 @@ func TestDCGANDefaults(t *testing.T) {
 	o := Defaults("mnist")
 	DCGANDefaults(&o, func(string) bool { return false })
 	if o.Latent != DCGANLatent || o.Batch != 64 || o.NCritic != 3 || o.LREnergy != 1e-3 || o.LRBase != 1e-3 ||
-		o.Steps != 20000 || o.FinalEnergySteps != 1000 || o.Channels != DCGANChannels {
+		o.Steps != 20000 || o.FinalEnergySteps != 1000 || o.Channels != DCGANChannels || o.EnergyArchitecture() != "mlp" {
 		t.Fatalf("dcgan defaults: %+v", o)
 	}
 	if ps := o.Problems(); len(ps) != 0 {
@@ -196,10 +196,11 @@ func TestDCGANDefaults(t *testing.T) {
 	}
 	o = Defaults("mnist")
 	o.Latent, o.Batch, o.NCritic, o.LREnergy, o.LRBase, o.Steps, o.FinalEnergySteps = 8, 32, 5, 1e-4, 2e-4, 100, 0
+	o.EnergyArch = "dcgan"
 	given := o
 	DCGANDefaults(&o, func(string) bool { return true })
 	if o.Latent != given.Latent || o.Batch != given.Batch || o.NCritic != given.NCritic || o.LREnergy != given.LREnergy ||
-		o.LRBase != given.LRBase || o.Steps != given.Steps || o.FinalEnergySteps != given.FinalEnergySteps {
+		o.LRBase != given.LRBase || o.Steps != given.Steps || o.FinalEnergySteps != given.FinalEnergySteps || o.EnergyArch != "dcgan" {
 		t.Fatalf("given options changed: %+v, want %+v", o, given)
 	}
 }

@@ -169,8 +169,8 @@ func TestModelLabels(t *testing.T) {
 	if mlp < 0 || opts[mlp].Text != "MNIST (MLP)" {
 		t.Fatalf("picker %+v: want mnist shown as MNIST (MLP)", opts)
 	}
-	if conv := at("mnist-dcgan"); conv >= 0 && (opts[conv].Text != "MNIST (convolutional, DCGAN)" || conv > mlp) {
-		t.Errorf("picker %+v: want mnist-dcgan shown as MNIST (convolutional, DCGAN), before the MLP one", opts)
+	if conv := at("mnist-dcgan"); conv >= 0 && (opts[conv].Text != "MNIST (DCGAN generator, MLP energy)" || conv > mlp) {
+		t.Errorf("picker %+v: want mnist-dcgan shown as MNIST (DCGAN generator, MLP energy), before the MLP one", opts)
 	}
 	p.noConsoleErrors()
 }

@@ -399,7 +399,7 @@ async function restart() {
 // BUNDLED_LABELS names the bundled models in the picker where the file name
 // says too little: there are two of MNIST, the convolutional one first.
 const BUNDLED_LABELS = {
-  'mnist-dcgan': 'MNIST (convolutional, DCGAN)',
+  'mnist-dcgan': 'MNIST (DCGAN generator, MLP energy)',
   mnist: 'MNIST (MLP)',
 };
 

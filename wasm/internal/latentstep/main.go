@@ -76,7 +76,7 @@ func main() {
 		script   = flag.String("node", "scripts/bench/latentstep.mjs", "the Node script (GOOS=js module and TensorFlow.js)")
 		skipNode = flag.Bool("skip-node", false, "measure only native Go and wazero")
 		inChrome = flag.Bool("browser", true, "also measure in headless Chromium (the page's pool; TensorFlow.js with threads)")
-		arch     = flag.String("arch", "mlp", "the model: mlp (the MNIST-size MLP pair) or dcgan (the convolutional pair gebm train --data mnist --arch dcgan builds)")
+		arch     = flag.String("arch", "mlp", "the model: mlp (the MNIST-size MLP pair) or dcgan (the convolutional pair gebm train --data mnist --arch dcgan --energy-arch dcgan builds)")
 		channels = flag.Int("channels", 32, "with -arch dcgan, the channel width (gebm train --channels)")
 		modelArg = flag.String("model", "", "a .gebm file to measure instead of -arch's untrained model (e.g. www/models/mnist-dcgan.gebm)")
 		native   = flag.Bool("native", true, "measure native Go and the WASI module in wazero")
@@ -294,7 +294,7 @@ func benchModel(arch string, channels int, path string) (*model.GEBM, string, er
 		if err != nil {
 			return nil, "", err
 		}
-		return g, fmt.Sprintf("MNIST-size convolutional GEBM (gebm train --data mnist --arch dcgan --channels %d: latent 64, "+
+		return g, fmt.Sprintf("MNIST-size convolutional GEBM (gebm train --data mnist --arch dcgan --energy-arch dcgan --channels %d: latent 64, "+
 			"base linear→%d×7×7, batchnorm, ReLU, 4×4 stride-2 transposed convolutions to %d×14×14 (batchnorm, ReLU) and 1×28×28, tanh; "+
 			"energy 4×4 stride-2 convolutions to %d×14×14 and %d×7×7, LeakyReLU 0.2, linear→1, spectrally normalised)",
 			channels, 2*channels, channels, channels, 2*channels), nil
