@@ -18,9 +18,9 @@ import (
 // the network m's options build (the same architecture, latent size and
 // widths) and map into the same data space (the same dimension, image
 // shape and scaling); its energy plays no part. The run then trains its own
-// energy against it, and its base steps, if any, go on from it. The energy
-// steps' forward passes keep updating the running statistics of batch
-// normalisation, as in every run's final phase.
+// energy against it, and its base steps, if any, go on from it; a run of
+// no base steps keeps it frozen, running statistics included
+// (backend.Config.FrozenBase).
 func takeBase(m *model.GEBM, path string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -118,7 +118,7 @@ func TestDCGANWithMLPEnergy(t *testing.T) {
 		return o
 	}
 	pre := run(t, opts())
-	if convolutional(pre.Model.Energy.Spec()) == false {
+	if !convolutional(pre.Model.Energy.Spec()) {
 		t.Fatal("the dcgan run's energy is not convolutional")
 	}
 	o := opts()

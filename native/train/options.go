@@ -29,12 +29,6 @@ type Options struct {
 	// backend reads (Config), the schedule, Adam and the seed.
 	core.Options
 
-	// BaseFrom, when not "", is a model or checkpoint file whose trained
-	// generator the run takes instead of a fresh one (takeBase): the
-	// paper's image experiments fit an energy to a pretrained generator.
-	// With Steps 0 the run trains the energy alone.
-	BaseFrom string
-
 	Device string // "cpu" or "cuda"
 	// Resume continues the run in Out from its checkpoint; the options that
 	// define the run must be those it was started with (ResumeOptions fills
@@ -80,9 +74,7 @@ func (o *Options) Validate() error {
 	if o.ImageSize < 0 || o.ImageSize > data.MaxImageSide {
 		bad("image-size", "%d must be in 0..%d (0: the images' own size)", o.ImageSize, data.MaxImageSide)
 	}
-	procedure := o.Options
-	procedure.PretrainedBase = o.BaseFrom != ""
-	for _, p := range procedure.Problems() {
+	for _, p := range o.Problems() {
 		bad(p.Option, "%s", p.Message)
 	}
 	if o.CheckpointEvery < 0 || o.LogEvery < 0 {

@@ -110,7 +110,6 @@ func New(o Options) (*Trainer, error) {
 			return nil, err
 		}
 	}
-	t.Opts.PretrainedBase = o.BaseFrom != ""
 	if o.BaseLoss == "mle" && !t.Model.IsFlow() {
 		return nil, fmt.Errorf("--base-loss mle: the base of the run in %s is not a flow", o.Out)
 	}

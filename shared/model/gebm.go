@@ -69,9 +69,9 @@ type Config struct {
 	Channels   int
 }
 
-// energyArch is the energy's architecture: EnergyArch, or Arch when that
-// is "".
-func (c Config) energyArch() string {
+// EnergyArchitecture is the energy's architecture: EnergyArch, or Arch
+// when that is "".
+func (c Config) EnergyArchitecture() string {
 	if c.EnergyArch != "" {
 		return c.EnergyArch
 	}
@@ -87,7 +87,7 @@ func (c Config) energyArch() string {
 // 0.
 func (c Config) Spec() (base, energy nn.Spec) {
 	var convBase, convEnergy nn.Spec
-	if c.Arch == ArchDCGAN || c.energyArch() == ArchDCGAN {
+	if c.Arch == ArchDCGAN || c.EnergyArchitecture() == ArchDCGAN {
 		convBase, convEnergy = c.dcganSpec()
 	}
 	switch {
@@ -99,7 +99,7 @@ func (c Config) Spec() (base, energy nn.Spec) {
 		base = nn.MLP(c.Latent, c.BaseHidden, c.Data.Dim, nn.Activation(nn.KindReLU, 0), c.BaseOutput, false)
 	}
 	energy = convEnergy
-	if c.energyArch() != ArchDCGAN {
+	if c.EnergyArchitecture() != ArchDCGAN {
 		energy = nn.MLP(c.Data.Dim, c.EnergyHidden, 1, nn.Activation(nn.KindLeakyReLU, c.EnergySlope), "", c.SpectralNorm)
 	}
 	if c.EnergyFloor != 0 {
@@ -141,7 +141,7 @@ func New(c Config, rng *rand.Rand) (*GEBM, error) {
 			return nil, fmt.Errorf("model: architecture %q: use %s or %s", arch, ArchMLP, ArchDCGAN)
 		}
 	}
-	if c.Arch == ArchDCGAN || c.energyArch() == ArchDCGAN {
+	if c.Arch == ArchDCGAN || c.EnergyArchitecture() == ArchDCGAN {
 		if err := c.checkDCGAN(); err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/gebm/gebm/shared/backend"
+	"github.com/gebm/gebm/shared/model"
 )
 
 // Options is everything the training procedure is given: the network
@@ -83,12 +84,14 @@ type Options struct {
 	// training draws (stream (Seed, 2)).
 	Seed uint64 `json:"seed"`
 
-	// PretrainedBase says that the model's base is a trained generator
-	// given to the run (gebm train --base-from), not a fresh one: then
-	// Steps may be 0, a run that trains the energy alone, in its final
-	// phase. Not an option of the browser's trainer, which has no file to
-	// take a generator from.
-	PretrainedBase bool `json:"-"`
+	// BaseFrom, when not "", is a model or checkpoint file whose trained
+	// generator the run takes instead of a fresh one (gebm train
+	// --base-from; native/train reads it): the paper's image experiments
+	// fit an energy to a pretrained generator. Then Steps may be 0, a run
+	// that trains the energy alone, in its final phase, on the generator
+	// frozen (backend.Config.FrozenBase). Not an option of the browser's
+	// trainer, which has no file to take a generator from.
+	BaseFrom string `json:"-"`
 }
 
 // Defaults returns the options for a data spec. MNIST follows the
@@ -131,13 +134,10 @@ func Defaults(data string) Options {
 	return o
 }
 
-// EnergyArchitecture is the architecture of the energy that o builds:
-// EnergyArch, or Arch when EnergyArch is "".
+// EnergyArchitecture is the architecture of the energy that o builds
+// (model.Config.EnergyArchitecture).
 func (o *Options) EnergyArchitecture() string {
-	if o.EnergyArch != "" {
-		return o.EnergyArch
-	}
-	return o.Arch
+	return model.Config{Arch: o.Arch, EnergyArch: o.EnergyArch}.EnergyArchitecture()
 }
 
 // Problem is one option that Options.Problems refuses: the option's flag
@@ -160,7 +160,7 @@ func (o *Options) Problems() []Problem {
 		}
 	}
 	switch {
-	case o.Steps == 0 && o.PretrainedBase:
+	case o.Steps == 0 && o.BaseFrom != "":
 		if o.FinalEnergySteps < 1 {
 			bad("steps", "0 base steps and no --final-energy-steps train nothing: give the energy's steps with --final-energy-steps")
 		}

@@ -94,7 +94,7 @@ func New(o Options, m *model.GEBM, train *data.Dataset, resume *ckpt.File, newBa
 	t.alpha = make([]float32, o.Batch)
 	var err error
 	c := o.Config
-	c.FrozenBase = o.PretrainedBase && o.Steps == 0
+	c.FrozenBase = o.BaseFrom != "" && o.Steps == 0
 	if t.Back, err = newBackend(m, c, t.a, t.optE, t.optB); err != nil {
 		return nil, err
 	}

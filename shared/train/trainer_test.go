@@ -168,7 +168,7 @@ func TestProblems(t *testing.T) {
 			t.Fatalf("Defaults(%s): arch %q, want mlp", data, o.Arch)
 		}
 		// An energy trained alone on a given generator: no base steps.
-		o.Steps, o.PretrainedBase = 0, true
+		o.Steps, o.BaseFrom = 0, "pretrained.gebm"
 		if ps := o.Problems(); len(ps) != 0 {
 			t.Fatalf("Defaults(%s) with --steps 0 on a pretrained base: %v", data, ps)
 		}
@@ -208,7 +208,7 @@ func TestProblems(t *testing.T) {
 		{"channels", func(o *Options) { o.Channels = 0 }},
 		{"energy-arch", func(o *Options) { o.EnergyArch = "resnet" }},
 		{"steps", func(o *Options) { o.Steps = 0 }},
-		{"steps", func(o *Options) { o.Steps, o.PretrainedBase, o.FinalEnergySteps = 0, true, 0 }},
+		{"steps", func(o *Options) { o.Steps, o.BaseFrom, o.FinalEnergySteps = 0, "pretrained.gebm", 0 }},
 	} {
 		o := Defaults("8gaussians")
 		c.set(&o)
