@@ -82,6 +82,54 @@ func KALE(x, y Samples, opts Options) (Result, error) {
 	if err := opts.Validate(x, y); err != nil {
 		return Result{}, err
 	}
+	return solveKALE(x, y, nil, opts)
+}
+
+// WeightedKALE is KALE with Q the weighted empirical measure
+// Σ_j q_j δ_{y_j}, q_j = w_j / Σ_k w_k, in place of (1/m) Σ_j δ_{y_j}:
+//
+//	J(f) = −(1/n) Σ_i f(x_i) − Σ_j q_j exp(−f(y_j)) + 1 − (λ/2)‖f‖²_H.
+//
+// It is the KALE of the data against a model represented by importance-
+// weighted samples (the GEBM at β = 1 as its generator's samples weighted by
+// exp(−E)): on the same y, WeightedKALE − KALE is the effect of the weights
+// alone, without the noise of two independent sample sets. The weights must
+// be finite and ≥ 0 with a positive sum; points of weight 0 are left out
+// (they carry no mass). Equal weights give KALE's result bit for bit, and
+// integer weights the KALE of y with each point repeated w_j times.
+//
+// With c_j = m q_j the dual and its Newton system are KALE's with
+// D(s) = (1/m) Σ_j c_j (s_j log s_j − s_j) + 1 + (1/(2λ))‖μ_P − ν_s‖²_H,
+// ν_s = (1/m) Σ_j c_j s_j k(·,y_j), and m·∇²D = diag(c/s) + (ccᵀ ∘ K)/(λm):
+// still symmetric positive definite for s > 0, c > 0.
+func WeightedKALE(x, y Samples, w []float64, opts Options) (Result, error) {
+	if err := opts.Validate(x, y); err != nil {
+		return Result{}, err
+	}
+	q, err := massFractions(w, y.Rows)
+	if err != nil {
+		return Result{}, err
+	}
+	kept := Samples{Cols: y.Cols}
+	var mass []float64
+	for j, v := range q {
+		if v > 0 {
+			kept.Data = append(kept.Data, y.Row(j)...)
+			kept.Rows++
+			mass = append(mass, v)
+		}
+	}
+	fm := float64(kept.Rows)
+	for j := range mass {
+		mass[j] *= fm
+	}
+	return solveKALE(x, kept, mass, opts)
+}
+
+// solveKALE solves KALE's dual for valid inputs, with the mass of y_j scaled
+// by c_j (Σ c_j = m; nil means every c_j = 1, KALE itself). Every c_j enters
+// as a factor, so c_j = 1 leaves KALE's arithmetic unchanged to the bit.
+func solveKALE(x, y Samples, mass []float64, opts Options) (Result, error) {
 	o := opts.resolve()
 	sigma := o.bandwidth(x, y)
 	lam := o.Lambda
@@ -105,26 +153,37 @@ func KALE(x, y Samples, opts Options) (Result, error) {
 	}
 	kmul := func(dst, v []float64) { lowerUnitSymv(dst, a, m, v) }
 
+	if mass == nil {
+		mass = make([]float64, m)
+		for j := range mass {
+			mass[j] = 1
+		}
+	}
 	s := make([]float64, m)
 	for j := range s {
 		s[j] = 1
 	}
-	ks := make([]float64, m)   // K s
+	cs := make([]float64, m)   // c ∘ s
+	ks := make([]float64, m)   // K (c ∘ s)
 	f := make([]float64, m)    // f_s(y_j)
-	g := make([]float64, m)    // m ∇D
-	r := make([]float64, m)    // exp(−f) − s
+	g := make([]float64, m)    // m ∇D / c
+	r := make([]float64, m)    // c ∘ (exp(−f) − s)
 	kr := make([]float64, m)   // K r
 	step := make([]float64, m) // Newton direction Δ
-	kstep := make([]float64, m)
+	cstep := make([]float64, m)
+	kstep := make([]float64, m) // K (c ∘ Δ)
 
 	res := Result{Lambda: lam, Bandwidth: sigma}
 	// evaluate fills ks, f, g, r and returns ‖∇_f J‖_H.
 	evaluate := func() float64 {
-		kmul(ks, s)
+		for j := range m {
+			cs[j] = mass[j] * s[j]
+		}
+		kmul(ks, cs)
 		for j := range m {
 			f[j] = (ks[j]/fm - muY[j]) / lam
 			g[j] = math.Log(s[j]) + f[j]
-			r[j] = math.Exp(-f[j]) - s[j]
+			r[j] = mass[j] * (math.Exp(-f[j]) - s[j])
 		}
 		kmul(kr, r)
 		return math.Sqrt(max(dot(r, kr), 0)) / fm
@@ -138,11 +197,11 @@ func KALE(x, y Samples, opts Options) (Result, error) {
 		if res.Iterations >= o.MaxIter {
 			break
 		}
-		// Newton matrix m·∇²D = diag(1/s) + K/(λm), upper triangle.
+		// Newton matrix m·∇²D = diag(c/s) + (ccᵀ ∘ K)/(λm), upper triangle.
 		for i := range m {
-			a[i*m+i] = 1/s[i] + 1/(lam*fm)
+			a[i*m+i] = mass[i]/s[i] + mass[i]*mass[i]/(lam*fm)
 			for j := i + 1; j < m; j++ {
-				a[i*m+j] = a[j*m+i] / (lam * fm)
+				a[i*m+j] = mass[i] * mass[j] * a[j*m+i] / (lam * fm)
 			}
 		}
 		t, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Upper, N: m, Data: a, Stride: m})
@@ -150,10 +209,13 @@ func KALE(x, y Samples, opts Options) (Result, error) {
 			break // cannot happen for s > 0 short of overflow; stop unconverged
 		}
 		for j := range m {
-			step[j] = -g[j]
+			step[j] = -(mass[j] * g[j])
 		}
 		lapack64.Potrs(t, blas64.General{Rows: m, Cols: 1, Data: step, Stride: 1})
-		kmul(kstep, step)
+		for j := range m {
+			cstep[j] = mass[j] * step[j]
+		}
+		kmul(kstep, cstep)
 
 		// Fraction to the boundary: keep s + tΔ > 0.
 		tmax := 1.0
@@ -162,16 +224,16 @@ func KALE(x, y Samples, opts Options) (Result, error) {
 				tmax = min(tmax, -0.99*s[j]/d)
 			}
 		}
-		// m·(D(s+tΔ) − D(s)) = Σ_j [φ(s_j+tΔ_j) − φ(s_j)] + t Σ_j Δ_j f_j
-		//                      + t² ΔᵀKΔ/(2λm),  φ(u) = u log u − u.
-		slope := dot(g, step) // m · directional derivative, < 0
-		lin, quad := dot(step, f), dot(step, kstep)/(2*lam*fm)
+		// m·(D(s+tΔ) − D(s)) = Σ_j c_j [φ(s_j+tΔ_j) − φ(s_j)] + t Σ_j c_j Δ_j f_j
+		//                      + t² (c∘Δ)ᵀK(c∘Δ)/(2λm),  φ(u) = u log u − u.
+		slope := dot(g, cstep) // m · directional derivative, < 0
+		lin, quad := dot(cstep, f), dot(cstep, kstep)/(2*lam*fm)
 		accepted := false
 		for tt := tmax; tt > 1e-12; tt /= 2 {
 			var ent float64
 			for j, d := range step {
 				u := s[j] + tt*d
-				ent += u*math.Log(u) - u - (s[j]*math.Log(s[j]) - s[j])
+				ent += mass[j] * (u*math.Log(u) - u - (s[j]*math.Log(s[j]) - s[j]))
 			}
 			if ent+tt*lin+tt*tt*quad <= 1e-4*tt*slope {
 				for j, d := range step {
@@ -192,13 +254,13 @@ func KALE(x, y Samples, opts Options) (Result, error) {
 	}
 
 	// Value, penalty and duality gap from the final s (ks, f, r are current).
-	nuNorm := dot(s, ks) / (fm * fm) // ‖ν_s‖²
-	cross := dot(s, muY) / fm        // ⟨μ_P, ν_s⟩
+	nuNorm := dot(cs, ks) / (fm * fm) // ‖ν_s‖²
+	cross := dot(cs, muY) / fm        // ⟨μ_P, ν_s⟩
 	var meanExp, gap float64
 	for j := range m {
 		e := math.Exp(-f[j])
-		meanExp += e
-		gap += s[j]*math.Log(s[j]) + s[j]*f[j] - s[j] + e
+		meanExp += mass[j] * e
+		gap += mass[j] * (s[j]*math.Log(s[j]) + s[j]*f[j] - s[j] + e)
 	}
 	meanExp /= fm
 	res.Value = (muNorm-nuNorm)/(2*lam) - meanExp + 1
@@ -214,7 +276,7 @@ func KALE(x, y Samples, opts Options) (Result, error) {
 		coef[i] = -1 / (lam * float64(n))
 	}
 	for j := range m {
-		coef[n+j] = s[j] / (lam * fm)
+		coef[n+j] = cs[j] / (lam * fm)
 	}
 	res.Witness = NewKernelWitness(pooled, coef, sigma)
 	return res, nil

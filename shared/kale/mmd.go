@@ -50,6 +50,58 @@ func MMD2Unbiased(x, y Samples, sigma float64) (float64, error) {
 		2*crossKernelSum(x, y, sigma)/(n*m), nil
 }
 
+// WeightedMMD2 returns MMD2Unbiased with Y's empirical measure replaced by
+// the weighted one Σ_j q_j δ_{y_j}, q_j = w_j / Σ_k w_k (importance-weighted
+// model samples):
+//
+//	MMD²_w = (1/(n(n−1))) Σ_{i≠i'} k(x_i,x_i') + Σ_{j≠j'} q_j q_j' k(y_j,y_j') / (1 − Σ_j q_j²)
+//	         − (2/n) Σ_{i,j} q_j k(x_i,y_j).
+//
+// The Y term drops the diagonal like the U-statistic and rescales by
+// 1 − Σ q_j², so equal weights give MMD2Unbiased (to rounding), and weights
+// 1 on a subset and 0 elsewhere give MMD2Unbiased on that subset. On the
+// same Y, WeightedMMD2 − MMD2Unbiased is the effect of the weights alone.
+// The weights must be finite and ≥ 0 with a positive sum, and Σ q_j² < 1
+// (more than one point carries weight). Cost O((n+m)² d), memory O(m).
+func WeightedMMD2(x, y Samples, w []float64, sigma float64) (float64, error) {
+	sigma, err := mmdSetup(x, y, sigma)
+	if err != nil {
+		return 0, err
+	}
+	if x.Rows < 2 {
+		return 0, fmt.Errorf("kale: WeightedMMD2 needs ≥ 2 data points, have %d: %w", x.Rows, ErrEmpty)
+	}
+	q, err := massFractions(w, y.Rows)
+	if err != nil {
+		return 0, err
+	}
+	var q2 float64
+	for _, v := range q {
+		q2 += v * v
+	}
+	if !(1-q2 > 1e-12) {
+		return 0, fmt.Errorf("kale: WeightedMMD2: the weights put all the mass on one point: %w", ErrOption)
+	}
+	c := -1 / (2 * sigma * sigma)
+	var yy float64
+	for j := range y.Rows {
+		yj := y.Row(j)
+		var r float64
+		for k := j + 1; k < y.Rows; k++ {
+			r += q[k] * math.Exp(c*sqDist(yj, y.Row(k)))
+		}
+		yy += q[j] * r
+	}
+	muY := make([]float64, y.Rows)
+	kernelMeanAt(muY, x, y, sigma)
+	var xy float64
+	for j, v := range q {
+		xy += v * muY[j]
+	}
+	n := float64(x.Rows)
+	return symKernelSum(x, sigma, false)/(n*(n-1)) + 2*yy/(1-q2) - 2*xy, nil
+}
+
 // mmdSetup validates the inputs and resolves the bandwidth.
 func mmdSetup(x, y Samples, sigma float64) (float64, error) {
 	if math.IsNaN(sigma) || math.IsInf(sigma, 0) || sigma < 0 {

@@ -1,6 +1,9 @@
 package kale
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // ImportanceWeights computes the self-normalised importance weights of
 // samples with energies e under the model exp(-E) relative to its base,
@@ -53,4 +56,27 @@ func TiltedWeights(e []float32, gamma float64, et []float32, w []float64) {
 		et[i] = g * v
 	}
 	ImportanceWeights(et, w)
+}
+
+// massFractions checks the weights w of rows points (finite, ≥ 0, with a
+// finite positive sum) and returns them normalised to sum to 1.
+func massFractions(w []float64, rows int) ([]float64, error) {
+	if len(w) != rows {
+		return nil, fmt.Errorf("kale: %d weights for %d points: %w", len(w), rows, ErrShape)
+	}
+	var sum float64
+	for j, v := range w {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("kale: weight %d is %v, want a finite value ≥ 0: %w", j, v, ErrOption)
+		}
+		sum += v
+	}
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		return nil, fmt.Errorf("kale: the weights sum to %v, want a finite value > 0: %w", sum, ErrOption)
+	}
+	q := make([]float64, len(w))
+	for j, v := range w {
+		q[j] = v / sum
+	}
+	return q, nil
 }
