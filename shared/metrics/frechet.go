@@ -28,6 +28,43 @@ func FitGaussian(x []float32, dim int) (Gaussian, error) {
 	return t.Gaussian()
 }
 
+// FitWeightedGaussian fits a Gaussian to the weighted rows of x (row-major,
+// weights w: finite, ≥ 0, positive sum, q = w/Σw): the mean Σ_i q_i x_i and
+// the covariance Σ_i q_i (x_i − mean)(x_i − mean)ᵀ / (1 − Σ_i q_i²), which
+// for equal weights is FitGaussian's unbiased covariance. N is the number of
+// rows. It is the feature Gaussian of importance-weighted samples, for FID.
+func FitWeightedGaussian(x []float32, w []float64, dim int) (Gaussian, error) {
+	n, err := rows(x, dim, 2, "FitWeightedGaussian")
+	if err != nil {
+		return Gaussian{}, err
+	}
+	q, err := massFractions(w, n)
+	if err != nil {
+		return Gaussian{}, err
+	}
+	mean := make([]float64, dim)
+	var q2 float64
+	for i, qi := range q {
+		for j, v := range x[i*dim : (i+1)*dim] {
+			mean[j] += qi * float64(v)
+		}
+		q2 += qi * qi
+	}
+	if !(1-q2 > 1e-12) {
+		return Gaussian{}, fmt.Errorf("metrics: FitWeightedGaussian: the weights put all the mass on one row")
+	}
+	c := mat.NewDense(n, dim, nil)
+	for i, qi := range q {
+		s := math.Sqrt(qi / (1 - q2))
+		for j, v := range x[i*dim : (i+1)*dim] {
+			c.Set(i, j, s*(float64(v)-mean[j]))
+		}
+	}
+	cov := mat.NewSymDense(dim, nil)
+	cov.SymOuterK(1, c.T())
+	return Gaussian{Mean: mean, Cov: cov, N: n}, nil
+}
+
 // GaussianTally fits a Gaussian to rows given in batches, in memory that
 // does not grow with their number: it keeps the count, the mean and the
 // scatter matrix M = Σ_i (x_i − mean)(x_i − mean)ᵀ, and merges each batch's

@@ -96,21 +96,42 @@ func (t *ModeTally) Add(x []float32) error {
 	}
 	n := len(x) / 2
 	for i := 0; i < n; i++ {
-		px, py := float64(x[2*i]), float64(x[2*i+1])
-		best, bk := math.Inf(1), -1
-		for k, m := range t.modes {
-			dx, dy := px-m.Center[0], py-m.Center[1]
-			if d := math.Sqrt(dx*dx+dy*dy) / m.Std; d < best {
-				best, bk = d, k
-			}
-		}
-		if bk >= 0 && best <= t.sig {
+		if k := t.highQualityMode(float64(x[2*i]), float64(x[2*i+1])); k >= 0 {
 			t.hq++
-			t.counts[bk]++
+			t.counts[k]++
 		}
 	}
 	t.n += n
 	return nil
+}
+
+// highQualityMode returns the mode nearest to (px, py) in its standard
+// deviations when the point lies within the radius of it, else −1.
+func (t *ModeTally) highQualityMode(px, py float64) int {
+	best, bk := math.Inf(1), -1
+	for k, m := range t.modes {
+		dx, dy := px-m.Center[0], py-m.Center[1]
+		if d := math.Sqrt(dx*dx+dy*dy) / m.Std; d < best {
+			best, bk = d, k
+		}
+	}
+	if bk >= 0 && best <= t.sig {
+		return bk
+	}
+	return -1
+}
+
+// need returns the high-quality count mode k needs to be covered among n
+// samples.
+func (t *ModeTally) need(k, n int) int {
+	if t.o.MinCount != 0 {
+		return t.o.MinCount
+	}
+	w := 1 / float64(len(t.modes))
+	if t.wsum > 0 {
+		w = t.modes[k].Weight / t.wsum
+	}
+	return max(1, int(math.Ceil(0.2*float64(n)*w)))
 }
 
 // Report returns the coverage of all the samples added so far (at least
@@ -118,21 +139,73 @@ func (t *ModeTally) Add(x []float32) error {
 func (t *ModeTally) Report() ModeReport {
 	r := ModeReport{Total: len(t.modes), Counts: append([]int(nil), t.counts...), MinCounts: make([]int, len(t.modes))}
 	r.HighQuality = float64(t.hq) / float64(t.n)
-	for k, m := range t.modes {
-		need := t.o.MinCount
-		if need == 0 {
-			w := 1 / float64(len(t.modes))
-			if t.wsum > 0 {
-				w = m.Weight / t.wsum
-			}
-			need = max(1, int(math.Ceil(0.2*float64(t.n)*w)))
-		}
-		r.MinCounts[k] = need
-		if r.Counts[k] >= need {
+	for k := range t.modes {
+		r.MinCounts[k] = t.need(k, t.n)
+		if r.Counts[k] >= r.MinCounts[k] {
 			r.Covered++
 		}
 	}
 	return r
+}
+
+// WeightedModes is Modes for the weighted empirical measure Σ_i q_i δ_{x_i},
+// q_i = w_i / Σ_j w_j (importance-weighted samples): HighQuality is the mass
+// within the radius of a mode, Σ_{i high quality} q_i, and mode k is covered
+// when n times its high-quality mass reaches the count it needs among n
+// samples (Counts holds n times that mass, rounded). Equal weights give
+// Modes's report. The weights must be finite and ≥ 0 with a positive sum.
+func WeightedModes(x []float32, w []float64, modes []data.Mode, o ModeOptions) (ModeReport, error) {
+	t, err := NewModeTally(modes, o)
+	if err != nil {
+		return ModeReport{}, err
+	}
+	if len(x) == 0 || len(x)%2 != 0 {
+		return ModeReport{}, fmt.Errorf("metrics: WeightedModes: %d values are not a non-empty set of 2-D points", len(x))
+	}
+	n := len(x) / 2
+	q, err := massFractions(w, n)
+	if err != nil {
+		return ModeReport{}, err
+	}
+	mass := make([]float64, len(modes))
+	r := ModeReport{Total: len(modes), Counts: make([]int, len(modes)), MinCounts: make([]int, len(modes))}
+	for i := 0; i < n; i++ {
+		if k := t.highQualityMode(float64(x[2*i]), float64(x[2*i+1])); k >= 0 {
+			mass[k] += q[i]
+			r.HighQuality += q[i]
+		}
+	}
+	for k := range modes {
+		r.MinCounts[k] = t.need(k, n)
+		r.Counts[k] = int(math.Round(float64(n) * mass[k]))
+		if float64(n)*mass[k] >= float64(r.MinCounts[k])-1e-9 {
+			r.Covered++
+		}
+	}
+	return r, nil
+}
+
+// massFractions checks the weights w of n samples (finite, ≥ 0, with a finite
+// positive sum) and returns them normalised to sum to 1.
+func massFractions(w []float64, n int) ([]float64, error) {
+	if len(w) != n {
+		return nil, fmt.Errorf("metrics: %d weights for %d samples", len(w), n)
+	}
+	var sum float64
+	for i, v := range w {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("metrics: weight %d is %v, want a finite value ≥ 0", i, v)
+		}
+		sum += v
+	}
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		return nil, fmt.Errorf("metrics: the weights sum to %v, want a finite value > 0", sum)
+	}
+	q := make([]float64, n)
+	for i, v := range w {
+		q[i] = v / sum
+	}
+	return q, nil
 }
 
 // NLL returns the mean negative log-likelihood of the n = len(x)/2 samples
@@ -167,4 +240,30 @@ func NLL(toy data.Toy, x []float32, norm data.Normalization) (nll float64, outsi
 		s -= lp
 	}
 	return s / float64(n), outside, true, nil
+}
+
+// WeightedNLL is NLL for the weighted empirical measure Σ_i q_i δ_{x_i},
+// q_i = w_i / Σ_j w_j: −Σ_i q_i log p_data(x_i), and outside the mass, in
+// [0, 1], where the density is zero (samples of weight 0 do not count). The
+// weights must be finite and ≥ 0 with a positive sum.
+func WeightedNLL(toy data.Toy, x []float32, w []float64, norm data.Normalization) (nll, outside float64, ok bool, err error) {
+	if len(x) == 0 || len(x)%2 != 0 {
+		return 0, 0, false, fmt.Errorf("metrics: WeightedNLL: %d values are not a non-empty set of 2-D points", len(x))
+	}
+	q, err := massFractions(w, len(x)/2)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	for i, qi := range q {
+		if qi == 0 {
+			continue
+		}
+		v, out, ok, err := NLL(toy, x[2*i:2*i+2], norm)
+		if err != nil || !ok {
+			return 0, 0, ok, err
+		}
+		nll += qi * v
+		outside += qi * float64(out)
+	}
+	return nll, outside, true, nil
 }

@@ -75,6 +75,22 @@ func Toy(toy data.Toy, fresh, x []float32, norm data.Normalization, o ToyOptions
 // (data ‖ samples), both with the Gaussian kernel of width o.Bandwidth (0: the
 // median heuristic on the data alone). Modes and NLL are left nil.
 func Compare(fresh, x []float32, dim int, o ToyOptions) (ToyReport, error) {
+	return compare(fresh, x, nil, dim, o)
+}
+
+// WeightedCompare is Compare for the importance-weighted samples x, weights w
+// (one per row: finite, ≥ 0, positive sum): kale.WeightedMMD2 and, on the
+// first o.KALEPoints rows with their weights, kale.WeightedKALE. On the same
+// x, its difference from Compare is the effect of the weights alone.
+func WeightedCompare(fresh, x []float32, w []float64, dim int, o ToyOptions) (ToyReport, error) {
+	if w == nil {
+		return ToyReport{}, fmt.Errorf("metrics: WeightedCompare: no weights")
+	}
+	return compare(fresh, x, w, dim, o)
+}
+
+// compare is Compare, with the samples weighted by w unless w is nil.
+func compare(fresh, x []float32, w []float64, dim int, o ToyOptions) (ToyReport, error) {
 	nf, err := rows(fresh, dim, 4, "Compare (data)")
 	if err != nil {
 		return ToyReport{}, err
@@ -82,6 +98,9 @@ func Compare(fresh, x []float32, dim int, o ToyOptions) (ToyReport, error) {
 	nx, err := rows(x, dim, 2, "Compare (samples)")
 	if err != nil {
 		return ToyReport{}, err
+	}
+	if w != nil && len(w) != nx {
+		return ToyReport{}, fmt.Errorf("metrics: WeightedCompare: %d weights for %d samples", len(w), nx)
 	}
 	var r ToyReport
 	ds, err := samples(fresh, nf)
@@ -99,7 +118,12 @@ func Compare(fresh, x []float32, dim int, o ToyOptions) (ToyReport, error) {
 		b, _ := samples(fresh[dim*h:], nf-h)
 		r.Bandwidth = kale.MedianBandwidth(a, b)
 	}
-	if r.MMD2, err = kale.MMD2Unbiased(ds, xs, r.Bandwidth); err != nil {
+	if w == nil {
+		r.MMD2, err = kale.MMD2Unbiased(ds, xs, r.Bandwidth)
+	} else {
+		r.MMD2, err = kale.WeightedMMD2(ds, xs, w, r.Bandwidth)
+	}
+	if err != nil {
 		return r, err
 	}
 	if o.KALEPoints >= 0 {
@@ -109,7 +133,12 @@ func Compare(fresh, x []float32, dim int, o ToyOptions) (ToyReport, error) {
 		}
 		dk, _ := samples(fresh[:dim*min(k, nf)], min(k, nf))
 		xk, _ := samples(x[:dim*min(k, nx)], min(k, nx))
-		res, err := kale.KALE(dk, xk, kale.Options{Bandwidth: r.Bandwidth})
+		var res kale.Result
+		if w == nil {
+			res, err = kale.KALE(dk, xk, kale.Options{Bandwidth: r.Bandwidth})
+		} else {
+			res, err = kale.WeightedKALE(dk, xk, w[:min(k, nx)], kale.Options{Bandwidth: r.Bandwidth})
+		}
 		if err != nil {
 			return r, fmt.Errorf("metrics: KALE: %w", err)
 		}
