@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # eval-seeds-table.py DIR: the "Over 5 seeds" table of docs/EVAL.md from DIR/<data>-<seed>.json
 # (gebm eval --json of the bundled 2-D models): mean ± standard error over seeds of each measure for
-# the generator, the GEBM at β = 1 (SIR) and at β = 100, and of the within-seed gains (positive = GEBM better).
+# the generator, the GEBM at β = 1 (SIR; and IS, the generator's own samples weighted by exp(−E)) and at
+# β = 100, and of the within-seed gains (positive = GEBM better), with the seeds where the GEBM is better.
 import json, glob, math, sys, os
 d = sys.argv[1]
 def ms(xs):
@@ -15,8 +16,8 @@ def f(v, kind):
     elif kind == "nll": t = f"{m:.2f} ± {se:.2f}"
     else: t = f"{m:.5f} ± {se:.5f}"
     return t.replace("-", "−")
-print("| data | measure | generator | GEBM β=1 (SIR) | gain at β=1 | GEBM β=100 | gain at β=100 |")
-print("|---|---|---|---|---|---|---|")
+print("| data | measure | generator | GEBM β=1 (SIR) | gain at β=1 (SIR) | GEBM β=1 (IS) | gain at β=1 (IS) | GEBM β=100 | gain at β=100 |")
+print("|---|---|---|---|---|---|---|---|---|")
 for data in ["8gaussians", "25gaussians", "rings"]:
     runs = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(d, f"{data}-*.json")))]
     if not runs: continue
@@ -28,13 +29,14 @@ for data in ["8gaussians", "25gaussians", "rings"]:
     first = True
     for name, get, kind, sign in rows:
         g = [get(r["generator"]) for r in runs]; s = [get(r["gebm_beta1_sir"]) for r in runs]; t = [get(r["gebm"]) for r in runs]
-        gs = [sign*(b-a) for a, b in zip(g, s)]; gt = [sign*(b-a) for a, b in zip(g, t)]
+        i = [get(r["gebm_beta1_is"]) for r in runs]
+        gs = [sign*(b-a) for a, b in zip(g, s)]; gt = [sign*(b-a) for a, b in zip(g, t)]; gi = [sign*(b-a) for a, b in zip(g, i)]
         def gain(v):
             m, se = ms(v)
-            k = kind if kind != "pct" else "pct"
-            txt = f(ms(v), k)
-            return ("+" + txt) if m >= 0 else txt.replace("−", "−", 1)
-        print(f"| {data if first else ''} | {name} | {f(ms(g), kind)} | {f(ms(s), kind)} | {gain(gs)} | {f(ms(t), kind)} | {gain(gt)} |")
+            txt = f(ms(v), kind)
+            won = sum(1 for x in v if x > 0)
+            return (("+" + txt) if m >= 0 else txt) + f" ({won}/{len(v)})"
+        print(f"| {data if first else ''} | {name} | {f(ms(g), kind)} | {f(ms(s), kind)} | {gain(gs)} | {f(ms(i), kind)} | {gain(gi)} | {f(ms(t), kind)} | {gain(gt)} |")
         first = False
-    ess = [r["sir"]["ess_fraction"] for r in runs]
-    print(f"|  | SIR: ESS of the pool's weights | | {100*min(ess):.2f}–{100*max(ess):.2f}% | | | |")
+    ess = [r["sir"]["ess_fraction"] for r in runs]; iess = [r["is_ess_fraction"] for r in runs]
+    print(f"|  | ESS of the weights | | {100*min(ess):.2f}–{100*max(ess):.2f}% (pool) | | {100*min(iess):.2f}–{100*max(iess):.2f}% | | | |")

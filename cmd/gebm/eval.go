@@ -37,7 +37,16 @@ type evalReport struct {
 	// MCMC; GEBMSIR the model itself, at β = 1, sampled by SIR.
 	GEBM    setMetrics `json:"gebm"`
 	GEBMSIR setMetrics `json:"gebm_beta1_sir"`
-	SIR     sirReport  `json:"sir"`
+	// GEBMIS is the model itself as the generator's own samples (the
+	// first ISSamples of them) weighted by exp(−E): on the same samples
+	// as the generator column, so that their difference is the energy's
+	// effect alone, without the noise of a second sample set. It has no
+	// KID.
+	GEBMIS    setMetrics `json:"gebm_beta1_is"`
+	ISSamples int        `json:"is_samples"`
+	// ISESS is the ESS fraction (Σw)²/(n Σw²) of those weights.
+	ISESS float64   `json:"is_ess_fraction"`
+	SIR   sirReport `json:"sir"`
 	// SubsetN samples of each set (the first), against SubsetData data
 	// rows, give MMD² and KID; KALE takes the first --kale-points of those.
 	// The other measures use all N samples.
@@ -46,6 +55,7 @@ type evalReport struct {
 	Classifier *string  `json:"classifier,omitempty"`
 	RelFID     *float64 `json:"relative_fid,omitempty"`
 	RelFIDSIR  *float64 `json:"relative_fid_sir,omitempty"`
+	RelFIDIS   *float64 `json:"relative_fid_is,omitempty"`
 	// Energy describes E on the generator's samples: how far the GEBM can
 	// move away from its generator at this β.
 	Energy energyStats `json:"energy_on_generator"`
@@ -219,7 +229,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	energy := energyTally{m: m, beta: sf.beta}
+	energy := energyTally{m: m, beta: sf.beta, keep: keep}
 	ls := latentSampler{m: m, cfg: cfg, beta: sf.beta}
 	show := bar(stderr, sf.steps*ls.batches(*n), "step", *quiet)
 	rng := rand.New(rand.NewPCG(*seed, 0x6576616c))
@@ -258,17 +268,22 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	w := energyWeights(energy.first)
+	rep.ISSamples, rep.ISESS = len(w), essFraction(w)
+	if rep.GEBMIS, err = sets[0].reportWeighted(fresh, freshSub, w, o); err != nil {
+		return fmt.Errorf("the β=1 column by importance weights: %w", err)
+	}
 	if clf != nil {
 		rep.Classifier = &clfName
 		if *rep.Generator.FID > 0 {
-			r, rs := *rep.GEBM.FID / *rep.Generator.FID, *rep.GEBMSIR.FID / *rep.Generator.FID
-			rep.RelFID, rep.RelFIDSIR = &r, &rs
+			r, rs, ri := *rep.GEBM.FID / *rep.Generator.FID, *rep.GEBMSIR.FID / *rep.Generator.FID, *rep.GEBMIS.FID / *rep.Generator.FID
+			rep.RelFID, rep.RelFIDSIR, rep.RelFIDIS = &r, &rs, &ri
 		}
 	}
 	rep.Likelihood = lik
 	rep.Seconds = time.Since(start).Seconds()
 	if *asJSON {
-		for _, m := range []*setMetrics{&rep.Generator, &rep.GEBMSIR, &rep.GEBM} {
+		for _, m := range []*setMetrics{&rep.Generator, &rep.GEBMSIR, &rep.GEBMIS, &rep.GEBM} {
 			m.omitInfiniteNLL()
 		}
 		enc := json.NewEncoder(stdout)
@@ -382,9 +397,15 @@ func evalData(ds data.Spec, n, keep int, seed uint64, mnistDir string, m *model.
 // whether it is better than the generator.
 func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Classifier, dataRows, kalePoints int) {
 	fmt.Fprintf(w, "model %s on %s: %d samples per set, seed %d\n", r.Model, r.Data, r.N, r.Seed)
-	sirCol := "GEBM β=1 (SIR)"
+	sirCol, isCol := "GEBM β=1 (SIR)", "GEBM β=1 (IS)"
 	fmt.Fprintf(w, "%s = the model itself, by sampling–importance–resampling: %d generator samples weighted by exp(−E), %d resampled\n",
 		sirCol, r.SIR.Pool, r.N)
+	which := fmt.Sprintf("the first %d of the generator column's samples", r.ISSamples)
+	if r.ISSamples == r.N {
+		which = "the generator column's samples"
+	}
+	fmt.Fprintf(w, "%s = the model itself, as %s weighted by exp(−E) (ESS %.1f%%): the same samples, so it differs from the generator by the energy alone\n",
+		isCol, which, 100*r.ISESS)
 	mcmcCol := fmt.Sprintf("GEBM β=%g", sf.beta)
 	if sf.beta == 1 {
 		mcmcCol = fmt.Sprintf("GEBM β=1 (%s)", r.Sampler.Method)
@@ -394,7 +415,7 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 	}
 	shortBeta := func(b float64) string { return fmt.Sprintf("β=%g", b) }
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "metric\tgenerator\t%s\t%s\tbetter at %s\tbetter at %s\t\n", sirCol, mcmcCol, shortBeta(1), shortBeta(sf.beta))
+	fmt.Fprintf(tw, "metric\tgenerator\t%s\t%s\t%s\tbetter at %s (SIR)\tbetter at %s (IS)\tbetter at %s\t\n", sirCol, isCol, mcmcCol, shortBeta(1), shortBeta(1), shortBeta(sf.beta))
 	better := func(g, e float64, higher bool) string {
 		switch {
 		case g == e:
@@ -404,35 +425,36 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 		}
 		return "GEBM"
 	}
-	row := func(name string, g, s, e float64, higher bool, format string) {
-		fmt.Fprintf(tw, "%s\t"+format+"\t"+format+"\t"+format+"\t%s\t%s\t\n", name, g, s, e, better(g, s, higher), better(g, e, higher))
+	row := func(name string, g, s, is, e float64, higher bool, format string) {
+		fmt.Fprintf(tw, "%s\t"+format+"\t"+format+"\t"+format+"\t"+format+"\t%s\t%s\t%s\t\n", name, g, s, is, e,
+			better(g, s, higher), better(g, is, higher), better(g, e, higher))
 	}
-	g, s, e := r.Generator, r.GEBMSIR, r.GEBM
+	g, s, is, e := r.Generator, r.GEBMSIR, r.GEBMIS, r.GEBM
 	if g.Modes != nil {
-		row(fmt.Sprintf("modes covered (of %d)", g.Modes.Total), float64(g.Modes.Covered), float64(s.Modes.Covered), float64(e.Modes.Covered), true, "%.0f")
-		row("high-quality samples (%)", 100*g.Modes.HighQuality, 100*s.Modes.HighQuality, 100*e.Modes.HighQuality, true, "%.1f")
+		row(fmt.Sprintf("modes covered (of %d)", g.Modes.Total), float64(g.Modes.Covered), float64(s.Modes.Covered), float64(is.Modes.Covered), float64(e.Modes.Covered), true, "%.0f")
+		row("high-quality samples (%)", 100*g.Modes.HighQuality, 100*s.Modes.HighQuality, 100*is.Modes.HighQuality, 100*e.Modes.HighQuality, true, "%.1f")
 	}
 	if g.FID == nil {
-		row(fmt.Sprintf("MMD² (σ=%.3g)", g.Bandwidth), g.MMD2, s.MMD2, e.MMD2, false, "%.5f")
+		row(fmt.Sprintf("MMD² (σ=%.3g)", g.Bandwidth), g.MMD2, s.MMD2, is.MMD2, e.MMD2, false, "%.5f")
 	}
 	if g.NLL != nil {
-		row("NLL under data density (nats)", *g.NLL, *s.NLL, *e.NLL, false, "%.2f")
-		if g.OutsideSupport != nil || s.OutsideSupport != nil || e.OutsideSupport != nil {
+		row("NLL under data density (nats)", *g.NLL, *s.NLL, *is.NLL, *e.NLL, false, "%.2f")
+		if g.OutsideSupport != nil || s.OutsideSupport != nil || is.OutsideSupport != nil || e.OutsideSupport != nil {
 			pct := func(f *float64) float64 {
 				if f == nil {
 					return 0
 				}
 				return 100 * *f
 			}
-			row("outside the data's support (%)", pct(g.OutsideSupport), pct(s.OutsideSupport), pct(e.OutsideSupport), false, "%.2f")
+			row("outside the data's support (%)", pct(g.OutsideSupport), pct(s.OutsideSupport), pct(is.OutsideSupport), pct(e.OutsideSupport), false, "%.2f")
 		}
 	}
 	if g.KALE != nil {
-		row("KALE(data‖samples), RKHS", *g.KALE, *s.KALE, *e.KALE, false, "%.5f")
+		row("KALE(data‖samples), RKHS", *g.KALE, *s.KALE, *is.KALE, *e.KALE, false, "%.5f")
 	}
 	if g.FID != nil {
-		row("FID on gebm's MNIST-classifier features", *g.FID, *s.FID, *e.FID, false, "%.3f")
-		fmt.Fprintf(tw, "KID on gebm's MNIST-classifier features\t%.5f ± %.5f\t%.5f ± %.5f\t%.5f ± %.5f\t%s\t%s\t\n",
+		row("FID on gebm's MNIST-classifier features", *g.FID, *s.FID, *is.FID, *e.FID, false, "%.3f")
+		fmt.Fprintf(tw, "KID on gebm's MNIST-classifier features\t%.5f ± %.5f\t%.5f ± %.5f\t–\t%.5f ± %.5f\t%s\t–\t%s\t\n",
 			*g.KID, *g.KIDStdErr, *s.KID, *s.KIDStdErr, *e.KID, *e.KIDStdErr, better(*g.KID, *s.KID, false), better(*g.KID, *e.KID, false))
 	}
 	tw.Flush()
@@ -451,8 +473,8 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 	fmt.Fprintf(w, "energy on the %d generator samples: std %.3g; importance-weight ESS at β=%g: %.1f%% of n\n", r.N, r.Energy.Std, sf.beta, 100*r.Energy.ESS)
 	verdict := map[bool]string{true: "the GEBM is better", false: "the GEBM is not better"}
 	if r.RelFID != nil {
-		fmt.Fprintf(w, "\nrelative FID(GEBM)/FID(generator): %.3f at β=1 (SIR, %s), %.3f at β=%g (%s)\n",
-			*r.RelFIDSIR, verdict[*r.RelFIDSIR < 1], *r.RelFID, sf.beta, verdict[*r.RelFID < 1])
+		fmt.Fprintf(w, "\nrelative FID(GEBM)/FID(generator): %.3f at β=1 (SIR, %s), %.3f at β=1 (IS, %s), %.3f at β=%g (%s)\n",
+			*r.RelFIDSIR, verdict[*r.RelFIDSIR < 1], *r.RelFIDIS, verdict[*r.RelFIDIS < 1], *r.RelFID, sf.beta, verdict[*r.RelFID < 1])
 	}
 	if clf != nil {
 		fmt.Fprintf(w, "features: %s (classifier test accuracy %.2f%%, %d-dim penultimate layer); not Inception FID\n",

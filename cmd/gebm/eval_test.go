@@ -47,9 +47,10 @@ func TestEvalToyTable(t *testing.T) {
 	args := []string{"eval", "--model", m, "--data", "8gaussians", "--n", "200", "--steps", "5", "--warmup", "5",
 		"--kale-points", "100", "--quiet"}
 	r := evalTableAndJSON(t, args, "modes covered (of 8)", "high-quality samples (%)", "MMD²", "NLL under data density",
-		"KALE(data‖samples)", "generator", "GEBM β=1 (SIR)", "GEBM β=100", "better at β=1", "better at β=100", "acceptance rate",
-		"mala β=100", "SIR at β=1: pool 20×200 = 4000 generator samples, importance-weight ESS")
-	for _, s := range []setMetrics{r.Generator, r.GEBM, r.GEBMSIR} {
+		"KALE(data‖samples)", "generator", "GEBM β=1 (SIR)", "GEBM β=1 (IS)", "GEBM β=100", "better at β=1 (SIR)",
+		"better at β=1 (IS)", "better at β=100", "acceptance rate", "mala β=100",
+		"SIR at β=1: pool 20×200 = 4000 generator samples, importance-weight ESS", "the generator column's samples weighted by exp(−E)")
+	for _, s := range []setMetrics{r.Generator, r.GEBM, r.GEBMSIR, r.GEBMIS} {
 		if s.Modes == nil || s.Modes.Total != 8 || s.NLL == nil || s.KALE == nil || s.Bandwidth <= 0 {
 			t.Errorf("JSON set %+v", s)
 		}
@@ -60,6 +61,9 @@ func TestEvalToyTable(t *testing.T) {
 	}
 	if *r.GEBMSIR.NLL == *r.Generator.NLL || *r.GEBMSIR.NLL == *r.GEBM.NLL {
 		t.Errorf("the SIR column's NLL %v repeats another column's (generator %v, MCMC %v)", *r.GEBMSIR.NLL, *r.Generator.NLL, *r.GEBM.NLL)
+	}
+	if r.ISSamples != 200 || !(r.ISESS > 0 && r.ISESS < 1) || *r.GEBMIS.NLL == *r.Generator.NLL {
+		t.Errorf("the IS column: %d samples, ESS %v, NLL %v (generator %v)", r.ISSamples, r.ISESS, *r.GEBMIS.NLL, *r.Generator.NLL)
 	}
 	if r.Sampler.Method != "mala" || r.N != 200 || r.Accept <= 0 || r.RelFID != nil {
 		t.Errorf("JSON %+v", r)
@@ -133,6 +137,64 @@ func TestEnergyTallyBatches(t *testing.T) {
 	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) }
 	if !near(got.Mean, whole.Mean) || !near(got.Std, whole.Std) || !near(got.ESS, whole.ESS) || !(whole.ESS < 0.5) {
 		t.Fatalf("batched %+v, whole %+v", got, whole)
+	}
+}
+
+// TestEnergyTallyKeepsFirst: the tally keeps the energies of the first keep
+// samples, in order, across batches: the weights of the IS column line up
+// with the generator's samples that setTally keeps.
+func TestEnergyTallyKeepsFirst(t *testing.T) {
+	m, err := loadModel(writeModel(t, t.TempDir(), "m.gebm", 2, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n, keep = 2500, 1700
+	x := make([]float32, 2*n)
+	for i := range x {
+		x[i] = float32(i%101)/10 - 5
+	}
+	want := m.Energies(x[:2*keep], keep, nil)
+	tally := energyTally{m: m, beta: 1, keep: keep}
+	for _, cut := range [][2]int{{0, 1}, {1, 1300}, {1300, n}} {
+		tally.add(x[2*cut[0]:2*cut[1]], cut[1]-cut[0])
+	}
+	if len(tally.first) != keep {
+		t.Fatalf("kept %d energies, want %d", len(tally.first), keep)
+	}
+	for i, v := range want {
+		if tally.first[i] != float64(v) {
+			t.Fatalf("energy %d: kept %v, want %v", i, tally.first[i], v)
+		}
+	}
+}
+
+// TestEvalFlatEnergy: with an energy that is zero everywhere the GEBM is its
+// generator, so the IS column (the generator's samples, weights all 1) must
+// read as the generator column, to rounding, and its ESS is 1.
+func TestEvalFlatEnergy(t *testing.T) {
+	dir := t.TempDir()
+	mf, err := loadModel(writeModel(t, dir, "m.gebm", 2, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range mf.Energy.Params() {
+		clear(p.Value)
+	}
+	b, err := mf.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "flat.gebm")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := evalTableAndJSON(t, []string{"eval", "--model", path, "--data", "25gaussians", "--n", "300", "--steps", "2",
+		"--kale-points", "120", "--quiet"})
+	g, is := r.Generator, r.GEBMIS
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*(1e-6+math.Abs(a)) }
+	if r.ISESS != 1 || !near(is.MMD2, g.MMD2) || !near(*is.KALE, *g.KALE) || !near(*is.NLL, *g.NLL) ||
+		!near(is.Modes.HighQuality, g.Modes.HighQuality) || is.Modes.Covered != g.Modes.Covered {
+		t.Errorf("flat energy: IS column %+v (ESS %v), generator %+v", is.ToyReport, r.ISESS, g.ToyReport)
 	}
 }
 
@@ -251,7 +313,7 @@ func TestEvalMNIST(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	for _, want := range []string{"FID on gebm's MNIST-classifier features", "KID on gebm's MNIST-classifier features",
-		"relative FID(GEBM)/FID(generator)", "at β=1 (SIR", "not Inception FID", " ± ", "jackknife standard error"} {
+		"relative FID(GEBM)/FID(generator)", "at β=1 (SIR", "at β=1 (IS", "not Inception FID", " ± ", "jackknife standard error"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("MNIST table lacks %q:\n%s", want, stdout)
 		}
@@ -265,7 +327,8 @@ func TestEvalMNIST(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.Generator.FID == nil || r.GEBM.KID == nil || r.RelFID == nil || *r.RelFID != *r.GEBM.FID / *r.Generator.FID ||
-		r.GEBMSIR.KID == nil || r.GEBM.KIDStdErr == nil || !(*r.GEBM.KIDStdErr > 0) || r.RelFIDSIR == nil || *r.RelFIDSIR != *r.GEBMSIR.FID / *r.Generator.FID {
+		r.GEBMSIR.KID == nil || r.GEBM.KIDStdErr == nil || !(*r.GEBM.KIDStdErr > 0) || r.RelFIDSIR == nil || *r.RelFIDSIR != *r.GEBMSIR.FID / *r.Generator.FID ||
+		r.GEBMIS.FID == nil || r.GEBMIS.KID != nil || r.RelFIDIS == nil || *r.RelFIDIS != *r.GEBMIS.FID / *r.Generator.FID || r.ISSamples != 60 {
 		t.Errorf("JSON %s", stdout)
 	}
 	code, _, errOut = gebm(t, "eval", "--model", m, "--data", "mnist", "--classifier", filepath.Join(dir, "none.clf"))

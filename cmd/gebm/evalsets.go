@@ -122,6 +122,83 @@ func (s *setTally) report(fresh, freshSub []float32, o metrics.ToyOptions) (setM
 	return r, nil
 }
 
+// reportWeighted measures the set's first keep samples (those of sub)
+// weighted by w, one weight each: the importance-weighted measures of
+// shared/metrics (modes, NLL, MMD², KALE; FID from the weighted feature
+// Gaussian, no KID), on the samples report measures unweighted.
+func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metrics.ToyOptions) (setMetrics, error) {
+	var r setMetrics
+	if s.clf != nil {
+		k := s.clf.FeatureDim()
+		g, err := metrics.FitWeightedGaussian(s.sub, w, k)
+		if err != nil {
+			return r, err
+		}
+		gd, err := metrics.FitGaussian(fresh, k)
+		if err != nil {
+			return r, err
+		}
+		fid, err := metrics.FrechetDistance(gd, g)
+		if err != nil {
+			return r, err
+		}
+		r.FID = &fid
+		return r, nil
+	}
+	var err error
+	if r.ToyReport, err = metrics.WeightedCompare(freshSub, s.sub, w, s.dim, o); err != nil {
+		return r, err
+	}
+	if s.modes != nil {
+		mr, err := metrics.WeightedModes(s.sub, w, s.toy.Modes(), metrics.ModeOptions{})
+		if err != nil {
+			return r, err
+		}
+		r.Modes = &mr
+	}
+	if s.hasNLL {
+		v, outside, _, err := metrics.WeightedNLL(s.toy, s.sub, w, s.norm)
+		if err != nil {
+			return r, err
+		}
+		r.NLL = &v
+		if outside > 0 {
+			r.OutsideSupport = &outside
+		}
+	}
+	return r, nil
+}
+
+// energyWeights returns the importance weights exp(−(e_i − min e)) of the
+// energies e: the GEBM at β = 1 relative to its generator, scaled so that
+// the largest is 1 (no overflow). A non-finite energy gets weight 0.
+func energyWeights(e []float64) []float64 {
+	lo := math.Inf(1)
+	for _, v := range e {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			lo = math.Min(lo, v)
+		}
+	}
+	w := make([]float64, len(e))
+	for i, v := range e {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			w[i] = math.Exp(-(v - lo))
+		}
+	}
+	return w
+}
+
+// essFraction returns (Σw)²/(n Σw²), the effective sample size of the
+// weights w as a fraction of their number.
+func essFraction(w []float64) float64 {
+	var s, s2 float64
+	for _, v := range w {
+		s += v
+		s2 += v * v
+	}
+	return s * s / (float64(len(w)) * s2)
+}
+
 // energyStats summarises the energy on generator samples.
 type energyStats struct {
 	Mean float64 `json:"mean"`
@@ -138,8 +215,11 @@ type energyStats struct {
 // Σw, Σw² with w = exp(−β(E − lo)) about the lowest energy lo seen so far,
 // rescaled when lo falls (so no weight overflows).
 type energyTally struct {
-	m           *model.GEBM
-	beta        float64
+	m    *model.GEBM
+	beta float64
+	// keep: the energies of the first keep samples are kept in first.
+	keep        int
+	first       []float64
 	n           int
 	mean, m2    float64
 	lo, sw, sw2 float64
@@ -153,6 +233,9 @@ func (t *energyTally) add(x []float32, rows int) {
 	for a := 0; a < rows; a += batch {
 		b := min(a+batch, rows)
 		t.buf = t.m.Energies(x[a*D:b*D], b-a, t.buf)
+		for _, v := range t.buf[:min(len(t.buf), max(0, t.keep-len(t.first)))] {
+			t.first = append(t.first, float64(v))
+		}
 		var mb, m2b float64
 		lob := math.Inf(1)
 		for _, v := range t.buf {
