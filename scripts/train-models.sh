@@ -9,9 +9,9 @@ mkdir -p www/models
 
 # name | gebm train flags
 declare -A flags=(
-  [8gaussians]="--data 8gaussians --steps 16000 --gp 0.1 --energy-floor -10 --base-tilt 0.5 --final-energy-steps 5000 --final-lr-scale 1 --final-average 0.8 --seed 1"
-  [25gaussians]="--data 25gaussians --steps 16000 --gp 0.1 --energy-floor -10 --base-tilt 0.5 --final-energy-steps 5000 --final-lr-scale 1 --final-average 0.8 --seed 1"
-  [rings]="--data rings --steps 16000 --gp 0.1 --energy-floor -10 --base-tilt 0.5 --final-energy-steps 5000 --final-lr-scale 1 --final-average 0.8 --seed 1"
+  [8gaussians]="--data 8gaussians --steps 32000 --gp 0.1 --energy-floor -10 --base-tilt 0.5 --final-energy-steps 5000 --final-lr-scale 1 --final-average 0.8 --seed 1"
+  [25gaussians]="--data 25gaussians --steps 32000 --gp 0.1 --energy-floor -10 --base-tilt 0.5 --final-energy-steps 5000 --final-lr-scale 1 --final-average 0.8 --seed 1"
+  [rings]="--data rings --steps 32000 --gp 0.1 --energy-floor -10 --base-tilt 0.5 --final-energy-steps 5000 --final-lr-scale 1 --final-average 0.8 --seed 1"
   [mnist]="--data mnist --steps 10000 --final-energy-steps 4000 --final-lr-scale 1 --seed 1"
   [mnist-dcgan]="--data mnist --arch dcgan --energy-arch mlp --steps 20000 --seed 1"
 )

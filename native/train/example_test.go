@@ -24,7 +24,7 @@ func ExampleDefaults() {
 		m.Steps, m.GP, m.SpectralNorm, m.FinalEnergySteps)
 	// Output:
 	// Adam betas 0.5/0.999; 5 energy steps per base step; 100 warm-up energy steps; bursts of 100 every 500 base steps; gradient penalty 0.1
-	// 2-D: 16000 base steps, energy clamped at -10, base weights softmax(-0.5E), then 5000 energy-only steps at 1 of the rate, the last 0.8 of them averaged
+	// 2-D: 32000 base steps, energy clamped at -10, base weights softmax(-0.5E), then 5000 energy-only steps at 1 of the rate, the last 0.8 of them averaged
 	// MNIST: 10000 base steps, gradient penalty 1, spectral norm true, then 4000 energy-only steps
 }
 

@@ -24,8 +24,8 @@ const DOTS_PER_DAB = 4;
 // The knobs: input id, option name, label (for messages), integer or not.
 // Their values in index.html are gebm train's defaults for 2-D data
 // (shared/train Defaults) but for the run's length: 1500 base steps (the
-// bundled models': 16000) with the final energy-only phase scaled in
-// proportion, 5000 × 1500/16000 ≈ 470 steps.
+// bundled models': 32000) with a shorter final energy-only phase, 470 steps
+// (5000 scaled by 1500/16000, 16000 being the default when it was set).
 const KNOBS = [
   ['train-lr-energy', 'lr-energy', 'learning rate, energy', false],
   ['train-lr-base', 'lr-base', 'learning rate, generator', false],
