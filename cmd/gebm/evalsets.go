@@ -88,19 +88,14 @@ func (s *setTally) report(fresh, freshSub []float32, o metrics.ToyOptions) (setM
 		if err != nil {
 			return r, err
 		}
-		gd, err := metrics.FitGaussian(fresh, k)
-		if err != nil {
-			return r, err
-		}
-		fid, err := metrics.FrechetDistance(gd, g)
-		if err != nil {
+		if r.FID, err = fidAgainst(fresh, k, g); err != nil {
 			return r, err
 		}
 		kid, err := metrics.KID(freshSub, s.sub, k)
 		if err != nil {
 			return r, err
 		}
-		r.FID, r.KID, r.KIDStdErr = &fid, &kid.Value, &kid.StdErr
+		r.KID, r.KIDStdErr = &kid.Value, &kid.StdErr
 		return r, nil
 	}
 	var err error
@@ -134,16 +129,8 @@ func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metr
 		if err != nil {
 			return r, err
 		}
-		gd, err := metrics.FitGaussian(fresh, k)
-		if err != nil {
-			return r, err
-		}
-		fid, err := metrics.FrechetDistance(gd, g)
-		if err != nil {
-			return r, err
-		}
-		r.FID = &fid
-		return r, nil
+		r.FID, err = fidAgainst(fresh, k, g)
+		return r, err
 	}
 	var err error
 	if r.ToyReport, err = metrics.WeightedCompare(freshSub, s.sub, w, s.dim, o); err != nil {
@@ -167,6 +154,20 @@ func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metr
 		}
 	}
 	return r, nil
+}
+
+// fidAgainst returns the Fréchet distance between the Gaussian fitted to the
+// data's features fresh (k columns) and the samples' feature Gaussian g.
+func fidAgainst(fresh []float32, k int, g metrics.Gaussian) (*float64, error) {
+	gd, err := metrics.FitGaussian(fresh, k)
+	if err != nil {
+		return nil, err
+	}
+	fid, err := metrics.FrechetDistance(gd, g)
+	if err != nil {
+		return nil, err
+	}
+	return &fid, nil
 }
 
 // energyWeights returns the importance weights exp(−(e_i − min e)) of the
