@@ -176,3 +176,24 @@ func TestWeightedMMD2(t *testing.T) {
 		t.Errorf("weights on a subset: %.15g, MMD2Unbiased on it %.15g", got, want)
 	}
 }
+
+// TestWeightedKALEExtremeWeights: weights spread over 13 orders of magnitude
+// (exp(−30u), u uniform: the importance weights of a sharp energy) still give
+// a converged, certified solve: the Newton matrix diag(c/s) + (ccᵀ ∘ K)/(λm)
+// stays positive definite however small the masses c_j.
+func TestWeightedKALEExtremeWeights(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 3))
+	x := gaussian(rng, 300, []float64{0, 0}, 1)
+	y := gaussian(rng, 300, []float64{0.5, 0}, 1.5)
+	w := make([]float64, y.Rows)
+	for j := range w {
+		w[j] = math.Exp(-30 * rng.Float64())
+	}
+	r, err := WeightedKALE(x, y, w, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Converged || r.Gap > 1e-10 || r.Value < -1e-12 || math.IsNaN(r.Value) {
+		t.Errorf("converged=%v gap=%v value=%v after %d iterations", r.Converged, r.Gap, r.Value, r.Iterations)
+	}
+}
