@@ -40,8 +40,7 @@ type evalReport struct {
 	// GEBMIS is the model itself as the generator's own samples (the
 	// first ISSamples of them) weighted by exp(−E): on the same samples
 	// as the generator column, so that their difference is the energy's
-	// effect alone, without the noise of a second sample set. It has no
-	// KID.
+	// effect alone, without the noise of a second sample set.
 	GEBMIS    setMetrics `json:"gebm_beta1_is"`
 	ISSamples int        `json:"is_samples"`
 	// ISESS is the ESS fraction (Σw)²/(n Σw²) of those weights.
@@ -454,8 +453,9 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 	}
 	if g.FID != nil {
 		row("FID on gebm's MNIST-classifier features", *g.FID, *s.FID, *is.FID, *e.FID, false, "%.3f")
-		fmt.Fprintf(tw, "KID on gebm's MNIST-classifier features\t%.5f ± %.5f\t%.5f ± %.5f\t–\t%.5f ± %.5f\t%s\t–\t%s\t\n",
-			*g.KID, *g.KIDStdErr, *s.KID, *s.KIDStdErr, *e.KID, *e.KIDStdErr, better(*g.KID, *s.KID, false), better(*g.KID, *e.KID, false))
+		fmt.Fprintf(tw, "KID on gebm's MNIST-classifier features\t%.5f ± %.5f\t%.5f ± %.5f\t%.5f ± %.5f\t%.5f ± %.5f\t%s\t%s\t%s\t\n",
+			*g.KID, *g.KIDStdErr, *s.KID, *s.KIDStdErr, *is.KID, *is.KIDStdErr, *e.KID, *e.KIDStdErr,
+			better(*g.KID, *s.KID, false), better(*g.KID, *is.KID, false), better(*g.KID, *e.KID, false))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)

@@ -328,7 +328,7 @@ func TestEvalMNIST(t *testing.T) {
 	}
 	if r.Generator.FID == nil || r.GEBM.KID == nil || r.RelFID == nil || *r.RelFID != *r.GEBM.FID / *r.Generator.FID ||
 		r.GEBMSIR.KID == nil || r.GEBM.KIDStdErr == nil || !(*r.GEBM.KIDStdErr > 0) || r.RelFIDSIR == nil || *r.RelFIDSIR != *r.GEBMSIR.FID / *r.Generator.FID ||
-		r.GEBMIS.FID == nil || r.GEBMIS.KID != nil || r.RelFIDIS == nil || *r.RelFIDIS != *r.GEBMIS.FID / *r.Generator.FID || r.ISSamples != 60 {
+		r.GEBMIS.FID == nil || r.GEBMIS.KID == nil || r.GEBMIS.KIDStdErr == nil || r.RelFIDIS == nil || *r.RelFIDIS != *r.GEBMIS.FID / *r.Generator.FID || r.ISSamples != 60 {
 		t.Errorf("JSON %s", stdout)
 	}
 	code, _, errOut = gebm(t, "eval", "--model", m, "--data", "mnist", "--classifier", filepath.Join(dir, "none.clf"))

@@ -120,7 +120,7 @@ func (s *setTally) report(fresh, freshSub []float32, o metrics.ToyOptions) (setM
 // reportWeighted measures the set's first keep samples (those of sub)
 // weighted by w, one weight each: the importance-weighted measures of
 // shared/metrics (modes, NLL, MMD², KALE; FID from the weighted feature
-// Gaussian, no KID), on the samples report measures unweighted.
+// Gaussian and the weighted KID), on the samples report measures unweighted.
 func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metrics.ToyOptions) (setMetrics, error) {
 	var r setMetrics
 	if s.clf != nil {
@@ -129,8 +129,15 @@ func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metr
 		if err != nil {
 			return r, err
 		}
-		r.FID, err = fidAgainst(fresh, k, g)
-		return r, err
+		if r.FID, err = fidAgainst(fresh, k, g); err != nil {
+			return r, err
+		}
+		kid, err := metrics.WeightedKID(freshSub, s.sub, w, k)
+		if err != nil {
+			return r, err
+		}
+		r.KID, r.KIDStdErr = &kid.Value, &kid.StdErr
+		return r, nil
 	}
 	var err error
 	if r.ToyReport, err = metrics.WeightedCompare(freshSub, s.sub, w, s.dim, o); err != nil {

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -51,9 +52,9 @@ func KID(x, y []float32, dim int) (KIDResult, error) {
 		return KIDResult{}, err
 	}
 	xm, ym := toDense(x, n, dim), toDense(y, m, dim)
-	rxx, _ := polySums(xm, xm, dim, true)
-	ryy, _ := polySums(ym, ym, dim, true)
-	cx, cy := polySums(xm, ym, dim, false)
+	rxx, _ := polySums(xm, xm, dim, true, nil)
+	ryy, _ := polySums(ym, ym, dim, true, nil)
+	cx, cy := polySums(xm, ym, dim, false, nil)
 	sxx, syy, sxy := sum(rxx), sum(ryy), sum(cx)
 	nf, mf := float64(n), float64(m)
 	value := sxx/(nf*(nf-1)) + syy/(mf*(mf-1)) - 2*sxy/(nf*mf)
@@ -68,6 +69,69 @@ func KID(x, y []float32, dim int) (KIDResult, error) {
 	loo = make([]float64, m)
 	for j := range loo {
 		loo[j] = sxx/(nf*(nf-1)) + (syy-2*ryy[j])/((mf-1)*(mf-2)) - 2*(sxy-cy[j])/(nf*(mf-1))
+	}
+	v += jackVar(loo)
+	return KIDResult{Value: value, StdErr: math.Sqrt(v)}, nil
+}
+
+// WeightedKID is KID with the rows of y weighted by w (finite, ≥ 0, positive
+// sum; q = w/Σw): the importance-weighted samples of a model. With
+// K = k(x_i, x_i'), L = k(y_j, y_j'), C = k(x_i, y_j),
+//
+//	KID_w = (1/(n(n−1))) Σ_{i≠i'} K + Σ_{j≠j'} q_j q_j' L / (1 − Σ_j q_j²) − (2/n) Σ_{i,j} q_j C,
+//
+// which equal weights make KID. Its standard error is the delete-one
+// jackknife of KID, deleting y_j with the other weights renormalised to sum
+// to 1, so that equal weights give KID's standard error too. The weights
+// must leave mass on at least three rows.
+func WeightedKID(x, y []float32, w []float64, dim int) (KIDResult, error) {
+	n, err := rows(x, dim, 3, "WeightedKID")
+	if err != nil {
+		return KIDResult{}, err
+	}
+	m, err := rows(y, dim, 3, "WeightedKID")
+	if err != nil {
+		return KIDResult{}, err
+	}
+	q, err := massFractions(w, m)
+	if err != nil {
+		return KIDResult{}, err
+	}
+	var q2 float64
+	for _, v := range q {
+		q2 += v * v
+	}
+	xm, ym := toDense(x, n, dim), toDense(y, m, dim)
+	rxx, _ := polySums(xm, xm, dim, true, nil)
+	ryy, _ := polySums(ym, ym, dim, true, q)  // Σ_{j'≠j} q_j' L_jj'
+	cx, cy := polySums(xm, ym, dim, false, q) // Σ_j q_j C_ij, and Σ_i C_ij
+	var syy float64
+	for j, v := range q {
+		syy += v * ryy[j]
+	}
+	sxx, sxy := sum(rxx), sum(cx)
+	nf := float64(n)
+	// The Y term's denominator without y_j: (1 − q_j)² (1 − Σ_{k≠j} q_k²/(1 − q_j)²).
+	looDen := func(j int) float64 { return (1-q[j])*(1-q[j]) - q2 + q[j]*q[j] }
+	if !(1-q2 > 1e-12) {
+		return KIDResult{}, fmt.Errorf("metrics: WeightedKID: the weights put all the mass on one row")
+	}
+	for j := range q {
+		if !(looDen(j) > 1e-12) {
+			return KIDResult{}, fmt.Errorf("metrics: WeightedKID: the weights leave mass on fewer than three rows")
+		}
+	}
+	yTerm := syy / (1 - q2)
+	value := sxx/(nf*(nf-1)) + yTerm - 2*sxy/nf
+
+	loo := make([]float64, n)
+	for i := range loo {
+		loo[i] = (sxx-2*rxx[i])/((nf-1)*(nf-2)) + yTerm - 2*(sxy-cx[i])/(nf-1)
+	}
+	v := jackVar(loo)
+	loo = make([]float64, m)
+	for j := range loo {
+		loo[j] = sxx/(nf*(nf-1)) + (syy-2*q[j]*ryy[j])/looDen(j) - 2*(sxy-q[j]*cy[j])/((1-q[j])*nf)
 	}
 	v += jackVar(loo)
 	return KIDResult{Value: value, StdErr: math.Sqrt(v)}, nil
@@ -103,9 +167,10 @@ func toDense(x []float32, n, dim int) *mat.Dense {
 
 // polySums returns the row sums r_i = Σ_j k(a_i, b_j) and the column sums
 // c_j = Σ_i k(a_i, b_j) of the kernel matrix k(a, b) = (aᵀb/dim + 1)³,
-// leaving out i = j when offDiag (a and b are then the same set). It works
-// in blocks of rows of a.
-func polySums(a, b *mat.Dense, dim int, offDiag bool) (r, c []float64) {
+// leaving out i = j when offDiag (a and b are then the same set). With wb
+// not nil the row sums weight column j by wb[j] (the column sums do not).
+// It works in blocks of rows of a.
+func polySums(a, b *mat.Dense, dim int, offDiag bool, wb []float64) (r, c []float64) {
 	const block = 256
 	n, _ := a.Dims()
 	m, _ := b.Dims()
@@ -124,7 +189,11 @@ func polySums(a, b *mat.Dense, dim int, offDiag bool) (r, c []float64) {
 				}
 				t := row[j]/float64(dim) + 1
 				k := t * t * t
-				s += k
+				if wb != nil {
+					s += wb[j] * k
+				} else {
+					s += k
+				}
 				c[j] += k
 			}
 			r[i] = s

@@ -168,3 +168,75 @@ func TestWeightedBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestWeightedKID: equal weights give KID and its standard error; weights on
+// a subset give the subset's KID; and the standard error is the delete-one
+// jackknife, checked against recomputing the estimate without each row
+// (renormalising the other weights) for random weights.
+func TestWeightedKID(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	const dim = 5
+	x := gaussianRows(rng, 12, make([]float64, dim), []float64{1, 1, 1, 1, 1})
+	y := gaussianRows(rng, 10, []float64{0.3, 0, 0, 0, 0}, []float64{1.2, 1, 1, 1, 1})
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-10*math.Max(math.Abs(a), math.Abs(b)) }
+
+	want, err := KID(x, y, dim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := WeightedKID(x, y, equalWeights(10, 2.5), dim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(got.Value, want.Value) || !near(got.StdErr, want.StdErr) {
+		t.Errorf("equal weights: %+v, KID %+v", got, want)
+	}
+
+	w := make([]float64, 10)
+	var sub []float32
+	for j := range w {
+		if j%2 == 0 {
+			w[j] = 1
+			sub = append(sub, y[j*dim:(j+1)*dim]...)
+		}
+	}
+	want, _ = KID(x, sub, dim)
+	if got, err = WeightedKID(x, y, w, dim); err != nil || !near(got.Value, want.Value) {
+		t.Errorf("subset weights: %+v (%v), KID of the subset %+v", got, err, want)
+	}
+
+	for j := range w {
+		w[j] = math.Exp(rng.NormFloat64())
+	}
+	got, err = WeightedKID(x, y, w, dim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lx, ly []float64
+	for i := range 12 {
+		xi := append(append([]float32(nil), x[:i*dim]...), x[(i+1)*dim:]...)
+		r, err := WeightedKID(xi, y, w, dim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lx = append(lx, r.Value)
+	}
+	for j := range 10 {
+		yj := append(append([]float32(nil), y[:j*dim]...), y[(j+1)*dim:]...)
+		wj := append(append([]float64(nil), w[:j]...), w[j+1:]...)
+		r, err := WeightedKID(x, yj, wj, dim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ly = append(ly, r.Value)
+	}
+	if se := math.Sqrt(jackVar(lx) + jackVar(ly)); !near(got.StdErr, se) {
+		t.Errorf("random weights: standard error %v, jackknife by recomputation %v", got.StdErr, se)
+	}
+
+	for _, bad := range [][]float64{equalWeights(9, 1), {1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, {1, -1, 1, 1, 1, 1, 1, 1, 1, 1}} {
+		if _, err := WeightedKID(x, y, bad, dim); err == nil {
+			t.Errorf("weights %v accepted", bad)
+		}
+	}
+}
