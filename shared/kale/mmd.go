@@ -71,7 +71,7 @@ func WeightedMMD2(x, y Samples, w []float64, sigma float64) (float64, error) {
 	if x.Rows < 2 {
 		return 0, fmt.Errorf("kale: WeightedMMD2 needs ≥ 2 data points, have %d: %w", x.Rows, ErrEmpty)
 	}
-	q, err := massFractions(w, y.Rows)
+	q, err := MassFractions(w, y.Rows)
 	if err != nil {
 		return 0, err
 	}

@@ -58,9 +58,11 @@ func TiltedWeights(e []float32, gamma float64, et []float32, w []float64) {
 	ImportanceWeights(et, w)
 }
 
-// massFractions checks the weights w of rows points (finite, ≥ 0, with a
-// finite positive sum) and returns them normalised to sum to 1.
-func massFractions(w []float64, rows int) ([]float64, error) {
+// MassFractions checks the weights w of rows points (finite, ≥ 0, with a
+// finite positive sum) and returns them normalised to sum to 1, the masses
+// q = w/Σw of the weighted empirical measure Σ_j q_j δ_{y_j}. An error wraps
+// ErrShape (not one weight per point) or ErrOption.
+func MassFractions(w []float64, rows int) ([]float64, error) {
 	if len(w) != rows {
 		return nil, fmt.Errorf("kale: %d weights for %d points: %w", len(w), rows, ErrShape)
 	}

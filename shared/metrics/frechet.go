@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/gebm/gebm/shared/kale"
 )
 
 // Gaussian is a Gaussian fitted to a set of feature vectors: the sample mean
@@ -38,7 +40,7 @@ func FitWeightedGaussian(x []float32, w []float64, dim int) (Gaussian, error) {
 	if err != nil {
 		return Gaussian{}, err
 	}
-	q, err := massFractions(w, n)
+	q, err := kale.MassFractions(w, n)
 	if err != nil {
 		return Gaussian{}, err
 	}

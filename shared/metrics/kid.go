@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/gebm/gebm/shared/kale"
 )
 
 // KIDResult is a kernel inception distance with its standard error.
@@ -93,7 +95,7 @@ func WeightedKID(x, y []float32, w []float64, dim int) (KIDResult, error) {
 	if err != nil {
 		return KIDResult{}, err
 	}
-	q, err := massFractions(w, m)
+	q, err := kale.MassFractions(w, m)
 	if err != nil {
 		return KIDResult{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/gebm/gebm/shared/data"
+	"github.com/gebm/gebm/shared/kale"
 )
 
 // ModeOptions sets the mode-coverage rule; the zero value is the convention
@@ -163,7 +164,7 @@ func WeightedModes(x []float32, w []float64, modes []data.Mode, o ModeOptions) (
 		return ModeReport{}, fmt.Errorf("metrics: WeightedModes: %d values are not a non-empty set of 2-D points", len(x))
 	}
 	n := len(x) / 2
-	q, err := massFractions(w, n)
+	q, err := kale.MassFractions(w, n)
 	if err != nil {
 		return ModeReport{}, err
 	}
@@ -183,29 +184,6 @@ func WeightedModes(x []float32, w []float64, modes []data.Mode, o ModeOptions) (
 		}
 	}
 	return r, nil
-}
-
-// massFractions checks the weights w of n samples (finite, ≥ 0, with a finite
-// positive sum) and returns them normalised to sum to 1.
-func massFractions(w []float64, n int) ([]float64, error) {
-	if len(w) != n {
-		return nil, fmt.Errorf("metrics: %d weights for %d samples", len(w), n)
-	}
-	var sum float64
-	for i, v := range w {
-		if !(v >= 0) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("metrics: weight %d is %v, want a finite value ≥ 0", i, v)
-		}
-		sum += v
-	}
-	if !(sum > 0) || math.IsInf(sum, 0) {
-		return nil, fmt.Errorf("metrics: the weights sum to %v, want a finite value > 0", sum)
-	}
-	q := make([]float64, n)
-	for i, v := range w {
-		q[i] = v / sum
-	}
-	return q, nil
 }
 
 // NLL returns the mean negative log-likelihood of the n = len(x)/2 samples
@@ -250,7 +228,7 @@ func WeightedNLL(toy data.Toy, x []float32, w []float64, norm data.Normalization
 	if len(x) == 0 || len(x)%2 != 0 {
 		return 0, 0, false, fmt.Errorf("metrics: WeightedNLL: %d values are not a non-empty set of 2-D points", len(x))
 	}
-	q, err := massFractions(w, len(x)/2)
+	q, err := kale.MassFractions(w, len(x)/2)
 	if err != nil {
 		return 0, 0, false, err
 	}
