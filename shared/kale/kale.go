@@ -106,7 +106,7 @@ func WeightedKALE(x, y Samples, w []float64, opts Options) (Result, error) {
 	if err := opts.Validate(x, y); err != nil {
 		return Result{}, err
 	}
-	q, err := MassFractions(w, y.Rows)
+	q, _, err := MassFractions(w, y.Rows)
 	if err != nil {
 		return Result{}, err
 	}

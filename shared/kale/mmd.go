@@ -71,13 +71,9 @@ func WeightedMMD2(x, y Samples, w []float64, sigma float64) (float64, error) {
 	if x.Rows < 2 {
 		return 0, fmt.Errorf("kale: WeightedMMD2 needs ≥ 2 data points, have %d: %w", x.Rows, ErrEmpty)
 	}
-	q, err := MassFractions(w, y.Rows)
+	q, q2, err := MassFractions(w, y.Rows)
 	if err != nil {
 		return 0, err
-	}
-	var q2 float64
-	for _, v := range q {
-		q2 += v * v
 	}
 	if !(1-q2 > 1e-12) {
 		return 0, fmt.Errorf("kale: WeightedMMD2: the weights put all the mass on one point: %w", ErrOption)

@@ -60,25 +60,28 @@ func TiltedWeights(e []float32, gamma float64, et []float32, w []float64) {
 
 // MassFractions checks the weights w of rows points (finite, ≥ 0, with a
 // finite positive sum) and returns them normalised to sum to 1, the masses
-// q = w/Σw of the weighted empirical measure Σ_j q_j δ_{y_j}. An error wraps
-// ErrShape (not one weight per point) or ErrOption.
-func MassFractions(w []float64, rows int) ([]float64, error) {
+// q = w/Σw of the weighted empirical measure Σ_j q_j δ_{y_j}, and sumSq =
+// Σ_j q_j², whose inverse is the weights' effective sample size (1 − sumSq
+// is the normaliser of a weighted U-statistic). An error wraps ErrShape (not
+// one weight per point) or ErrOption.
+func MassFractions(w []float64, rows int) (q []float64, sumSq float64, err error) {
 	if len(w) != rows {
-		return nil, fmt.Errorf("kale: %d weights for %d points: %w", len(w), rows, ErrShape)
+		return nil, 0, fmt.Errorf("kale: %d weights for %d points: %w", len(w), rows, ErrShape)
 	}
 	var sum float64
 	for j, v := range w {
 		if !(v >= 0) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("kale: weight %d is %v, want a finite value ≥ 0: %w", j, v, ErrOption)
+			return nil, 0, fmt.Errorf("kale: weight %d is %v, want a finite value ≥ 0: %w", j, v, ErrOption)
 		}
 		sum += v
 	}
 	if !(sum > 0) || math.IsInf(sum, 0) {
-		return nil, fmt.Errorf("kale: the weights sum to %v, want a finite value > 0: %w", sum, ErrOption)
+		return nil, 0, fmt.Errorf("kale: the weights sum to %v, want a finite value > 0: %w", sum, ErrOption)
 	}
-	q := make([]float64, len(w))
+	q = make([]float64, len(w))
 	for j, v := range w {
 		q[j] = v / sum
+		sumSq += q[j] * q[j]
 	}
-	return q, nil
+	return q, sumSq, nil
 }

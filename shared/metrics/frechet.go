@@ -40,17 +40,15 @@ func FitWeightedGaussian(x []float32, w []float64, dim int) (Gaussian, error) {
 	if err != nil {
 		return Gaussian{}, err
 	}
-	q, err := kale.MassFractions(w, n)
+	q, q2, err := kale.MassFractions(w, n)
 	if err != nil {
 		return Gaussian{}, err
 	}
 	mean := make([]float64, dim)
-	var q2 float64
 	for i, qi := range q {
 		for j, v := range x[i*dim : (i+1)*dim] {
 			mean[j] += qi * float64(v)
 		}
-		q2 += qi * qi
 	}
 	if !(1-q2 > 1e-12) {
 		return Gaussian{}, fmt.Errorf("metrics: FitWeightedGaussian: the weights put all the mass on one row")

@@ -95,13 +95,9 @@ func WeightedKID(x, y []float32, w []float64, dim int) (KIDResult, error) {
 	if err != nil {
 		return KIDResult{}, err
 	}
-	q, err := kale.MassFractions(w, m)
+	q, q2, err := kale.MassFractions(w, m)
 	if err != nil {
 		return KIDResult{}, err
-	}
-	var q2 float64
-	for _, v := range q {
-		q2 += v * v
 	}
 	xm, ym := toDense(x, n, dim), toDense(y, m, dim)
 	rxx, _ := polySums(xm, xm, dim, true, nil)

@@ -164,7 +164,7 @@ func WeightedModes(x []float32, w []float64, modes []data.Mode, o ModeOptions) (
 		return ModeReport{}, fmt.Errorf("metrics: WeightedModes: %d values are not a non-empty set of 2-D points", len(x))
 	}
 	n := len(x) / 2
-	q, err := kale.MassFractions(w, n)
+	q, _, err := kale.MassFractions(w, n)
 	if err != nil {
 		return ModeReport{}, err
 	}
@@ -228,7 +228,7 @@ func WeightedNLL(toy data.Toy, x []float32, w []float64, norm data.Normalization
 	if len(x) == 0 || len(x)%2 != 0 {
 		return 0, 0, false, fmt.Errorf("metrics: WeightedNLL: %d values are not a non-empty set of 2-D points", len(x))
 	}
-	q, err := kale.MassFractions(w, len(x)/2)
+	q, _, err := kale.MassFractions(w, len(x)/2)
 	if err != nil {
 		return 0, 0, false, err
 	}
