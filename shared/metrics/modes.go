@@ -197,8 +197,25 @@ func NLL(toy data.Toy, x []float32, norm data.Normalization) (nll float64, outsi
 	if len(x) == 0 || len(x)%2 != 0 {
 		return 0, 0, false, fmt.Errorf("metrics: NLL: %d values are not a non-empty set of 2-D points", len(x))
 	}
-	if _, ok := toy.LogDensity([]float64{0, 0}); !ok {
+	var s float64
+	ok = logDensities(toy, x, norm, func(_ int, lp float64) {
+		if math.IsInf(lp, -1) {
+			outside++
+		}
+		s -= lp
+	})
+	if !ok {
 		return 0, 0, false, nil
+	}
+	return s / float64(len(x)/2), outside, true, nil
+}
+
+// logDensities calls visit(i, log p_data(x_i)) for each 2-D sample of x in
+// order, the samples mapped to the toy's raw space by norm, and returns
+// false, visiting none, when the toy has no closed-form density.
+func logDensities(toy data.Toy, x []float32, norm data.Normalization, visit func(i int, lp float64)) bool {
+	if _, ok := toy.LogDensity([]float64{0, 0}); !ok {
+		return false
 	}
 	raw := func(v float32) float64 {
 		if norm.Scale == 0 {
@@ -206,18 +223,13 @@ func NLL(toy data.Toy, x []float32, norm data.Normalization) (nll float64, outsi
 		}
 		return norm.Raw(float64(v))
 	}
-	n := len(x) / 2
-	var s float64
 	p := make([]float64, 2)
-	for i := 0; i < n; i++ {
+	for i := 0; i < len(x)/2; i++ {
 		p[0], p[1] = raw(x[2*i]), raw(x[2*i+1])
 		lp, _ := toy.LogDensity(p)
-		if math.IsInf(lp, -1) {
-			outside++
-		}
-		s -= lp
+		visit(i, lp)
 	}
-	return s / float64(n), outside, true, nil
+	return true
 }
 
 // WeightedNLL is NLL for the weighted empirical measure Σ_i q_i δ_{x_i},
@@ -232,16 +244,17 @@ func WeightedNLL(toy data.Toy, x []float32, w []float64, norm data.Normalization
 	if err != nil {
 		return 0, 0, false, err
 	}
-	for i, qi := range q {
-		if qi == 0 {
-			continue
+	ok = logDensities(toy, x, norm, func(i int, lp float64) {
+		if q[i] == 0 {
+			return
 		}
-		v, out, ok, err := NLL(toy, x[2*i:2*i+2], norm)
-		if err != nil || !ok {
-			return 0, 0, ok, err
+		if math.IsInf(lp, -1) {
+			outside += q[i]
 		}
-		nll += qi * v
-		outside += qi * float64(out)
+		nll -= q[i] * lp
+	})
+	if !ok {
+		return 0, 0, false, nil
 	}
 	return nll, outside, true, nil
 }
