@@ -99,9 +99,6 @@ func compare(fresh, x []float32, w []float64, dim int, o ToyOptions) (ToyReport,
 	if err != nil {
 		return ToyReport{}, err
 	}
-	if w != nil && len(w) != nx {
-		return ToyReport{}, fmt.Errorf("metrics: WeightedCompare: %d weights for %d samples", len(w), nx)
-	}
 	var r ToyReport
 	ds, err := samples(fresh, nf)
 	if err != nil {
