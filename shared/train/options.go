@@ -103,10 +103,10 @@ type Options struct {
 // settings leave the generator missing modes and the energy lagging it:
 // learning rates 1e-3, so that the small models train in minutes; 32000
 // base steps (at 16000, one training seed in five left the 25gaussians
-// generator at 42% high-quality samples; at 32000 every seed reaches 81–93%,
-// and the tempered model 90.7%); a gradient penalty of 0.1 with the energy clamped below at
-// −10 (the reference's E = max(f, −10)), so that the energy can shape the
-// density; base weights tilted by 0.5 (softmax(−E/2), which spreads the
+// generator at 42% high-quality samples; at 32000 every seed reaches
+// 81–93%, and the tempered model 90.7%); a gradient penalty of 0.1 with the
+// energy clamped below at −10 (the reference's E = max(f, −10)), so that the
+// energy can shape the density; base weights tilted by 0.5 (softmax(−E/2), which spreads the
 // generator over the modes); and 5000 energy-only steps at the full rate on
 // the final base, the model keeping the mean of the last 80% of them.
 func Defaults(data string) Options {
