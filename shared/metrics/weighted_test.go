@@ -93,7 +93,7 @@ func TestWeightedEqualWeights(t *testing.T) {
 }
 
 // TestWeightedSubset: weight 1 on a subset and 0 elsewhere measures the
-// subset: its high-quality fraction, NLL, MMD² and Gaussian; and weights
+// subset: its high-quality fraction, NLL and MMD²; and weights
 // that favour the samples near a mode raise the high-quality mass.
 func TestWeightedSubset(t *testing.T) {
 	g := data.TwentyFiveGaussians()
