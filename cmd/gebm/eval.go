@@ -20,7 +20,7 @@ import (
 )
 
 func init() {
-	commands["eval"] = command{"measure a model's samples against data: generator alone, GEBM at β=1 (SIR) and tempered GEBM (latent MCMC)", runEval}
+	commands["eval"] = command{"measure a model's samples against data: generator alone, GEBM at β=1 (SIR, and the generator's samples importance-weighted) and tempered GEBM (latent MCMC)", runEval}
 }
 
 // evalReport is eval's JSON output.
