@@ -34,6 +34,14 @@ extern dim3 emu_block_idx, emu_block_dim, emu_grid_dim;
 #define __device__
 #define __shared__ static
 #define __launch_bounds__(...)
+#define __align__(n) __attribute__((aligned(n)))
+
+struct alignas(8) float2 {
+	float x, y;
+};
+struct alignas(16) float4 {
+	float x, y, z, w;
+};
 
 void __syncthreads();
 double emu_shfl_down(double v, int delta);
