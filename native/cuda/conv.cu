@@ -5,7 +5,7 @@
 // moved over it with stride s after zero padding p; row (ch, i, j) of the
 // column matrix (c·k·k rows, oh·ow columns) holds, for every position
 // (a, b), the image value x[ch, a·s + i − p, b·s + j − p] (0 in the padding).
-// Each result but the bias gradient's (add_row_sums_nchw, in double) is
+// Each result but the bias gradient's (row_sums_partial, in double) is
 // computed in the CPU's order of float32 operations, so given the same
 // inputs these kernels give the CPU's bits. None uses atomics.
 #include "common.cuh"
@@ -74,17 +74,31 @@ extern "C" __global__ void add_bias_nchw(float* m, const float* b, i64 n, i64 ro
 	FOR_EACH(idx, n * rows * cols) { m[idx] = m[idx] + b[(u32)idx / cols_ % rows_]; }
 }
 
-// add_row_sums_nchw: dst[r] += Σ_t Σ_j m[t, r, j] over n samples of rows×cols
-// values (a bias's gradient; n = 1 reads a channels × pixels matrix). One
-// block per row r; the sum is in double, each thread's share (every
-// blockDim.x-th value) then block_sum, so the result depends only on the
-// block size: deterministic, but not the CPU's float32 order (a bias
-// gradient sums up to batch × pixels values, which one thread in the CPU's
-// order took milliseconds to add).
-extern "C" __global__ void add_row_sums_nchw(float* dst, const float* m, i64 n, i64 rows, i64 cols) {
-	const u32 r = blockIdx.x, rows_ = rows, cols_ = cols, end = n * cols;
+// row_sums_partial: part[r·parts + p] = Σ m[t, r, j] over part p of channel
+// r's n·cols values (taken in the order e = t·cols + j: values p·chunk to
+// (p+1)·chunk − 1 of them), in double, for n samples of rows×cols values
+// (a bias's gradient; n = 1 reads a channels × pixels matrix). A grid of
+// parts × rows blocks, each thread's share (every blockDim.x-th value)
+// then block_sum, so the result depends only on chunk and the block size:
+// deterministic, but not the CPU's float32 order. add_row_part_sums then
+// adds each row's parts in order. (One block per row, summing up to batch
+// × pixels values, left most of the GPU idle: the one-channel output of a
+// generator is 401,408 values at batch 512 on MNIST.)
+extern "C" __global__ void row_sums_partial(const float* m, i64 n, i64 rows, i64 cols, i64 chunk, double* part) {
+	const u32 r = blockIdx.y, p = blockIdx.x, rows_ = rows, cols_ = cols, end = n * cols, beg = p * (u32)chunk;
+	const u32 stop = end - beg < (u32)chunk ? end : beg + (u32)chunk;
 	double acc = 0;
-	for (u32 e = threadIdx.x; e < end; e += blockDim.x) acc += m[(e / cols_ * rows_ + r) * cols_ + e % cols_];
+	for (u32 e = beg + threadIdx.x; e < stop; e += blockDim.x) acc += m[(e / cols_ * rows_ + r) * cols_ + e % cols_];
 	acc = block_sum(acc);
-	if (threadIdx.x == 0) dst[r] = (float)((double)dst[r] + acc);
+	if (threadIdx.x == 0) part[r * gridDim.x + p] = acc;
+}
+
+// add_row_part_sums: dst[r] += Σ_p part[r·parts + p], the parts added in
+// order, one thread per row.
+extern "C" __global__ void add_row_part_sums(float* dst, const double* part, i64 rows, i64 parts) {
+	FOR_EACH(r, rows) {
+		double s = 0;
+		for (i64 p = 0; p < parts; p++) s += part[r * parts + p];
+		dst[r] = (float)((double)dst[r] + s);
+	}
 }

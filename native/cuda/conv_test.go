@@ -111,7 +111,7 @@ func TestConvKernels(t *testing.T) {
 		for r, got := range download(t, d, dacc) {
 			want := float64(acc[r]) + sums[r]
 			if math.Abs(float64(got)-want) > 1e-6*math.Max(1, math.Abs(want)) {
-				t.Errorf("add_row_sums_nchw %v: row %d is %v, want %v", s, r, got, want)
+				t.Errorf("addRowSums %v: row %d is %v, want %v", s, r, got, want)
 			}
 		}
 

@@ -38,6 +38,7 @@ type Device struct {
 
 	copyStream drvStream // non-blocking: uploads that overlap compute
 	partial    Doubles   // scratch of the two-pass reductions
+	rowPartial Doubles   // addRowSums' per-block sums, grown as needed
 
 	// arguments of the launch in progress (no allocation per launch)
 	argv [16]uint64

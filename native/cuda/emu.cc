@@ -124,7 +124,7 @@ const std::map<std::string, void (*)(void**)> kernels = {
 	K(energy_loss), K(importance_weights),
 	K(bias_add), K(add_column_sums),
 	K(bn_batch_stats), K(bn_running_stats), K(bn_apply), K(bn_backward_sums), K(bn_backward_dx),
-	K(im2col), K(col2im), K(swap_axes), K(add_bias_nchw), K(add_row_sums_nchw),
+	K(im2col), K(col2im), K(swap_axes), K(add_bias_nchw), K(row_sums_partial), K(add_row_part_sums),
 	K(interpolate), K(scale), K(scale_rows),
 	K(sumsq_partial), K(dot_partial), K(sum_final), K(to_double), K(fill),
 	K(sn_wt_u), K(sn_w_v), K(sn_normalize), K(sn_sigma), K(sn_scale), K(sn_finish),
