@@ -166,8 +166,12 @@ __device__ void gemm_tile(i64 m, i64 n, i64 k, double alphad, const float* __res
 }
 
 // The kernels: sgemm_<op(A)><op(B)>_<tile>, n = as stored, t = transposed.
+// The launch bounds ask for 2, 3 and 4 blocks a multiprocessor for the
+// 128-, 64- and 32-wide tiles (at most 128, 85 and 64 registers a thread;
+// sm_90's ptxas then spills 52 bytes in the 128-wide ones, reloaded once a
+// k step, and none in the others).
 #define GEMM_KERNEL(name, BM, BN, TA, TB)                                                                  \
-	extern "C" __global__ void __launch_bounds__(256, 2) name(i64 m, i64 n, i64 k, double alpha,                 \
+	extern "C" __global__ void __launch_bounds__(256, BM == 128 ? 2 : BM == 64 ? 3 : 4) name(i64 m, i64 n, i64 k, double alpha,                 \
 			const float* a, i64 lda, const float* b, i64 ldb, double beta, float* c, i64 ldc, i64 splits,    \
 			float* work) {                                                                                  \
 		gemm_tile<BM, BN, TA, TB>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, splits, work);                \
