@@ -32,7 +32,11 @@ extern "C" __global__ void im2col(const float* img, float* col, i64 nb, i64 c, i
 // into the image value it was read from (padding entries are dropped). One
 // thread per image value gathers its entries, taps (i, j) in the CPU's
 // order, so the float32 sums are the CPU's and no two threads write the
-// same value (no atomics).
+// same value (no atomics). Tap i reads row y at position a = (y + p − i)/s
+// when s divides y + p − i: the taps that do are i = (y + p) mod s, then
+// every s-th, with a falling by one each, so one division finds them all
+// (dividing at every tap cost two signed divisions, a few dozen
+// instructions on the GPU, per tap and axis).
 extern "C" __global__ void col2im(const float* col, float* img, i64 nb, i64 c, i64 h, i64 w, i64 k, i64 s, i64 p,
 		i64 oh, i64 ow) {
 	const u32 cols = oh * ow, ld = nb * cols, size = c * h * w, hw = h * w, h_ = h, w_ = w;
@@ -40,16 +44,14 @@ extern "C" __global__ void col2im(const float* col, float* img, i64 nb, i64 c, i
 	FOR_EACH(idx, nb * size) {
 		u32 e = idx, t = e / size, v = e % size;
 		u32 ch = v / hw;
-		int y = v / w_ % h_, x = v % w_;
+		int ry = v / w_ % h_ + p_, rx = v % w_ + p_;
+		int j0 = rx % s_, b0 = rx / s_;
 		float acc = img[idx];
-		for (int i = 0; i < k_; i++) {
-			int ay = y + p_ - i; // = a·s for the position a whose tap i reads row y
-			if (ay < 0 || ay % s_ != 0 || ay / s_ >= oh_) continue;
-			const float* src = col + (u32)((ch * k_ + i) * k_) * ld + t * cols + (u32)(ay / s_ * ow_);
-			for (int j = 0; j < k_; j++) {
-				int bx = x + p_ - j;
-				if (bx < 0 || bx % s_ != 0 || bx / s_ >= ow_) continue;
-				acc += src[(u32)j * ld + (u32)(bx / s_)];
+		for (int i = ry % s_, a = ry / s_; i < k_ && a >= 0; i += s_, a--) {
+			if (a >= oh_) continue;
+			const float* src = col + (u32)((ch * k_ + i) * k_) * ld + t * cols + (u32)(a * ow_);
+			for (int j = j0, b = b0; j < k_ && b >= 0; j += s_, b--) {
+				if (b < ow_) acc += src[(u32)j * ld + (u32)b];
 			}
 		}
 		img[idx] = acc;
