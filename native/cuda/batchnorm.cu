@@ -8,9 +8,10 @@
 // otherwise. μ and inv are kept in double, per channel, for the backward
 // pass. The elementwise kernels follow the CPU's order of double operations
 // and round as it does, so given the same μ and inv they give its bits; the
-// batch sums are block reductions in double (deterministic, but added in
-// another order than the CPU's, so μ, σ² and the parameter gradients may
-// differ from the CPU's in the last bits of a double). No atomics.
+// batch sums are reductions in double over parts of a channel, then the
+// parts in order (deterministic, but added in another order than the
+// CPU's, so μ, σ² and the parameter gradients may differ from the CPU's in
+// the last bits of a double). No atomics.
 #include "common.cuh"
 
 #define BN_EPS 1e-5
@@ -25,26 +26,65 @@ __device__ inline float bn_value(const float* x, i64 k, i64 c, i64 plane, i64 ch
 	return x[(u / pl * (u32)c + (u32)ch) * pl + u % pl];
 }
 
-// bn_batch_stats (one block per channel): μ and inv of the batch's M
-// values of the channel into mean and inv, and the running statistics
-// updated, m = 0.9·m + 0.1·μ and v = 0.9·v + 0.1·σ²·M/(M−1) (v is left
-// alone when M = 1).
-extern "C" __global__ void bn_batch_stats(const float* x, i64 n, i64 c, i64 plane, double* mean, double* inv,
-		float* run_mean, float* run_var) {
-	i64 ch = blockIdx.x, M = n * plane;
-	double s = 0;
-	for (i64 k = threadIdx.x; k < M; k += blockDim.x) s += (double)bn_value(x, k, c, plane, ch);
-	double mu = block_sum(s) / (double)M;
-	double ss = 0;
-	for (i64 k = threadIdx.x; k < M; k += blockDim.x) {
-		double d = (double)bn_value(x, k, c, plane, ch) - mu;
-		ss += d * d;
+// The batch sums are two passes: bn_partial_sums, a block for each part of
+// chunk values of a channel (a grid of parts × c), then a thread per
+// channel adding its parts in order. (One block per channel, before, left
+// most of the GPU idle: 64 blocks of 256 threads each reading 100,352
+// values, twice, for the generator's 64-channel layer at batch 512.)
+
+// bn_partial_sums: over part p of channel ch's M values (k = p·chunk to
+// (p+1)·chunk − 1, the k-th being x[t, ch, j] with k = t·plane + j), in
+// double, part[2(ch·parts + p)] = Σ f and part[2(ch·parts + p) + 1] = Σ g:
+// mode 0, f = x (g = 0); mode 1, f = (x − μ)² (g = 0); mode 2, f = dy and
+// g = dy·(x − μ)·inv (μ, inv: mean[ch], inv[ch]).
+extern "C" __global__ void bn_partial_sums(const float* x, const float* dy, i64 n, i64 c, i64 plane, i64 chunk,
+		i64 mode, const double* mean, const double* inv, double* part) {
+	const i64 ch = blockIdx.y, p = blockIdx.x, M = n * plane, beg = p * chunk;
+	const i64 end = M - beg < chunk ? M : beg + chunk;
+	const double mu = mode ? mean[ch] : 0, iv = mode == 2 ? inv[ch] : 0;
+	double f = 0, g = 0;
+	for (i64 k = beg + threadIdx.x; k < end; k += blockDim.x) {
+		double v = (double)bn_value(x, k, c, plane, ch);
+		if (mode == 0) {
+			f += v;
+		} else if (mode == 1) {
+			f += (v - mu) * (v - mu);
+		} else {
+			double d = (double)bn_value(dy, k, c, plane, ch);
+			f += d;
+			g += d * (v - mu) * iv;
+		}
 	}
-	ss = block_sum(ss);
+	f = block_sum(f);
+	if (mode == 2) g = block_sum(g);
 	if (threadIdx.x == 0) {
-		mean[ch] = mu;
+		part[2 * (ch * gridDim.x + p)] = f;
+		part[2 * (ch * gridDim.x + p) + 1] = g;
+	}
+}
+
+// bn_part_sum is Σ_p part[2(ch·parts + p) + which], the parts in order.
+__device__ inline double bn_part_sum(const double* part, i64 ch, i64 parts, int which) {
+	double s = 0;
+	for (i64 p = 0; p < parts; p++) s += part[2 * (ch * parts + p) + which];
+	return s;
+}
+
+// bn_mean: μ = Σ x / M per channel, from bn_partial_sums' mode 0.
+extern "C" __global__ void bn_mean(const double* part, i64 c, i64 parts, i64 M, double* mean) {
+	FOR_EACH(ch, c) { mean[ch] = bn_part_sum(part, ch, parts, 0) / (double)M; }
+}
+
+// bn_finish_stats: from bn_partial_sums' mode 1 (σ² = Σ (x − μ)² / M),
+// inv = 1/sqrt(σ² + ε), and the running statistics updated,
+// m = 0.9·m + 0.1·μ and v = 0.9·v + 0.1·σ²·M/(M−1) (v is left alone when
+// M = 1).
+extern "C" __global__ void bn_finish_stats(const double* part, i64 c, i64 parts, i64 M, const double* mean,
+		double* inv, float* run_mean, float* run_var) {
+	FOR_EACH(ch, c) {
+		double ss = bn_part_sum(part, ch, parts, 0);
 		inv[ch] = 1 / sqrt(ss / (double)M + BN_EPS);
-		run_mean[ch] = (float)(BN_KEEP * (double)run_mean[ch] + BN_MOMENTUM * mu);
+		run_mean[ch] = (float)(BN_KEEP * (double)run_mean[ch] + BN_MOMENTUM * mean[ch]);
 		if (M > 1) run_var[ch] = (float)(BN_KEEP * (double)run_var[ch] + BN_MOMENTUM * ss / (double)(M - 1));
 	}
 }
@@ -70,21 +110,13 @@ extern "C" __global__ void bn_apply(const float* x, float* y, i64 n, i64 c, i64 
 	}
 }
 
-// bn_backward_sums (one block per channel): s1 = Σ dy and
-// s2 = Σ dy·(x − μ)·inv over the channel's M values into sums[2ch] and
+// bn_backward_sums: from bn_partial_sums' mode 2, s1 = Σ dy and
+// s2 = Σ dy·(x − μ)·inv over each channel's M values into sums[2ch] and
 // sums[2ch+1]; with params, γ's gradient += s2 and β's += s1.
-extern "C" __global__ void bn_backward_sums(const float* x, const float* dy, i64 n, i64 c, i64 plane,
-		const double* mean, const double* inv, double* sums, float* dgamma, float* dbeta, i64 params) {
-	i64 ch = blockIdx.x, M = n * plane;
-	double mu = mean[ch], iv = inv[ch], s1 = 0, s2 = 0;
-	for (i64 k = threadIdx.x; k < M; k += blockDim.x) {
-		double d = (double)bn_value(dy, k, c, plane, ch);
-		s1 += d;
-		s2 += d * ((double)bn_value(x, k, c, plane, ch) - mu) * iv;
-	}
-	s1 = block_sum(s1);
-	s2 = block_sum(s2);
-	if (threadIdx.x == 0) {
+extern "C" __global__ void bn_backward_sums(const double* part, i64 c, i64 parts, double* sums, float* dgamma,
+		float* dbeta, i64 params) {
+	FOR_EACH(ch, c) {
+		double s1 = bn_part_sum(part, ch, parts, 0), s2 = bn_part_sum(part, ch, parts, 1);
 		sums[2 * ch] = s1;
 		sums[2 * ch + 1] = s2;
 		if (params) {

@@ -20,12 +20,15 @@ import (
 // and the running statistics are compared within 1e-6 relative, over two
 // forward passes (the running statistics move twice), and a batch of one
 // value per channel (M = 1) leaves the running variance alone. The
-// evaluation after training uses the updated running statistics.
+// evaluation after training uses the updated running statistics. Batches
+// of more than bnChunk values a channel take several blocks a channel.
 func TestBatchNormKernels(t *testing.T) {
 	d := testDevice(t)
 	g := testGemms(t, d)[0]
 	const tol = 1e-6
-	for ci, s := range [][3]int{{3, 10, 9}, {4, 49, 5}, {64, 1, 7}, {5, 1, 1}, {2, 3, 1}} {
+	// The last two have M above bnChunk: several parts a channel, the
+	// last one short.
+	for ci, s := range [][3]int{{3, 10, 9}, {4, 49, 5}, {64, 1, 7}, {5, 1, 1}, {2, 3, 1}, {2, 100, 90}, {1, 2900, 6}} {
 		c, plane, n := s[0], s[1], s[2]
 		w := c * plane
 		what := name("channels ", c, ", plane ", plane, ", rows ", n, ": ")

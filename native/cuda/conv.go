@@ -61,13 +61,9 @@ func addRowSums(d *Device, dst, m Buffer, n, rows, cols int) {
 		return
 	}
 	parts := blocks(n*cols, rowSumChunk)
-	if d.rowPartial.n < rows*parts {
-		d.freeDoubles(d.rowPartial)
-		d.rowPartial = d.allocDoubles(rows * parts)
-	}
-	d.launch2D("row_sums_partial", parts, rows, 256, ptr(m), i64(n), i64(rows), i64(cols), i64(rowSumChunk),
-		dptr(d.rowPartial))
-	d.elementwise("add_row_part_sums", rows, ptr(dst), dptr(d.rowPartial), i64(rows), i64(parts))
+	part := d.scratch(rows * parts)
+	d.launch2D("row_sums_partial", parts, rows, 256, ptr(m), i64(n), i64(rows), i64(cols), i64(rowSumChunk), dptr(part))
+	d.elementwise("add_row_part_sums", rows, ptr(dst), dptr(part), i64(rows), i64(parts))
 }
 
 // rowSumChunk is the number of values a block of addRowSums sums: 32 per

@@ -38,7 +38,7 @@ type Device struct {
 
 	copyStream drvStream // non-blocking: uploads that overlap compute
 	partial    Doubles   // scratch of the two-pass reductions
-	rowPartial Doubles   // addRowSums' per-block sums, grown as needed
+	blockSums  Doubles   // per-block sums of the channel reductions (scratch)
 
 	// arguments of the launch in progress (no allocation per launch)
 	argv [16]uint64
@@ -353,6 +353,19 @@ func (d *Device) launch2D(name string, gx, gy, block int, args ...uint64) {
 // of 256 threads to fill the GPU, and no more than n needs.
 func (d *Device) elementwise(name string, n int, args ...uint64) {
 	d.launch(name, min(blocks(n, 256), 16*d.sms), 256, args...)
+}
+
+// scratch returns the device's buffer of per-block sums of the channel
+// reductions (addRowSums, batch norm) with room for n doubles, growing it
+// when needed. One buffer serves them all: launches run in order on one
+// stream, and each reduction's second pass reads it before the next
+// reduction's first pass writes it.
+func (d *Device) scratch(n int) Doubles {
+	if d.blockSums.n < n {
+		d.freeDoubles(d.blockSums)
+		d.blockSums = d.allocDoubles(n)
+	}
+	return d.blockSums
 }
 
 // maxPartials bounds the blocks of the first reduction pass.
