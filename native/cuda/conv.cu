@@ -13,17 +13,23 @@
 // im2col: col = the column matrices of nb images side by side, as
 // shared/nn's convBuffers.lower writes them: col is rows × nb·cols, image t
 // in columns t·cols to (t+1)·cols − 1 (images c·h·w values apart in img).
-// One thread per entry of col.
+// One thread per entry of col, on a 2-D grid: a block row takes rows r of
+// col (blockIdx.y, then every gridDim.y-th), whose channel and tap (ch, i,
+// j) it derives once, and its threads the row's nb·cols entries; an entry
+// then costs two divisions (its image t and position (a, b)), where one
+// flat index cost six.
 extern "C" __global__ void im2col(const float* img, float* col, i64 nb, i64 c, i64 h, i64 w, i64 k, i64 s, i64 p,
 		i64 oh, i64 ow) {
-	const u32 cols = oh * ow, ld = nb * cols, kk = k * k, ow_ = ow, k_ = k;
+	const u32 cols = oh * ow, ld = nb * cols, rows = c * k * k, kk = k * k, ow_ = ow, k_ = k, hw = h * w, c_ = c;
 	const int h_ = h, w_ = w, s_ = s, p_ = p;
-	FOR_EACH(idx, c * k * k * ld) {
-		u32 e = idx, r = e / ld, q = e % ld, t = q / cols, pos = q % cols;
-		u32 ch = r / kk, i = r / k_ % k_, j = r % k_;
-		int hi = (int)(pos / ow_) * s_ + (int)i - p_, wi = (int)(pos % ow_) * s_ + (int)j - p_;
-		col[idx] = hi >= 0 && hi < h_ && wi >= 0 && wi < w_ ? img[(t * (u32)c + ch) * (u32)(h_ * w_) + (u32)(hi * w_ + wi)]
-								      : 0.0f;
+	for (u32 r = blockIdx.y; r < rows; r += gridDim.y) {
+		const u32 ch = r / kk, i = r / k_ % k_, j = r % k_;
+		float* dst = col + r * ld;
+		for (u32 q = blockIdx.x * blockDim.x + threadIdx.x; q < ld; q += gridDim.x * blockDim.x) {
+			u32 t = q / cols, pos = q - t * cols, a = pos / ow_, b = pos - a * ow_;
+			int hi = (int)a * s_ + (int)i - p_, wi = (int)b * s_ + (int)j - p_;
+			dst[q] = hi >= 0 && hi < h_ && wi >= 0 && wi < w_ ? img[(t * c_ + ch) * hw + (u32)(hi * w_ + wi)] : 0.0f;
+		}
 	}
 }
 

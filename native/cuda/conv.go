@@ -28,20 +28,27 @@ func (g convGeom) size() int { return g.C * g.H * g.W }
 // im2col writes the column matrices of the nb images in img into col, side
 // by side (rows × nb·cols; shared/nn's convBuffers.lower).
 func (g convGeom) im2col(img, col Buffer, nb int) {
-	g.launch("im2col", nb*g.rows()*g.cols(), img, col, nb)
+	ld := nb * g.cols()
+	g.launch("im2col", min(blocks(ld, 256), 16*g.d.sms), min(g.rows(), maxGridY), img, col, nb)
 }
 
 // col2im adds every entry of col (as im2col lays out nb images' columns)
 // into the image value it was read from.
-func (g convGeom) col2im(col, img Buffer, nb int) { g.launch("col2im", nb*g.size(), col, img, nb) }
+func (g convGeom) col2im(col, img Buffer, nb int) {
+	g.launch("col2im", min(blocks(nb*g.size(), 256), 16*g.d.sms), 1, col, img, nb)
+}
 
-func (g convGeom) launch(kernel string, n int, a, b Buffer, nb int) {
+// launch starts kernel on a gx×gy grid of blocks of 256 threads.
+func (g convGeom) launch(kernel string, gx, gy int, a, b Buffer, nb int) {
 	if !g.d.fits32(kernel, nb*g.rows()*g.cols()) || !g.d.fits32(kernel, nb*g.size()) {
 		return
 	}
-	g.d.elementwise(kernel, n, ptr(a), ptr(b), i64(nb), i64(g.C), i64(g.H), i64(g.W), i64(g.K), i64(g.S), i64(g.P),
+	g.d.launch2D(kernel, gx, gy, 256, ptr(a), ptr(b), i64(nb), i64(g.C), i64(g.H), i64(g.W), i64(g.K), i64(g.S), i64(g.P),
 		i64(g.OH), i64(g.OW))
 }
+
+// maxGridY is the most blocks a grid may have along y.
+const maxGridY = 65535
 
 // addBias adds b[r] to every value of channel r of the n samples in m
 // (rows channels of cols values each).

@@ -62,6 +62,11 @@ func TestConvKernels(t *testing.T) {
 			dimg, dcol := upload(t, d, img), upload(t, d, randn(rng, rows*ld, 1))
 			g.im2col(dimg, dcol, nb)
 			sameBits(t, what+"im2col", download(t, d, dcol), want)
+			// A grid smaller than the matrix both ways: blocks stride over
+			// rows and threads over columns.
+			dcol = upload(t, d, randn(rng, rows*ld, 1))
+			g.launch("im2col", 1, 2, dimg, dcol, nb)
+			sameBits(t, what+"im2col on a 1×2 grid", download(t, d, dcol), want)
 
 			base := randn(rng, nb*size, 1)
 			wantImg := append([]float32(nil), base...)
