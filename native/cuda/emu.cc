@@ -135,6 +135,11 @@ const std::map<std::string, void (*)(void**)> kernels = {
 
 void __syncthreads() { wait(block_bar, (int)blockDim.x); }
 
+void __syncwarp(unsigned) {
+	int w = (int)threadIdx.x / 32;
+	wait(warp_bar[w], (int)blockDim.x - 32 * w < 32 ? (int)blockDim.x - 32 * w : 32);
+}
+
 double emu_shfl_down(double v, int delta) {
 	int tid = (int)threadIdx.x, w = tid / 32, lane = tid % 32;
 	int n = (int)blockDim.x - 32 * w < 32 ? (int)blockDim.x - 32 * w : 32;

@@ -44,6 +44,7 @@ struct alignas(16) float4 {
 };
 
 void __syncthreads();
+void __syncwarp(unsigned mask = 0xffffffff);
 double emu_shfl_down(double v, int delta);
 
 template <typename T>

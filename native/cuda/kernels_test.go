@@ -285,6 +285,48 @@ func TestPenaltyKernels(t *testing.T) {
 	sameBits(t, "soft_clip", download(t, d, gg), clipped)
 }
 
+// TestSpectralProducts: spectral normalisation's matrix-vector products,
+// v = Wᵀu and t = W v, bit for bit against shared/nn's loops (Wᵀu summed
+// over the rows in order; W v in dot4's four partial sums, remainder in
+// the first), for a row of 6272 (the MNIST conv energy's last layer),
+// 128×1024 (its second convolution), and lengths that leave remainders
+// and partial warps' chunks.
+func TestSpectralProducts(t *testing.T) {
+	d := testDevice(t)
+	rng := rand.New(rand.NewPCG(31, 32))
+	for _, s := range [][2]int{{1, 6272}, {128, 1024}, {3, 37}, {5, 66}, {64, 16}, {2, 3}, {40, 1}} {
+		out, in := s[0], s[1]
+		w, u, v := randn(rng, out*in, 1), randn(rng, out, 1), randn(rng, in, 1)
+		wantV := make([]float32, in)
+		for i := range out {
+			for j := range in {
+				wantV[j] += u[i] * w[i*in+j]
+			}
+		}
+		wantT := make([]float32, out)
+		for i := range out {
+			var s0, s1, s2, s3 float32
+			row, j := w[i*in:(i+1)*in], 0
+			for ; j+4 <= in; j += 4 {
+				s0 += row[j] * v[j]
+				s1 += row[j+1] * v[j+1]
+				s2 += row[j+2] * v[j+2]
+				s3 += row[j+3] * v[j+3]
+			}
+			for ; j < in; j++ {
+				s0 += row[j] * v[j]
+			}
+			wantT[i] = (s0 + s1) + (s2 + s3)
+		}
+		dw, du, dv := upload(t, d, w), upload(t, d, u), upload(t, d, v)
+		gotV, gotT := upload(t, d, make([]float32, in)), upload(t, d, make([]float32, out))
+		d.elementwise("sn_wt_u", in, ptr(dw), ptr(du), ptr(gotV), i64(out), i64(in))
+		d.elementwise("sn_w_v", 32*out, ptr(dw), ptr(dv), ptr(gotT), i64(out), i64(in))
+		sameBits(t, name("sn_wt_u ", s), download(t, d, gotV), wantV)
+		sameBits(t, name("sn_w_v ", s), download(t, d, gotT), wantT)
+	}
+}
+
 // TestReductions: sums of squares and dot products in double against Go's
 // float64 sums (relative 1e-12: only the order of the additions differs).
 func TestReductions(t *testing.T) {

@@ -44,11 +44,11 @@ func (s *spectral) refresh(w Buffer, powerIters int) {
 		d.launch("sn_normalize", 1, 1024, ptr(s.v), i64(s.in))
 		// u = normalize(W v), and σ with it: the u after the last step is
 		// the one that σ = uᵀ W v uses.
-		d.elementwise("sn_w_v", s.out, ptr(w), ptr(s.v), ptr(s.t), i64(s.out), i64(s.in))
+		d.elementwise("sn_w_v", 32*s.out, ptr(w), ptr(s.v), ptr(s.t), i64(s.out), i64(s.in))
 		d.launch("sn_sigma", 1, 1024, ptr(s.t), ptr(s.u), i64(s.out), boolArg(true), dptr(s.sigma))
 	}
 	if powerIters == 0 {
-		d.elementwise("sn_w_v", s.out, ptr(w), ptr(s.v), ptr(s.t), i64(s.out), i64(s.in))
+		d.elementwise("sn_w_v", 32*s.out, ptr(w), ptr(s.v), ptr(s.t), i64(s.out), i64(s.in))
 		d.launch("sn_sigma", 1, 1024, ptr(s.t), ptr(s.u), i64(s.out), boolArg(false), dptr(s.sigma))
 	}
 	d.elementwise("sn_scale", s.out*s.in, ptr(w), ptr(s.weff), i64(s.out*s.in), dptr(s.sigma))
