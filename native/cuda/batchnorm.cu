@@ -39,27 +39,29 @@ __device__ inline float bn_value(const float* x, i64 k, i64 c, i64 plane, i64 ch
 // g = dy·(x − μ)·inv (μ, inv: mean[ch], inv[ch]).
 extern "C" __global__ void bn_partial_sums(const float* x, const float* dy, i64 n, i64 c, i64 plane, i64 chunk,
 		i64 mode, const double* mean, const double* inv, double* part) {
-	const i64 ch = blockIdx.y, p = blockIdx.x, M = n * plane, beg = p * chunk;
+	const i64 p = blockIdx.x, M = n * plane, beg = p * chunk;
 	const i64 end = M - beg < chunk ? M : beg + chunk;
-	const double mu = mode ? mean[ch] : 0, iv = mode == 2 ? inv[ch] : 0;
-	double f = 0, g = 0;
-	for (i64 k = beg + threadIdx.x; k < end; k += blockDim.x) {
-		double v = (double)bn_value(x, k, c, plane, ch);
-		if (mode == 0) {
-			f += v;
-		} else if (mode == 1) {
-			f += (v - mu) * (v - mu);
-		} else {
-			double d = (double)bn_value(dy, k, c, plane, ch);
-			f += d;
-			g += d * (v - mu) * iv;
+	for (i64 ch = blockIdx.y; ch < c; ch += gridDim.y) { // channels may outnumber the grid's rows
+		const double mu = mode ? mean[ch] : 0, iv = mode == 2 ? inv[ch] : 0;
+		double f = 0, g = 0;
+		for (i64 k = beg + threadIdx.x; k < end; k += blockDim.x) {
+			double v = (double)bn_value(x, k, c, plane, ch);
+			if (mode == 0) {
+				f += v;
+			} else if (mode == 1) {
+				f += (v - mu) * (v - mu);
+			} else {
+				double d = (double)bn_value(dy, k, c, plane, ch);
+				f += d;
+				g += d * (v - mu) * iv;
+			}
 		}
-	}
-	f = block_sum(f);
-	if (mode == 2) g = block_sum(g);
-	if (threadIdx.x == 0) {
-		part[2 * (ch * gridDim.x + p)] = f;
-		part[2 * (ch * gridDim.x + p) + 1] = g;
+		f = block_sum(f);
+		if (mode == 2) g = block_sum(g);
+		if (threadIdx.x == 0) {
+			part[2 * (ch * gridDim.x + p)] = f;
+			part[2 * (ch * gridDim.x + p) + 1] = g;
+		}
 	}
 }
 

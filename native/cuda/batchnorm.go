@@ -39,7 +39,7 @@ const bnBlock, bnChunk = 256, 8192
 func (l *batchnorm) partialSums(x, dy Buffer, n, mode int) (Doubles, int) {
 	parts := blocks(n*l.plane, bnChunk)
 	part := l.d.scratch(2 * l.c * parts)
-	l.d.launch2D("bn_partial_sums", parts, l.c, bnBlock, ptr(x), ptr(dy), i64(n), i64(l.c), i64(l.plane), i64(bnChunk),
+	l.d.launch2D("bn_partial_sums", parts, min(l.c, maxGridY), bnBlock, ptr(x), ptr(dy), i64(n), i64(l.c), i64(l.plane), i64(bnChunk),
 		i64(mode), dptr(l.mean), dptr(l.inv), dptr(part))
 	return part, parts
 }

@@ -66,12 +66,16 @@ extern "C" __global__ void col2im(const float* col, float* img, i64 nb, i64 c, i
 
 // swap_axes: dst[j][i] = src[i][j] for src a×b blocks of q values (shared/nn's
 // swapAxes): moves a batch between the samples' layout (sample, channel,
-// pixel) and a product's (channel, sample, pixel). One thread per value.
+// pixel) and a product's (channel, sample, pixel). One thread per value,
+// on a 2-D grid: a block row takes blocks i of src (blockIdx.y, then every
+// gridDim.y-th), its threads the b·q values of each, one division apiece.
 extern "C" __global__ void swap_axes(float* dst, const float* src, i64 a, i64 b, i64 q) {
-	const u32 a_ = a, b_ = b, q_ = q, bq = b * q;
-	FOR_EACH(idx, a * b * q) {
-		u32 u = idx, i = u / bq, j = u / q_ % b_, e = u % q_;
-		dst[(j * a_ + i) * q_ + e] = src[idx];
+	const u32 a_ = a, q_ = q, bq = b * q;
+	for (u32 i = blockIdx.y; i < a_; i += gridDim.y) {
+		for (u32 u = blockIdx.x * blockDim.x + threadIdx.x; u < bq; u += gridDim.x * blockDim.x) {
+			u32 j = u / q_, e = u - j * q_;
+			dst[(j * a_ + i) * q_ + e] = src[i * bq + u];
+		}
 	}
 }
 
@@ -93,12 +97,14 @@ extern "C" __global__ void add_bias_nchw(float* m, const float* b, i64 n, i64 ro
 // × pixels values, left most of the GPU idle: the one-channel output of a
 // generator is 401,408 values at batch 512 on MNIST.)
 extern "C" __global__ void row_sums_partial(const float* m, i64 n, i64 rows, i64 cols, i64 chunk, double* part) {
-	const u32 r = blockIdx.y, p = blockIdx.x, rows_ = rows, cols_ = cols, end = n * cols, beg = p * (u32)chunk;
+	const u32 p = blockIdx.x, rows_ = rows, cols_ = cols, end = n * cols, beg = p * (u32)chunk;
 	const u32 stop = end - beg < (u32)chunk ? end : beg + (u32)chunk;
-	double acc = 0;
-	for (u32 e = beg + threadIdx.x; e < stop; e += blockDim.x) acc += m[(e / cols_ * rows_ + r) * cols_ + e % cols_];
-	acc = block_sum(acc);
-	if (threadIdx.x == 0) part[r * gridDim.x + p] = acc;
+	for (u32 r = blockIdx.y; r < rows_; r += gridDim.y) { // rows may outnumber the grid's rows
+		double acc = 0;
+		for (u32 e = beg + threadIdx.x; e < stop; e += blockDim.x) acc += m[(e / cols_ * rows_ + r) * cols_ + e % cols_];
+		acc = block_sum(acc);
+		if (threadIdx.x == 0) part[r * gridDim.x + p] = acc;
+	}
 }
 
 // add_row_part_sums: dst[r] += Σ_p part[r·parts + p], the parts added in

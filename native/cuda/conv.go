@@ -47,8 +47,10 @@ func (g convGeom) launch(kernel string, gx, gy int, a, b Buffer, nb int) {
 		i64(g.OH), i64(g.OW))
 }
 
-// maxGridY is the most blocks a grid may have along y.
-const maxGridY = 65535
+// maxGridY is the most blocks a grid may have along y (65535); the kernels
+// launched with it stride over what it leaves out. A variable so that
+// tests can make the stride happen.
+var maxGridY = 65535
 
 // addBias adds b[r] to every value of channel r of the n samples in m
 // (rows channels of cols values each).
@@ -69,7 +71,8 @@ func addRowSums(d *Device, dst, m Buffer, n, rows, cols int) {
 	}
 	parts := blocks(n*cols, rowSumChunk)
 	part := d.scratch(rows * parts)
-	d.launch2D("row_sums_partial", parts, rows, 256, ptr(m), i64(n), i64(rows), i64(cols), i64(rowSumChunk), dptr(part))
+	d.launch2D("row_sums_partial", parts, min(rows, maxGridY), 256, ptr(m), i64(n), i64(rows), i64(cols), i64(rowSumChunk),
+		dptr(part))
 	d.elementwise("add_row_part_sums", rows, ptr(dst), dptr(part), i64(rows), i64(parts))
 }
 
@@ -84,7 +87,12 @@ func swapAxes(d *Device, dst, src Buffer, a, b, q int) {
 	if !d.fits32("swap_axes", a*b*q) {
 		return
 	}
-	d.elementwise("swap_axes", a*b*q, ptr(dst), ptr(src), i64(a), i64(b), i64(q))
+	swapAxesOn(d, min(blocks(b*q, 256), 16*d.sms), min(a, maxGridY), dst, src, a, b, q)
+}
+
+// swapAxesOn launches swap_axes on a gx×gy grid.
+func swapAxesOn(d *Device, gx, gy int, dst, src Buffer, a, b, q int) {
+	d.launch2D("swap_axes", gx, gy, 256, ptr(dst), ptr(src), i64(a), i64(b), i64(q))
 }
 
 // convColumnBudget bounds a convolution's column buffer on the device, in

@@ -113,12 +113,21 @@ func TestConvKernels(t *testing.T) {
 			}
 		}
 		sameBits(t, name("add_bias_nchw ", s), download(t, d, dm), m)
-		for r, got := range download(t, d, dacc) {
+		rowSums := download(t, d, dacc)
+		for r, got := range rowSums {
 			want := float64(acc[r]) + sums[r]
 			if math.Abs(float64(got)-want) > 1e-6*math.Max(1, math.Abs(want)) {
 				t.Errorf("addRowSums %v: row %d is %v, want %v", s, r, got, want)
 			}
 		}
+		// With grid rows fewer than the channels, blocks stride over
+		// channels and give the same bits.
+		maxGridY = 2
+		d.zeroDoubles(d.scratch(0)) // no sums left from the run above
+		dacc2 := upload(t, d, acc)
+		addRowSums(d, dacc2, dm, n, ch, plane)
+		maxGridY = 65535
+		sameBits(t, name("addRowSums on 2 grid rows ", s), download(t, d, dacc2), rowSums)
 
 		// swap_axes: (sample, channel, pixel) to (channel, sample, pixel)
 		// and back.
@@ -133,6 +142,9 @@ func TestConvKernels(t *testing.T) {
 		sameBits(t, name("swap_axes ", s), download(t, d, mat), wantMat)
 		swapAxes(d, dm, mat, ch, n, plane)
 		sameBits(t, name("swap_axes back ", s), download(t, d, dm), m)
+		// On a 1×2 grid: blocks stride over blocks of src, threads over values.
+		swapAxesOn(d, 1, 2, mat, dm, n, ch, plane)
+		sameBits(t, name("swap_axes on a 1×2 grid ", s), download(t, d, mat), wantMat)
 	}
 }
 
