@@ -72,6 +72,7 @@ max_bundle_mb=48 # with the checkout (14 MB), under the device tool's 64 MiB
 
 build() {
 	command -v go >/dev/null || die "build needs Go"
+	command -v xz >/dev/null || die "build needs xz (Debian xz-utils)"
 	[ -f /usr/include/cuda.h ] || die "build needs the CUDA toolkit's headers (Debian: nvidia-cuda-toolkit, from non-free)"
 	local blas
 	for blas in /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.a /usr/lib/x86_64-linux-gnu/libopenblas.a; do
