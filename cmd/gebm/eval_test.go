@@ -313,7 +313,8 @@ func TestEvalMNIST(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	for _, want := range []string{"FID on gebm's MNIST-classifier features", "KID on gebm's MNIST-classifier features",
-		"relative FID(GEBM)/FID(generator)", "at β=1 (SIR", "at β=1 (IS", "not Inception FID", " ± ", "jackknife standard error"} {
+		"relative FID(GEBM)/FID(generator)", "at β=1 (SIR", "at β=1 (IS", "not Inception FID", " ± ", "jackknife standard error",
+		"FID at β=1 (IS) against its weights shuffled", "with the shuffles' bias taken out"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("MNIST table lacks %q:\n%s", want, stdout)
 		}
@@ -330,6 +331,13 @@ func TestEvalMNIST(t *testing.T) {
 		r.GEBMSIR.KID == nil || r.GEBM.KIDStdErr == nil || !(*r.GEBM.KIDStdErr > 0) || r.RelFIDSIR == nil || *r.RelFIDSIR != *r.GEBMSIR.FID / *r.Generator.FID ||
 		r.GEBMIS.FID == nil || r.GEBMIS.KID == nil || r.GEBMIS.KIDStdErr == nil || r.RelFIDIS == nil || *r.RelFIDIS != *r.GEBMIS.FID / *r.Generator.FID || r.ISSamples != 60 {
 		t.Errorf("JSON %s", stdout)
+	}
+	// The IS column's FID has its permutation control, and only it.
+	ctl := r.GEBMIS.FIDShuffled
+	if ctl == nil || ctl.Shuffles != isFIDShuffles || !(ctl.Mean > 0) || ctl.P != float64(1+ctl.AtMost)/float64(1+ctl.Shuffles) ||
+		r.RelFIDISMatched == nil || *r.RelFIDISMatched != 1+(*r.GEBMIS.FID-ctl.Mean) / *r.Generator.FID ||
+		r.Generator.FIDShuffled != nil || r.GEBMSIR.FIDShuffled != nil || r.GEBM.FIDShuffled != nil {
+		t.Errorf("the IS column's control: %+v, bias-matched relative FID %v", ctl, r.RelFIDISMatched)
 	}
 	code, _, errOut = gebm(t, "eval", "--model", m, "--data", "mnist", "--classifier", filepath.Join(dir, "none.clf"))
 	if code == 0 || !strings.Contains(errOut, "train-classifier") {

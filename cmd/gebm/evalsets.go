@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"github.com/gebm/gebm/native/classifier"
 	"github.com/gebm/gebm/shared/data"
@@ -117,11 +118,16 @@ func (s *setTally) report(fresh, freshSub []float32, o metrics.ToyOptions) (setM
 	return r, nil
 }
 
+// isFIDShuffles is the number of shuffles of the weights in the permutation
+// control of the β=1 (IS) column's FID (metrics.ShuffledWeightsFID).
+const isFIDShuffles = 20
+
 // reportWeighted measures the set's first keep samples (those of sub)
 // weighted by w, one weight each: the importance-weighted measures of
 // shared/metrics (modes, NLL, MMD², KALE; FID from the weighted feature
-// Gaussian and the weighted KID), on the samples report measures unweighted.
-func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metrics.ToyOptions) (setMetrics, error) {
+// Gaussian, with its permutation control drawn from rng, and the weighted
+// KID), on the samples report measures unweighted.
+func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metrics.ToyOptions, rng *rand.Rand) (setMetrics, error) {
 	var r setMetrics
 	if s.clf != nil {
 		k := s.clf.FeatureDim()
@@ -129,9 +135,20 @@ func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metr
 		if err != nil {
 			return r, err
 		}
-		if r.FID, err = fidAgainst(fresh, k, g); err != nil {
+		gd, err := metrics.FitGaussian(fresh, k)
+		if err != nil {
 			return r, err
 		}
+		fid, err := metrics.FrechetDistance(gd, g)
+		if err != nil {
+			return r, err
+		}
+		r.FID = &fid
+		shuffled, err := metrics.ShuffledWeightsFID(gd, s.sub, w, k, fid, isFIDShuffles, rng)
+		if err != nil {
+			return r, err
+		}
+		r.FIDShuffled = &shuffled
 		kid, err := metrics.WeightedKID(freshSub, s.sub, w, k)
 		if err != nil {
 			return r, err
