@@ -3,8 +3,12 @@
 # (gebm eval --json of the bundled 2-D models): mean ± standard error over seeds of each measure for
 # the generator, the GEBM at β = 1 (SIR; and IS, the generator's own samples weighted by exp(−E)) and at
 # β = 100, and of the within-seed gains (positive = GEBM better), with the seeds where the GEBM is better.
+#
+# eval-seeds-table.py --fid FILE...: for image models (gebm eval --json on MNIST, one file per sampling
+# seed), FID per seed and mean ± standard error: the generator, β = 1 by SIR, β = 1 by IS with its
+# permutation control (the same weights shuffled: mean ± spread, p) and the bias-matched gain
+# (control mean − IS FID, positive = the energy's weights do better than chance), and β = 100.
 import json, glob, math, sys, os
-d = sys.argv[1]
 def ms(xs):
     n = len(xs); m = sum(xs)/n
     se = math.sqrt(sum((x-m)**2 for x in xs)/(n-1)/n) if n > 1 else 0
@@ -16,6 +20,29 @@ def f(v, kind):
     elif kind == "nll": t = f"{m:.2f} ± {se:.2f}"
     else: t = f"{m:.5f} ± {se:.5f}"
     return t.replace("-", "−")
+def fid_table(paths):
+    runs = [(p, json.load(open(p))) for p in paths]
+    print("| seed | n | generator | β=1 (SIR) | β=1 (IS) | IS's shuffles (mean ± spread) | p | gain of IS over its shuffles | β=100 | ESS (IS) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    cols = {k: [] for k in ["g", "s", "i", "c", "gain", "t"]}
+    for p, r in runs:
+        fid = lambda k: r[k]["fid_classifier_features"]
+        c = r["gebm_beta1_is"]["fid_weights_shuffled"]
+        v = {"g": fid("generator"), "s": fid("gebm_beta1_sir"), "i": fid("gebm_beta1_is"), "c": c["mean_fid"],
+             "gain": c["mean_fid"] - fid("gebm_beta1_is"), "t": fid("gebm")}
+        for k in cols: cols[k].append(v[k])
+        print(f"| {r['seed']} | {r['n']} | {v['g']:.3f} | {v['s']:.3f} | {v['i']:.3f} | {c['mean_fid']:.3f} ± {c['std_fid']:.3f} | "
+              f"{c['p_value']:.3f} | {v['gain']:+.3f} | {v['t']:.3f} | {100*r['is_ess_fraction']:.1f}% |".replace("-", "−"))
+    if len(runs) > 1:
+        m = {k: ms(x) for k, x in cols.items()}
+        t = lambda k: f"{m[k][0]:.3f} ± {m[k][1]:.3f}"
+        won = sum(1 for x in cols["gain"] if x > 0)
+        print(f"| mean ± s.e. | | {t('g')} | {t('s')} | {t('i')} | {t('c')} | | {m['gain'][0]:+.3f} ± {m['gain'][1]:.3f} ({won}/{len(runs)}) | {t('t')} | |".replace("-", "−"))
+
+if sys.argv[1] == "--fid":
+    fid_table(sys.argv[2:])
+    sys.exit(0)
+d = sys.argv[1]
 print("| data | measure | generator | GEBM β=1 (SIR) | gain at β=1 (SIR) | GEBM β=1 (IS) | gain at β=1 (IS) | GEBM β=100 | gain at β=100 |")
 print("|---|---|---|---|---|---|---|---|---|")
 for data in ["8gaussians", "25gaussians", "rings"]:
