@@ -135,16 +135,14 @@ func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metr
 		if err != nil {
 			return r, err
 		}
+		if r.FID, err = fidAgainst(fresh, k, g); err != nil {
+			return r, err
+		}
 		gd, err := metrics.FitGaussian(fresh, k)
 		if err != nil {
 			return r, err
 		}
-		fid, err := metrics.FrechetDistance(gd, g)
-		if err != nil {
-			return r, err
-		}
-		r.FID = &fid
-		shuffled, err := metrics.ShuffledWeightsFID(gd, s.sub, w, k, fid, isFIDShuffles, rng)
+		shuffled, err := metrics.ShuffledWeightsFID(gd, s.sub, w, k, *r.FID, isFIDShuffles, rng)
 		if err != nil {
 			return r, err
 		}
