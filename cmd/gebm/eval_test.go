@@ -335,7 +335,7 @@ func TestEvalMNIST(t *testing.T) {
 	// The IS column's FID has its permutation control, and only it.
 	ctl := r.GEBMIS.FIDShuffled
 	if ctl == nil || ctl.Shuffles != isFIDShuffles || !(ctl.Mean > 0) || ctl.P != float64(1+ctl.AtMost)/float64(1+ctl.Shuffles) ||
-		r.RelFIDISMatched == nil || *r.RelFIDISMatched != 1+(*r.GEBMIS.FID-ctl.Mean) / *r.Generator.FID ||
+		r.RelFIDISMatched == nil || *r.RelFIDISMatched != 1 + (*r.GEBMIS.FID-ctl.Mean) / *r.Generator.FID ||
 		r.Generator.FIDShuffled != nil || r.GEBMSIR.FIDShuffled != nil || r.GEBM.FIDShuffled != nil {
 		t.Errorf("the IS column's control: %+v, bias-matched relative FID %v", ctl, r.RelFIDISMatched)
 	}
