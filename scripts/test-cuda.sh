@@ -4,7 +4,11 @@
 #   2. compile and link the cuda build's tests and the bin/gebm-cuda binary;
 #   3. recompile native/cuda/*.cu and compare with the committed PTX;
 #   4. run native/cuda's tests in the CPU emulation of the kernels
-#      (-tags cudaemu; the whole suite, not -short: about 15 s);
+#      (-tags cudaemu; the whole suite, not -short), twice: with each
+#      block's threads (and the grid's blocks) run first to last, then last
+#      to first (GEBM_EMU_ORDER=reverse), so that a kernel reading another
+#      thread's write without a barrier between gets other values in one of
+#      the two runs and fails its test, as it could on a GPU;
 #   5. on a machine where nvidia-smi lists a GPU, run them on the GPU too.
 # Building needs the CUDA toolkit; running on the GPU needs the GPU, because
 # gorgonia.org/cu exits the process at start-up without one.
@@ -37,6 +41,8 @@ fi
 echo "+ the tests in the CPU emulation (cuda,cudaemu)"
 $GO vet -tags cuda,cudaemu ./native/cuda/ ./native/train/
 $GO test -tags cuda,cudaemu -count=1 -timeout 10m ./native/cuda/
+echo "+ the same, threads and blocks in reverse order (GEBM_EMU_ORDER=reverse)"
+GEBM_EMU_ORDER=reverse $GO test -tags cuda,cudaemu -count=1 -timeout 10m ./native/cuda/
 
 if nvidia-smi -L 2>/dev/null | grep -q '^GPU'; then
 	$GO test -tags cuda -count=1 ./native/cuda/

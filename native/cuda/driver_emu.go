@@ -11,6 +11,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"os"
 	"unsafe"
 )
 
@@ -31,6 +32,23 @@ var emuSources embed.FS
 
 // Emulated reports whether the kernels run in the CPU emulation.
 const Emulated = true
+
+// emuOrderEnv, set to "reverse", makes the emulation run the blocks of a
+// grid and the threads of a block last first, so that a kernel reading
+// another thread's write without a barrier between reads something else
+// than in the default order (scripts/test-cuda.sh runs the tests in both).
+const emuOrderEnv = "GEBM_EMU_ORDER"
+
+func init() { emuSetReverse(os.Getenv(emuOrderEnv) == "reverse") }
+
+// emuSetReverse sets the order of the emulation's later launches.
+func emuSetReverse(r bool) {
+	v := 0
+	if r {
+		v = 1
+	}
+	C.emu_set_reverse(C.int(v))
+}
 
 type (
 	devPtr     uintptr

@@ -81,6 +81,13 @@ void wait(Barrier& b, int n) {
 void (*kernel)(void**);
 void** kernel_args;
 
+// reverse asks for the blocks of a grid, and the threads of a block between
+// two barriers, to run from the last to the first (emu_set_reverse). A
+// kernel that reads what another thread or block of the same launch wrote,
+// without a barrier between them (a race on a GPU), then reads other values
+// in one of the two orders, so its tests, run in both, see it.
+bool reverse = false;
+
 // fiber is every fiber's body: park, run the kernel for the current block
 // when resumed, and park again; it never returns.
 void fiber() {
@@ -113,6 +120,17 @@ void invoke(void (*f)(A...), void** a) {
 	call(f, a, std::index_sequence_for<A...>{});
 }
 
+// emu_race_probe: out[t] = what thread t − 1 of the block wrote to shared
+// memory, s[t − 1] = 1000·tag + t − 1, read with no barrier between (a race
+// on a GPU): that value when the threads run in order, an older one in
+// reverse. For TestEmulatorOrder; no PTX has it.
+__global__ void emu_race_probe(float* out, i64 tag) {
+	__shared__ float s[1024];
+	const int t = threadIdx.x;
+	s[t] = (float)(1000 * tag + t);
+	out[t] = t > 0 ? s[t - 1] : -1.0f;
+}
+
 #define K(name) {#name, [](void** a) { invoke(name, a); }}
 
 const std::map<std::string, void (*)(void**)> kernels = {
@@ -129,6 +147,7 @@ const std::map<std::string, void (*)(void**)> kernels = {
 	K(interpolate), K(scale), K(scale_rows),
 	K(sumsq_partial), K(dot_partial), K(sum_final), K(to_double), K(fill),
 	K(sn_wt_u), K(sn_w_v), K(sn_normalize), K(sn_sigma), K(sn_scale), K(sn_finish),
+	K(emu_race_probe),
 };
 
 }  // namespace
@@ -154,6 +173,8 @@ extern "C" {
 
 int emu_has(const char* name) { return kernels.count(name) != 0; }
 
+void emu_set_reverse(int r) { reverse = r != 0; }
+
 int emu_launch(const char* name, int gx, int gy, int block, const uint64_t* argv, int nargs) {
 	auto it = kernels.find(name);
 	if (it == kernels.end() || block < 1 || block > 1024 || nargs > 16) return -1;
@@ -168,8 +189,10 @@ int emu_launch(const char* name, int gx, int gy, int block, const uint64_t* argv
 	emu_grid_dim = {(unsigned)gx, (unsigned)gy, 1};
 	emu_block_dim = {(unsigned)block, 1, 1};
 	for (; started < block; started++) start(threads[started], started);
-	for (int by = 0; by < gy; by++) {
-		for (int bx = 0; bx < gx; bx++) {
+	const bool rev = reverse;
+	for (int byi = 0; byi < gy; byi++) {
+		for (int bxi = 0; bxi < gx; bxi++) {
+			const int by = rev ? gy - 1 - byi : byi, bx = rev ? gx - 1 - bxi : bxi;
 			emu_block_idx = {(unsigned)bx, (unsigned)by, 0};
 			block_bar = {0, 0};
 			for (auto& b : warp_bar) b = {0, 0};
@@ -179,7 +202,8 @@ int emu_launch(const char* name, int gx, int gy, int block, const uint64_t* argv
 			}
 			for (bool running = true; running;) {
 				running = false;
-				for (int t = 0; t < block; t++) {
+				for (int ti = 0; ti < block; ti++) {
+					const int t = rev ? block - 1 - ti : ti;
 					if (threads[t].done) continue;
 					running = true;
 					resume(threads[t]);

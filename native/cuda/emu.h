@@ -11,6 +11,11 @@ extern "C" {
 // emu_has reports whether the emulation has the kernel called name.
 int emu_has(const char* name);
 
+// emu_set_reverse makes later launches run the blocks of a grid, and the
+// threads of a block between barriers, last first (r ≠ 0) or first first
+// (r = 0, the default).
+void emu_set_reverse(int r);
+
 // emu_launch runs kernel name on a gx×gy grid of blocks of block threads,
 // with nargs 8-byte arguments; it returns 0, or -1 for an unknown kernel
 // or a block of more than 1024 threads.
