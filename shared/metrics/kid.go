@@ -167,12 +167,35 @@ func toDense(x []float32, n, dim int) *mat.Dense {
 // c_j = Σ_i k(a_i, b_j) of the kernel matrix k(a, b) = (aᵀb/dim + 1)³,
 // leaving out i = j when offDiag (a and b are then the same set). With wb
 // not nil the row sums weight column j by wb[j] (the column sums do not).
-// It works in blocks of rows of a.
 func polySums(a, b *mat.Dense, dim int, offDiag bool, wb []float64) (r, c []float64) {
-	const block = 256
 	n, _ := a.Dims()
 	m, _ := b.Dims()
 	r, c = make([]float64, n), make([]float64, m)
+	polyBlocks(a, b, dim, offDiag, func(lo int, k *mat.Dense) {
+		rows, _ := k.Dims()
+		for i := 0; i < rows; i++ {
+			var s float64
+			for j, v := range k.RawRowView(i) {
+				if wb != nil {
+					s += wb[j] * v
+				} else {
+					s += v
+				}
+				c[j] += v
+			}
+			r[lo+i] = s
+		}
+	})
+	return r, c
+}
+
+// polyBlocks calls f(lo, k) on the kernel matrix k(a_i, b_j) =
+// (a_iᵀb_j/dim + 1)³ in blocks of rows: k's row i is a's row lo + i, and
+// with offDiag (a and b are then the same set) the entries i = j are 0. k is
+// reused by the next call.
+func polyBlocks(a, b *mat.Dense, dim int, offDiag bool, f func(lo int, k *mat.Dense)) {
+	const block = 256
+	n, _ := a.Dims()
 	var g mat.Dense
 	for lo := 0; lo < n; lo += block {
 		hi := min(lo+block, n)
@@ -180,22 +203,14 @@ func polySums(a, b *mat.Dense, dim int, offDiag bool, wb []float64) (r, c []floa
 		g.Mul(a.Slice(lo, hi, 0, dim), b.T())
 		for i := lo; i < hi; i++ {
 			row := g.RawRowView(i - lo)
-			var s float64
-			for j := 0; j < m; j++ {
-				if offDiag && i == j {
-					continue
-				}
-				t := row[j]/float64(dim) + 1
-				k := t * t * t
-				if wb != nil {
-					s += wb[j] * k
-				} else {
-					s += k
-				}
-				c[j] += k
+			for j, v := range row {
+				t := v/float64(dim) + 1
+				row[j] = t * t * t
 			}
-			r[i] = s
+			if offDiag {
+				row[i] = 0
+			}
 		}
+		f(lo, &g)
 	}
-	return r, c
 }
