@@ -7,7 +7,8 @@
 # eval-seeds-table.py --fid FILE...: for image models (gebm eval --json on MNIST, one file per sampling
 # seed), FID per seed and mean ± standard error: the generator, β = 1 by SIR, β = 1 by IS with its
 # permutation control (the same weights shuffled: mean ± spread, p) and the bias-matched gain
-# (control mean − IS FID, positive = the energy's weights do better than chance), and β = 100.
+# (control mean − IS FID, positive = the energy's weights do better than chance), and β = 100; then KID's
+# gain (generator KID − IS KID) with its permutation p-value where the JSON has the KID control.
 import json, glob, math, sys, os
 def ms(xs):
     n = len(xs); m = sum(xs)/n
@@ -20,24 +21,31 @@ def f(v, kind):
     elif kind == "nll": t = f"{m:.2f} ± {se:.2f}"
     else: t = f"{m:.5f} ± {se:.5f}"
     return t.replace("-", "−")
+def control(c, key):
+    # the control's mean and spread; "mean_fid"/"std_fid" in JSON written before the KID control
+    return c.get(key, c.get(key + "_fid"))
 def fid_table(paths):
     runs = [(p, json.load(open(p))) for p in paths]
-    print("| seed | n | generator | β=1 (SIR) | β=1 (IS) | IS's shuffles (mean ± spread) | p | gain of IS over its shuffles | β=100 | ESS (IS) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    cols = {k: [] for k in ["g", "s", "i", "c", "gain", "t"]}
+    print("| seed | n | generator | β=1 (SIR) | β=1 (IS) | IS's shuffles (mean ± spread) | p | gain of IS over its shuffles | β=100 | ESS (IS) | KID gain of IS | KID p |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    cols = {k: [] for k in ["g", "s", "i", "c", "gain", "t", "kgain"]}
     for p, r in runs:
         fid = lambda k: r[k]["fid_classifier_features"]
         c = r["gebm_beta1_is"]["fid_weights_shuffled"]
-        v = {"g": fid("generator"), "s": fid("gebm_beta1_sir"), "i": fid("gebm_beta1_is"), "c": c["mean_fid"],
-             "gain": c["mean_fid"] - fid("gebm_beta1_is"), "t": fid("gebm")}
+        kc = r["gebm_beta1_is"].get("kid_weights_shuffled")
+        v = {"g": fid("generator"), "s": fid("gebm_beta1_sir"), "i": fid("gebm_beta1_is"), "c": control(c, "mean"),
+             "gain": control(c, "mean") - fid("gebm_beta1_is"), "t": fid("gebm"),
+             "kgain": r["generator"]["kid_classifier_features"] - r["gebm_beta1_is"]["kid_classifier_features"]}
         for k in cols: cols[k].append(v[k])
-        print(f"| {r['seed']} | {r['n']} | {v['g']:.3f} | {v['s']:.3f} | {v['i']:.3f} | {c['mean_fid']:.3f} ± {c['std_fid']:.3f} | "
-              f"{c['p_value']:.3f} | {v['gain']:+.3f} | {v['t']:.3f} | {100*r['is_ess_fraction']:.1f}% |".replace("-", "−"))
+        kp = f"{kc['p_value']:.3f}" if kc else "–"
+        print(f"| {r['seed']} | {r['n']} | {v['g']:.3f} | {v['s']:.3f} | {v['i']:.3f} | {control(c, 'mean'):.3f} ± {control(c, 'std'):.3f} | "
+              f"{c['p_value']:.3f} | {v['gain']:+.3f} | {v['t']:.3f} | {100*r['is_ess_fraction']:.1f}% | {v['kgain']:+.4f} | {kp} |".replace("-", "−"))
     if len(runs) > 1:
         m = {k: ms(x) for k, x in cols.items()}
         t = lambda k: f"{m[k][0]:.3f} ± {m[k][1]:.3f}"
-        won = sum(1 for x in cols["gain"] if x > 0)
-        print(f"| mean ± s.e. | | {t('g')} | {t('s')} | {t('i')} | {t('c')} | | {m['gain'][0]:+.3f} ± {m['gain'][1]:.3f} ({won}/{len(runs)}) | {t('t')} | |".replace("-", "−"))
+        won = lambda k: sum(1 for x in cols[k] if x > 0)
+        print(f"| mean ± s.e. | | {t('g')} | {t('s')} | {t('i')} | {t('c')} | | {m['gain'][0]:+.3f} ± {m['gain'][1]:.3f} ({won('gain')}/{len(runs)}) | {t('t')} | | "
+              f"{m['kgain'][0]:+.4f} ± {m['kgain'][1]:.4f} ({won('kgain')}/{len(runs)}) | |".replace("-", "−"))
 
 if sys.argv[1] == "--fid":
     fid_table(sys.argv[2:])

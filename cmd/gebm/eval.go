@@ -108,6 +108,10 @@ type setMetrics struct {
 	// control: the FIDs of the same samples under the same weights
 	// shuffled, which share the weighted FID's small-sample bias.
 	FIDShuffled *metrics.WeightShuffle `json:"fid_weights_shuffled,omitempty"`
+	// KIDShuffled, in the β=1 (IS) column only, is its KID's permutation
+	// control; the shuffles' mean tends to the generator's KID, and their
+	// spread is the weighted KID's noise under uninformative weights.
+	KIDShuffled *metrics.WeightShuffle `json:"kid_weights_shuffled,omitempty"`
 }
 
 // omitInfiniteNLL drops an infinite NLL from the JSON report, which JSON
@@ -488,6 +492,11 @@ func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Class
 		fmt.Fprintf(w, "FID at β=1 (IS) against its weights shuffled over the same samples (%d shuffles: the same ESS, so the same\n"+
 			"  small-sample bias, but no knowledge of the samples): %.3f against %.3f ± %.3f; %d of %d shuffles do as well (p = %.3f)\n",
 			c.Shuffles, *is.FID, c.Mean, c.Std, c.AtMost, c.Shuffles, c.P)
+	}
+	if c := is.KIDShuffled; c != nil {
+		fmt.Fprintf(w, "KID at β=1 (IS) against its weights shuffled over the same samples (%d shuffles, whose mean tends to the\n"+
+			"  generator's KID): %.5f against %.5f ± %.5f; %d of %d shuffles do as well (p = %.3f)\n",
+			c.Shuffles, *is.KID, c.Mean, c.Std, c.AtMost, c.Shuffles, c.P)
 	}
 	fmt.Fprintf(w, "energy on the %d generator samples: std %.3g; importance-weight ESS at β=%g: %.1f%% of n\n", r.N, r.Energy.Std, sf.beta, 100*r.Energy.ESS)
 	verdict := map[bool]string{true: "the GEBM is better", false: "the GEBM is not better"}

@@ -314,7 +314,7 @@ func TestEvalMNIST(t *testing.T) {
 	}
 	for _, want := range []string{"FID on gebm's MNIST-classifier features", "KID on gebm's MNIST-classifier features",
 		"relative FID(GEBM)/FID(generator)", "at β=1 (SIR", "at β=1 (IS", "not Inception FID", " ± ", "jackknife standard error",
-		"FID at β=1 (IS) against its weights shuffled", "with the shuffles' bias taken out"} {
+		"FID at β=1 (IS) against its weights shuffled", "KID at β=1 (IS) against its weights shuffled", "with the shuffles' bias taken out"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("MNIST table lacks %q:\n%s", want, stdout)
 		}
@@ -332,12 +332,19 @@ func TestEvalMNIST(t *testing.T) {
 		r.GEBMIS.FID == nil || r.GEBMIS.KID == nil || r.GEBMIS.KIDStdErr == nil || r.RelFIDIS == nil || *r.RelFIDIS != *r.GEBMIS.FID / *r.Generator.FID || r.ISSamples != 60 {
 		t.Errorf("JSON %s", stdout)
 	}
-	// The IS column's FID has its permutation control, and only it.
+	// The IS column's FID and KID have their permutation controls, and
+	// only they.
 	ctl := r.GEBMIS.FIDShuffled
-	if ctl == nil || ctl.Shuffles != isFIDShuffles || !(ctl.Mean > 0) || ctl.P != float64(1+ctl.AtMost)/float64(1+ctl.Shuffles) ||
+	if ctl == nil || ctl.Shuffles != isShuffles || !(ctl.Mean > 0) || ctl.P != float64(1+ctl.AtMost)/float64(1+ctl.Shuffles) ||
 		r.RelFIDISMatched == nil || *r.RelFIDISMatched != 1 + (*r.GEBMIS.FID-ctl.Mean) / *r.Generator.FID ||
 		r.Generator.FIDShuffled != nil || r.GEBMSIR.FIDShuffled != nil || r.GEBM.FIDShuffled != nil {
 		t.Errorf("the IS column's control: %+v, bias-matched relative FID %v", ctl, r.RelFIDISMatched)
+	}
+	kc := r.GEBMIS.KIDShuffled
+	if kc == nil || kc.Shuffles != isShuffles || !(kc.Std > 0) || kc.P != float64(1+kc.AtMost)/float64(1+kc.Shuffles) ||
+		!(math.Abs(kc.Mean-*r.Generator.KID) < 4*kc.Std) ||
+		r.Generator.KIDShuffled != nil || r.GEBMSIR.KIDShuffled != nil || r.GEBM.KIDShuffled != nil {
+		t.Errorf("the IS column's KID control: %+v, generator's KID %v", kc, *r.Generator.KID)
 	}
 	code, _, errOut = gebm(t, "eval", "--model", m, "--data", "mnist", "--classifier", filepath.Join(dir, "none.clf"))
 	if code == 0 || !strings.Contains(errOut, "train-classifier") {

@@ -118,15 +118,15 @@ func (s *setTally) report(fresh, freshSub []float32, o metrics.ToyOptions) (setM
 	return r, nil
 }
 
-// isFIDShuffles is the number of shuffles of the weights in the permutation
-// control of the β=1 (IS) column's FID (metrics.ShuffledWeightsFID).
-const isFIDShuffles = 20
+// isShuffles is the number of shuffles of the weights in the permutation
+// controls of the β=1 (IS) column's FID and KID (metrics.WeightShuffle).
+const isShuffles = 20
 
 // reportWeighted measures the set's first keep samples (those of sub)
 // weighted by w, one weight each: the importance-weighted measures of
 // shared/metrics (modes, NLL, MMD², KALE; FID from the weighted feature
-// Gaussian, with its permutation control drawn from rng, and the weighted
-// KID), on the samples report measures unweighted.
+// Gaussian and the weighted KID, each with its permutation control drawn
+// from rng), on the samples report measures unweighted.
 func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metrics.ToyOptions, rng *rand.Rand) (setMetrics, error) {
 	var r setMetrics
 	if s.clf != nil {
@@ -142,7 +142,7 @@ func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metr
 		if err != nil {
 			return r, err
 		}
-		shuffled, err := metrics.ShuffledWeightsFID(gd, s.sub, w, k, *r.FID, isFIDShuffles, rng)
+		shuffled, err := metrics.ShuffledWeightsFID(gd, s.sub, w, k, *r.FID, isShuffles, rng)
 		if err != nil {
 			return r, err
 		}
@@ -152,6 +152,13 @@ func (s *setTally) reportWeighted(fresh, freshSub []float32, w []float64, o metr
 			return r, err
 		}
 		r.KID, r.KIDStdErr = &kid.Value, &kid.StdErr
+		// After the FID's shuffles, so that they draw what they drew
+		// before KID had a control.
+		kidShuffled, err := metrics.ShuffledWeightsKID(freshSub, s.sub, w, k, kid.Value, isShuffles, rng)
+		if err != nil {
+			return r, err
+		}
+		r.KIDShuffled = &kidShuffled
 		return r, nil
 	}
 	var err error
