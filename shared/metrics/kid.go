@@ -87,15 +87,7 @@ func KID(x, y []float32, dim int) (KIDResult, error) {
 // to 1, so that equal weights give KID's standard error too. The weights
 // must leave mass on at least three rows.
 func WeightedKID(x, y []float32, w []float64, dim int) (KIDResult, error) {
-	n, err := rows(x, dim, 3, "WeightedKID")
-	if err != nil {
-		return KIDResult{}, err
-	}
-	m, err := rows(y, dim, 3, "WeightedKID")
-	if err != nil {
-		return KIDResult{}, err
-	}
-	q, q2, err := kale.MassFractions(w, m)
+	n, m, q, q2, err := weightedKIDInput(x, y, w, dim, "WeightedKID")
 	if err != nil {
 		return KIDResult{}, err
 	}
@@ -111,9 +103,6 @@ func WeightedKID(x, y []float32, w []float64, dim int) (KIDResult, error) {
 	nf := float64(n)
 	// The Y term's denominator without y_j: (1 − q_j)² (1 − Σ_{k≠j} q_k²/(1 − q_j)²).
 	looDen := func(j int) float64 { return (1-q[j])*(1-q[j]) - q2 + q[j]*q[j] }
-	if !(1-q2 > 1e-12) {
-		return KIDResult{}, fmt.Errorf("metrics: WeightedKID: the weights put all the mass on one row")
-	}
 	for j := range q {
 		if !(looDen(j) > 1e-12) {
 			return KIDResult{}, fmt.Errorf("metrics: WeightedKID: the weights leave mass on fewer than three rows")
@@ -133,6 +122,26 @@ func WeightedKID(x, y []float32, w []float64, dim int) (KIDResult, error) {
 	}
 	v += jackVar(loo)
 	return KIDResult{Value: value, StdErr: math.Sqrt(v)}, nil
+}
+
+// weightedKIDInput checks the input of a weighted KID (caller names the
+// function in errors): rows of x and y with dim columns, at least three
+// each, and one weight per row of y that WeightedKID takes. It returns the
+// numbers of rows, the weights' mass fractions q and Σq².
+func weightedKIDInput(x, y []float32, w []float64, dim int, caller string) (n, m int, q []float64, q2 float64, err error) {
+	if n, err = rows(x, dim, 3, caller); err != nil {
+		return
+	}
+	if m, err = rows(y, dim, 3, caller); err != nil {
+		return
+	}
+	if q, q2, err = kale.MassFractions(w, m); err != nil {
+		return
+	}
+	if !(1-q2 > 1e-12) {
+		err = fmt.Errorf("metrics: %s: the weights put all the mass on one row", caller)
+	}
+	return
 }
 
 // jackVar returns ((k−1)/k) Σ (v_i − v̄)², the jackknife variance of the

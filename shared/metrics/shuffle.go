@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/gebm/gebm/shared/kale"
 )
 
 // WeightShuffle is the permutation control of an importance-weighted
@@ -109,20 +107,9 @@ func ShuffledWeightsKID(x, y []float32, w []float64, dim int, kid float64, shuff
 	if shuffles < 2 {
 		return WeightShuffle{}, fmt.Errorf("metrics: ShuffledWeightsKID: %d shuffles, need at least 2", shuffles)
 	}
-	n, err := rows(x, dim, 3, "ShuffledWeightsKID")
+	n, m, q, q2, err := weightedKIDInput(x, y, w, dim, "ShuffledWeightsKID")
 	if err != nil {
 		return WeightShuffle{}, err
-	}
-	m, err := rows(y, dim, 3, "ShuffledWeightsKID")
-	if err != nil {
-		return WeightShuffle{}, err
-	}
-	q, q2, err := kale.MassFractions(w, m)
-	if err != nil {
-		return WeightShuffle{}, err
-	}
-	if !(1-q2 > 1e-12) {
-		return WeightShuffle{}, fmt.Errorf("metrics: ShuffledWeightsKID: the weights put all the mass on one row")
 	}
 	// Column s of qs is the s-th shuffle of q.
 	qs := mat.NewDense(m, shuffles, nil)
