@@ -25,14 +25,17 @@ func init() {
 
 // evalReport is eval's JSON output.
 type evalReport struct {
-	Model     string      `json:"model"`
-	Data      string      `json:"data"`
-	N         int         `json:"n"`
-	Seed      uint64      `json:"seed"`
-	Sampler   samplerJSON `json:"sampler"`
-	Accept    float64     `json:"accept_rate"`
-	StepSize  float64     `json:"step_size"`
-	Generator setMetrics  `json:"generator"`
+	Model string `json:"model"`
+	Data  string `json:"data"`
+	N     int    `json:"n"`
+	Seed  uint64 `json:"seed"`
+	// TestOffset is --test-offset: the first of a test split's evenly
+	// spaced rows.
+	TestOffset int         `json:"test_offset"`
+	Sampler    samplerJSON `json:"sampler"`
+	Accept     float64     `json:"accept_rate"`
+	StepSize   float64     `json:"step_size"`
+	Generator  setMetrics  `json:"generator"`
 	// GEBM is the tempered model, at the sampler's β, sampled by latent
 	// MCMC; GEBMSIR the model itself, at β = 1, sampled by SIR.
 	GEBM    setMetrics `json:"gebm"`
@@ -129,8 +132,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	spec := fs.String("data", "", "data to compare with: a toy name, mnist, a .npy/.csv/.bin file or a folder of images (its test split, resampled to the model's --image-size)")
 	var sf samplerFlags
 	sf.register(fs)
-	n := fs.Int("n", 2000, "samples per set (generator, GEBM); the chains run in batches, so memory does not grow with it")
-	seed := fs.Uint64("seed", 1, "random seed")
+	n := fs.Int("n", 2000, "samples per set (generator, GEBM); against a test split, n of its rows, evenly spaced, the same for every --seed; the chains run in batches, so memory does not grow with it")
+	seed := fs.Uint64("seed", 1, "random seed of the samples (and of a toy's fresh draws; not of a test split's rows, see --test-offset)")
+	testOffset := fs.Int("test-offset", 0, "with --n below a test split's N rows, use rows i·N/n + offset (0 ≤ offset < N/n): offsets 0..N/n−1 are disjoint parts of the split (MNIST at --n 2000: 0..4)")
 	clfPath := fs.String("classifier", "", "classifier file for FID/KID on MNIST (gebm train-classifier; default: the one bundled in gebm, "+www.MNISTClassifierFile+")")
 	mmdPoints := fs.Int("mmd-points", defaultMMDPoints, fmt.Sprintf("samples per set for MMD² and KID (the first of each set, against as many data rows; cost grows as the square; at most %d)", maxMMDPoints))
 	kalePoints := fs.Int("kale-points", 500, "points per set for the exact RKHS KALE (cost grows as the cube); 0 skips it")
@@ -163,6 +167,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if *mmdPoints < 10 || *mmdPoints > maxMMDPoints {
 		return fmt.Errorf("--mmd-points %d must be in 10..%d (MMD² and KID evaluate a kernel on every pair of points)", *mmdPoints, maxMMDPoints)
 	}
+	if *testOffset < 0 {
+		return fmt.Errorf("--test-offset %d must be >= 0", *testOffset)
+	}
 	if *kalePoints < 0 {
 		return fmt.Errorf("--kale-points %d must be >= 0", *kalePoints)
 	}
@@ -175,6 +182,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	ds, err := data.ParseSpec(*spec)
 	if err != nil {
 		return err
+	}
+	if ds.Kind == data.SpecToy && *testOffset != 0 {
+		return fmt.Errorf("--test-offset %d: %s has no test split; its rows are fresh draws, which --seed changes", *testOffset, *spec)
 	}
 	m, err := loadModel(*modelPath)
 	if err != nil {
@@ -212,7 +222,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 	keep := min(*n, *mmdPoints)
-	fresh, toy, norm, err := evalData(ds, *n, keep, *seed, *mnistDir, m)
+	fresh, toy, norm, err := evalData(ds, *n, keep, *testOffset, *seed, *mnistDir, m)
 	if err != nil {
 		return err
 	}
@@ -227,7 +237,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	freshSub := spread(fresh, D, keep)
+	freshSub := spread(fresh, D, keep, 0)
 	dataRows, subRows := len(fresh)/D, len(freshSub)/D
 	if clf != nil {
 		fresh = clf.Embed(fresh, dataRows, nil)
@@ -264,7 +274,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep := evalReport{Model: *modelPath, Data: *spec, N: *n, Seed: *seed,
+	rep := evalReport{Model: *modelPath, Data: *spec, N: *n, Seed: *seed, TestOffset: *testOffset,
 		Sampler: samplerJSON{Method: string(cfg.Method), Beta: sf.beta, Steps: sf.steps, Warmup: sf.warmup, StepSize: sf.stepSize,
 			Leapfrog: sf.leapfrog, Friction: sf.friction, Jitter: cfg.Jitter},
 		Accept: acc.mean(), StepSize: acc.stepSize(), Energy: energy.stats(), SubsetN: keep, SubsetData: subRows,
@@ -322,15 +332,17 @@ const (
 )
 
 // spread returns at most k rows of x (dim columns), evenly spaced over all
-// of them: x itself when it has no more than k.
-func spread(x []float32, dim, k int) []float32 {
+// of them, rows i·n/k + offset of its n: x itself when it has no more than
+// k. offset must be below n/k (then no row is past the end; offsets
+// 0..n/k−1 pick disjoint rows), and 0 when n ≤ k.
+func spread(x []float32, dim, k, offset int) []float32 {
 	n := len(x) / dim
 	if n <= k {
 		return x
 	}
 	out := make([]float32, 0, k*dim)
 	for i := 0; i < k; i++ {
-		r := i * n / k
+		r := i*n/k + offset
 		out = append(out, x[r*dim:(r+1)*dim]...)
 	}
 	return out
@@ -373,11 +385,11 @@ func recordedImageSize(m *model.GEBM) (int, error) {
 
 // evalData returns fresh rows of the data to compare with: for a toy, keep
 // new draws (a stream the trainer never uses); otherwise at most n rows of
-// the test split, evenly spaced (MNIST's 10000 test images, CIFAR-10's
+// the test split, evenly spaced from row offset (MNIST's 10000 test images, CIFAR-10's
 // test batch; the rows of a file or folder that gebm train held out, with
 // the model's recorded --test-fraction and seed, so that no training row
 // counts as fresh), images resampled to the model's recorded --image-size.
-func evalData(ds data.Spec, n, keep int, seed uint64, mnistDir string, m *model.GEBM) (fresh []float32, toy data.Toy, norm data.Normalization, err error) {
+func evalData(ds data.Spec, n, keep, offset int, seed uint64, mnistDir string, m *model.GEBM) (fresh []float32, toy data.Toy, norm data.Normalization, err error) {
 	if ds.Kind == data.SpecToy {
 		fresh = make([]float32, keep*ds.Toy.Dim())
 		ds.Toy.Sample(rand.New(rand.NewPCG(seed, 0x66726573)), fresh)
@@ -403,14 +415,22 @@ func evalData(ds data.Spec, n, keep int, seed uint64, mnistDir string, m *model.
 	if test.Rows() < 4 {
 		return nil, nil, norm, fmt.Errorf("data %s: only %d test rows (the model was trained with --test-fraction %g)", ds.Name, test.Rows(), frac)
 	}
-	return spread(test.X[:test.Rows()*test.Dim], test.Dim, min(n, test.Rows())), nil, test.Norm, nil
+	if stride := test.Rows() / min(n, test.Rows()); offset >= stride {
+		return nil, nil, norm, fmt.Errorf("--test-offset %d: --n %d of the %d test rows of %s take one row in every %d, so the offset must be in 0..%d",
+			offset, n, test.Rows(), ds.Name, stride, stride-1)
+	}
+	return spread(test.X[:test.Rows()*test.Dim], test.Dim, min(n, test.Rows()), offset), nil, test.Norm, nil
 }
 
 // printEval prints the report as a table: the generator, the model at β = 1
 // (SIR) and the model at the sampler's β (MCMC), and for each GEBM column
 // whether it is better than the generator.
 func printEval(w io.Writer, r evalReport, sf samplerFlags, clf *classifier.Classifier, dataRows, kalePoints int) {
-	fmt.Fprintf(w, "model %s on %s: %d samples per set, seed %d\n", r.Model, r.Data, r.N, r.Seed)
+	fmt.Fprintf(w, "model %s on %s: %d samples per set, seed %d", r.Model, r.Data, r.N, r.Seed)
+	if r.TestOffset > 0 {
+		fmt.Fprintf(w, ", test rows from offset %d", r.TestOffset)
+	}
+	fmt.Fprintln(w)
 	sirCol, isCol := "GEBM β=1 (SIR)", "GEBM β=1 (IS)"
 	fmt.Fprintf(w, "%s = the model itself, by sampling–importance–resampling: %d generator samples weighted by exp(−E), %d resampled\n",
 		sirCol, r.SIR.Pool, r.N)

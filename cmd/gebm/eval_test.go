@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -237,8 +238,65 @@ func TestEvalFileData(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.GEBM.Modes != nil || r.GEBM.NLL != nil || r.GEBM.KALE != nil || r.Sampler.Jitter == 0 {
+	if r.GEBM.Modes != nil || r.GEBM.NLL != nil || r.GEBM.KALE != nil || r.Sampler.Jitter == 0 || r.TestOffset != 0 {
 		t.Errorf("file data: %+v", r)
+	}
+
+	// The 300 rows hold out 30 for the test split: --n 10 takes one row
+	// in 3, from row 0, 1 or 2; other rows give another MMD², the same
+	// samples the same generator column.
+	args := []string{"eval", "--model", m, "--data", csv, "--n", "10", "--steps", "1", "--kale-points", "0", "--quiet", "--json"}
+	mmd := map[float64]bool{}
+	for _, off := range []string{"0", "1", "2"} {
+		code, stdout, errOut := gebm(t, append(args, "--test-offset", off)...)
+		if code != 0 {
+			t.Fatalf("--test-offset %s: %s", off, errOut)
+		}
+		var r evalReport
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(r.TestOffset) != off {
+			t.Errorf("--test-offset %s: JSON test_offset %d", off, r.TestOffset)
+		}
+		mmd[r.Generator.MMD2] = true
+	}
+	if len(mmd) != 3 {
+		t.Errorf("three offsets gave %d distinct generator MMD²s: %v", len(mmd), mmd)
+	}
+	code, _, errOut = gebm(t, append(args, "--test-offset", "3")...)
+	if code == 0 || !strings.Contains(errOut, "one row in every 3, so the offset must be in 0..2") {
+		t.Errorf("--test-offset 3 of stride 3: code %d, %q", code, errOut)
+	}
+}
+
+// TestSpread: k evenly spaced rows from an offset, disjoint for the
+// offsets below n/k; all rows when there are no more than k.
+func TestSpread(t *testing.T) {
+	x := make([]float32, 2*10) // 10 rows of 2, row r = (r, −r)
+	for r := 0; r < 10; r++ {
+		x[2*r], x[2*r+1] = float32(r), float32(-r)
+	}
+	rowsOf := func(v []float32) []float32 {
+		var out []float32
+		for i := 0; i < len(v); i += 2 {
+			if v[i+1] != -v[i] {
+				t.Fatalf("row %d split: %v", i/2, v)
+			}
+			out = append(out, v[i])
+		}
+		return out
+	}
+	for _, c := range []struct {
+		k, offset int
+		want      string
+	}{
+		{4, 0, "[0 2 5 7]"}, {4, 1, "[1 3 6 8]"}, {5, 0, "[0 2 4 6 8]"}, {5, 1, "[1 3 5 7 9]"},
+		{3, 2, "[2 5 8]"}, {10, 0, "[0 1 2 3 4 5 6 7 8 9]"}, {12, 0, "[0 1 2 3 4 5 6 7 8 9]"},
+	} {
+		if got := fmt.Sprint(rowsOf(spread(x, 2, c.k, c.offset))); got != c.want {
+			t.Errorf("spread k %d offset %d: rows %s, want %s", c.k, c.offset, got, c.want)
+		}
 	}
 }
 
@@ -265,6 +323,8 @@ func TestEvalBadInput(t *testing.T) {
 		{[]string{"--model", m, "--data", "8gaussians", "--kale-points", "-2"}, "--kale-points"},
 		{[]string{"--model", m, "--data", "8gaussians", "--mmd-points", "5"}, "--mmd-points 5"},
 		{[]string{"--model", m, "--data", "8gaussians", "--mmd-points", "1000000"}, "--mmd-points 1000000"},
+		{[]string{"--model", m, "--data", "8gaussians", "--test-offset", "-1"}, "--test-offset -1 must be >= 0"},
+		{[]string{"--model", m, "--data", "8gaussians", "--test-offset", "1"}, "8gaussians has no test split"},
 	}
 	for _, c := range cases {
 		code, _, errOut := gebm(t, append([]string{"eval"}, c.args...)...)
@@ -345,6 +405,22 @@ func TestEvalMNIST(t *testing.T) {
 		!(math.Abs(kc.Mean-*r.Generator.KID) < 4*kc.Std) ||
 		r.Generator.KIDShuffled != nil || r.GEBMSIR.KIDShuffled != nil || r.GEBM.KIDShuffled != nil {
 		t.Errorf("the IS column's KID control: %+v, generator's KID %v", kc, *r.Generator.KID)
+	}
+	// Other test rows, the same samples: the generator's FID changes.
+	code, stdout, errOut = gebm(t, append(args, "--json", "--test-offset", "165")...)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var r2 evalReport
+	if err := json.Unmarshal([]byte(stdout), &r2); err != nil {
+		t.Fatal(err)
+	}
+	if r2.TestOffset != 165 || *r2.Generator.FID == *r.Generator.FID {
+		t.Errorf("--test-offset 165: test_offset %d, generator FID %v as at offset 0", r2.TestOffset, *r2.Generator.FID)
+	}
+	code, _, errOut = gebm(t, append(args, "--test-offset", "166")...)
+	if code == 0 || !strings.Contains(errOut, "one row in every 166, so the offset must be in 0..165") {
+		t.Errorf("--test-offset 166 of stride 166: code %d, %q", code, errOut)
 	}
 	code, _, errOut = gebm(t, "eval", "--model", m, "--data", "mnist", "--classifier", filepath.Join(dir, "none.clf"))
 	if code == 0 || !strings.Contains(errOut, "train-classifier") {
