@@ -38,7 +38,8 @@ def fid_table(paths):
              "kgain": r["generator"]["kid_classifier_features"] - r["gebm_beta1_is"]["kid_classifier_features"]}
         for k in cols: cols[k].append(v[k])
         kp = f"{kc['p_value']:.3f}" if kc else "–"
-        print(f"| {r['seed']} | {r['n']} | {v['g']:.3f} | {v['s']:.3f} | {v['i']:.3f} | {control(c, 'mean'):.3f} ± {control(c, 'std'):.3f} | "
+        seed = f"{r['seed']}" + (f" (test rows from {r['test_offset']})" if r.get("test_offset") else "")
+        print(f"| {seed} | {r['n']} | {v['g']:.3f} | {v['s']:.3f} | {v['i']:.3f} | {control(c, 'mean'):.3f} ± {control(c, 'std'):.3f} | "
               f"{c['p_value']:.3f} | {v['gain']:+.3f} | {v['t']:.3f} | {100*r['is_ess_fraction']:.1f}% | {v['kgain']:+.4f} | {kp} |".replace("-", "−"))
     if len(runs) > 1:
         m = {k: ms(x) for k, x in cols.items()}
