@@ -415,11 +415,12 @@ func evalData(ds data.Spec, n, keep, offset int, seed uint64, mnistDir string, m
 	if test.Rows() < 4 {
 		return nil, nil, norm, fmt.Errorf("data %s: only %d test rows (the model was trained with --test-fraction %g)", ds.Name, test.Rows(), frac)
 	}
-	if stride := test.Rows() / min(n, test.Rows()); offset >= stride {
+	k := min(n, test.Rows())
+	if stride := test.Rows() / k; offset >= stride {
 		return nil, nil, norm, fmt.Errorf("--test-offset %d: --n %d of the %d test rows of %s take one row in every %d, so the offset must be in 0..%d",
 			offset, n, test.Rows(), ds.Name, stride, stride-1)
 	}
-	return spread(test.X[:test.Rows()*test.Dim], test.Dim, min(n, test.Rows()), offset), nil, test.Norm, nil
+	return spread(test.X[:test.Rows()*test.Dim], test.Dim, k, offset), nil, test.Norm, nil
 }
 
 // printEval prints the report as a table: the generator, the model at β = 1
